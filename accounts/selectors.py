@@ -1,0 +1,52 @@
+"""Who the user is, in which schools, with which roles. Results are cached on the user object."""
+
+from django.db.models import Q, QuerySet
+
+from schools.models import School
+
+from .models import RoleAssignment
+from .roles import SCHOOL_ROLES, Role
+
+
+def _assignments(user) -> list[RoleAssignment]:
+    cached = getattr(user, "_role_assignments_cache", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user))
+        user._role_assignments_cache = cached
+    return cached
+
+
+def roles_of(user, school=None) -> frozenset[str]:
+    """Role codes the user holds, optionally only in one school."""
+    if not user.is_authenticated:
+        return frozenset()
+    school_id = getattr(school, "pk", school)
+    return frozenset(
+        a.role for a in _assignments(user) if school_id is None or a.school_id == school_id
+    )
+
+
+def has_role(user, role: str, school=None) -> bool:
+    return role in roles_of(user, school)
+
+
+def school_ids_for_user(user) -> frozenset[int]:
+    """Schools whose staff the user is (one of the school roles there)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(a.school_id for a in _assignments(user) if a.role in SCHOOL_ROLES)
+
+
+def schools_for_user(user) -> QuerySet[School]:
+    return School.objects.filter(pk__in=school_ids_for_user(user))
+
+
+def territory_school_ids(user) -> QuerySet:
+    """Schools a municipal or regional official oversees (their reports, never pupils' files)."""
+    municipality_ids = [a.municipality_id for a in _assignments(user) if a.role == Role.MUNICIPAL]
+    region_ids = [a.region_id for a in _assignments(user) if a.role == Role.REGIONAL]
+    if not municipality_ids and not region_ids:
+        return School.objects.none().values("pk")
+    return School.objects.filter(
+        Q(municipality_id__in=municipality_ids) | Q(municipality__region_id__in=region_ids)
+    ).values("pk")

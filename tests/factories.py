@@ -1,0 +1,120 @@
+"""Factories that keep related objects consistent: a class belongs to its school's year."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from schools import models as schools
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Тестовая область {n}")
+    iso_code = "RU-KGN"
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Municipality
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Тестовый район {n}")
+
+
+class SchoolFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.School
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Муниципальное общеобразовательное учреждение «Школа № {n}»")
+    short_name = factory.Sequence(lambda n: f"Школа № {n}")
+
+
+class AcademicYearFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.AcademicYear
+        django_get_or_create = ("school", "name")
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "2025/2026"
+    start_date = datetime.date(2025, 9, 1)
+    end_date = datetime.date(2026, 5, 31)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = factory.Sequence(lambda n: f"Учителева{n}")
+    first_name = "Анна"
+    patronymic = "Петровна"
+    password = factory.django.Password("test-password-123")
+
+
+class SchoolClassFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.SchoolClass
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.LazyAttribute(lambda o: AcademicYearFactory(school=o.school))
+    grade = 5
+    letter = factory.Sequence(lambda n: "АБВГДЕЖИКЛМН"[n % 12] + ("" if n < 12 else str(n)))
+
+
+class StudentFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Student
+
+    last_name = factory.Sequence(lambda n: f"Ученикова{n}")
+    first_name = "Мария"
+    patronymic = "Ивановна"
+    birth_date = datetime.date(2014, 3, 15)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Enrollment
+
+    student = factory.SubFactory(StudentFactory)
+    school_class = factory.SubFactory(SchoolClassFactory)
+    school = factory.SelfAttribute("school_class.school")
+    start_date = factory.SelfAttribute("school_class.academic_year.start_date")
+
+
+class SubjectFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Subject
+        django_get_or_create = ("school", "name")
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Предмет {n}")
+
+
+class RoleAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.SUBJECT_TEACHER
+    school = factory.SubFactory(SchoolFactory)
+
+
+def staff_user(role: str, school, **kwargs) -> User:
+    """A user holding one school role."""
+    user = UserFactory(**kwargs)
+    RoleAssignment.objects.create(user=user, role=role, school=school)
+    return user
+
+
+def enrolled_student(school_class, **kwargs) -> schools.Student:
+    student = StudentFactory(**kwargs)
+    EnrollmentFactory(student=student, school_class=school_class)
+    return student

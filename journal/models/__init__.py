@@ -6,9 +6,15 @@ from .calendar import (
     Term,
     Vacation,
 )
+from .marks import AttendanceChange, ExcuseDocument, Mark, ReasonStatus, ValidReason
 from .timetable import BellPeriod, Lesson, TimetableEntry
 
 __all__ = [
+    "AttendanceChange",
+    "ExcuseDocument",
+    "Mark",
+    "ReasonStatus",
+    "ValidReason",
     "BellPeriod",
     "CalendarOverride",
     "GradeBandWeek",

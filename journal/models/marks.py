@@ -1,0 +1,222 @@
+"""Attendance marks, reasons and excuse documents (R-J-1 … R-J-3, R-J-6)."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReasonStatus(models.TextChoices):
+    """R-J-2. Counting treats UNKNOWN as without a valid reason."""
+
+    UNKNOWN = "unknown", _("причина неизвестна")
+    VALID = "valid", _("уважительная")
+    INVALID = "invalid", _("без уважительной причины")
+
+
+class ValidReason(models.TextChoices):
+    """Kinds of valid reason, seed 002 §2.10."""
+
+    ILLNESS = "illness", _("болезнь (медицинская справка)")
+    FAMILY_EMERGENCY = "family_emergency", _("чрезвычайные семейные обстоятельства")
+    CLASS_TEACHER_AGREED = "class_teacher_agreed", _("по согласованию с классным руководителем")
+    RELEASE_BY_ORDER = "release_by_order", _("освобождение приказом (соревнования, олимпиады…)")
+    DIRECTOR_PERMISSION = "director_permission", _("с разрешения директора")
+
+
+class Mark(models.Model):
+    """A deviation from «present» for one student in one lesson. Absence of a row = present."""
+
+    class Kind(models.TextChoices):
+        ABSENT = "absent", _("Н")
+        LATE = "late", _("ОП")
+
+    lesson = models.ForeignKey("journal.Lesson", on_delete=models.CASCADE, related_name="marks")
+    student = models.ForeignKey(
+        "schools.Student", on_delete=models.CASCADE, related_name="attendance_marks"
+    )
+    # Denormalised from the lesson: every count filters by school and date.
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("дата"))
+    kind = models.CharField(_("отметка"), max_length=8, choices=Kind.choices)
+    minutes_late = models.PositiveSmallIntegerField(_("опоздание, мин"), null=True, blank=True)
+    # What the class teacher decided; an excuse document wins over it (see reason_status).
+    manual_reason_status = models.CharField(
+        _("причина (установлена вручную)"),
+        max_length=8,
+        choices=ReasonStatus.choices,
+        default=ReasonStatus.UNKNOWN,
+    )
+    manual_valid_reason = models.CharField(max_length=32, choices=ValidReason.choices, blank=True)
+    # Effective reason: VALID while an active excuse covers the mark, else the manual one.
+    reason_status = models.CharField(
+        _("причина"), max_length=8, choices=ReasonStatus.choices, default=ReasonStatus.UNKNOWN
+    )
+    valid_reason = models.CharField(
+        _("вид уважительной причины"), max_length=32, choices=ValidReason.choices, blank=True
+    )
+    reason_note = models.CharField(_("комментарий к причине"), max_length=500, blank=True)
+    excuse = models.ForeignKey(
+        "journal.ExcuseDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="marks",
+        verbose_name=_("оправдательный документ"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("отметка посещаемости")
+        verbose_name_plural = _("отметки посещаемости")
+        ordering = ["date", "lesson__period"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student"], name="unique_mark_per_lesson"),
+            models.CheckConstraint(
+                condition=Q(kind="late") | Q(minutes_late__isnull=True), name="minutes_only_if_late"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "date"]),
+            models.Index(fields=["school", "date", "reason_status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.date:%d.%m.%Y} {self.get_kind_display()}"
+
+    @property
+    def audit_school(self):
+        return self.school
+
+    @property
+    def is_absence(self) -> bool:
+        return self.kind == self.Kind.ABSENT
+
+    @property
+    def counts_as_invalid(self) -> bool:
+        """R-J-2: an unknown reason counts as without a valid reason."""
+        return self.is_absence and self.reason_status != ReasonStatus.VALID
+
+
+class ExcuseDocument(models.Model):
+    """R-J-3: a document that excuses absences over a date range or chosen lessons."""
+
+    class Kind(models.TextChoices):
+        MEDICAL_CERTIFICATE = "medical_certificate", _("медицинская справка")
+        PARENT_NOTE = "parent_note", _("объяснительная записка родителей")
+        APPLICATION = "application", _("заявление родителей")
+        ORDER = "order", _("приказ об освобождении")
+        ADVANCE_NOTICE = "advance_notice", _("уведомление родителей заранее")
+        TEACHER_MEMO = "teacher_memo", _("докладная классного руководителя")
+        DIRECTOR_PERMISSION = "director_permission", _("разрешение директора")
+
+    # Which valid reason each document type stands for (seed 002 §2.10).
+    REASON_FOR_KIND = {
+        Kind.MEDICAL_CERTIFICATE: ValidReason.ILLNESS,
+        Kind.PARENT_NOTE: ValidReason.FAMILY_EMERGENCY,
+        Kind.APPLICATION: ValidReason.RELEASE_BY_ORDER,
+        Kind.ORDER: ValidReason.RELEASE_BY_ORDER,
+        Kind.ADVANCE_NOTICE: ValidReason.FAMILY_EMERGENCY,
+        Kind.TEACHER_MEMO: ValidReason.CLASS_TEACHER_AGREED,
+        Kind.DIRECTOR_PERMISSION: ValidReason.DIRECTOR_PERMISSION,
+    }
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        "schools.Student", on_delete=models.CASCADE, related_name="excuse_documents"
+    )
+    kind = models.CharField(_("вид документа"), max_length=32, choices=Kind.choices)
+    valid_reason = models.CharField(
+        _("уважительная причина"), max_length=32, choices=ValidReason.choices
+    )
+    number = models.CharField(_("номер"), max_length=50, blank=True)
+    issued_by = models.CharField(_("кем выдан"), max_length=300, blank=True)
+    issued_on = models.DateField(_("дата документа"), null=True, blank=True)
+    start_date = models.DateField(_("с"))
+    end_date = models.DateField(_("по"))
+    # When set, only these lessons are covered (a single lesson release); else the whole range.
+    lessons = models.ManyToManyField("journal.Lesson", blank=True, related_name="excuses")
+    note = models.CharField(_("примечание"), max_length=500, blank=True)
+    scan = models.FileField(_("скан"), upload_to="excuses/%Y/%m/", blank=True, max_length=300)
+    scan_content_type = models.CharField(max_length=100, blank=True)
+    scan_original_name = models.CharField(max_length=255, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("принял"),
+    )
+    received_at = models.DateTimeField(_("принят"))
+    withdrawn_at = models.DateTimeField(_("отозван"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.CharField(_("причина отзыва"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("оправдательный документ")
+        verbose_name_plural = _("оправдательные документы")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="excuse_dates"
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start_date:%d.%m}–{self.end_date:%d.%m.%Y}"
+
+    @property
+    def audit_school(self):
+        return self.school
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class AttendanceChange(models.Model):
+    """User-facing history of a student's marks, reasons and documents (R-J-6)."""
+
+    class Action(models.TextChoices):
+        MARK_SET = "mark_set", _("отметка поставлена")
+        MARK_CHANGED = "mark_changed", _("отметка изменена")
+        MARK_CLEARED = "mark_cleared", _("отметка снята")
+        REASON_SET = "reason_set", _("причина установлена")
+        EXCUSE_ADDED = "excuse_added", _("документ зарегистрирован")
+        EXCUSE_WITHDRAWN = "excuse_withdrawn", _("документ отозван")
+
+    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(
+        "journal.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    excuse = models.ForeignKey(
+        ExcuseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    old = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    new = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("изменение посещаемости")
+        verbose_name_plural = _("история посещаемости")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["student", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.get_action_display()}"

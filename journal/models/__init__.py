@@ -6,7 +6,14 @@ from .calendar import (
     Term,
     Vacation,
 )
-from .marks import AttendanceChange, ExcuseDocument, Mark, ReasonStatus, ValidReason
+from .marks import (
+    AttendanceChange,
+    ExcuseDocument,
+    LockedWeek,
+    Mark,
+    ReasonStatus,
+    ValidReason,
+)
 from .timetable import BellPeriod, Lesson, TimetableEntry
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "CalendarOverride",
     "GradeBandWeek",
     "Lesson",
+    "LockedWeek",
     "PublicCalendarDay",
     "Quarantine",
     "Term",

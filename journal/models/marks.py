@@ -220,3 +220,32 @@ class AttendanceChange(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.get_action_display()}"
+
+
+class LockedWeek(models.Model):
+    """A reporting week whose marks only the deputy may change (R-J-6).
+
+    Rows are written when the week's рапортичка is approved (reporting) or by a deputy.
+    """
+
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.CASCADE, related_name="locked_weeks"
+    )
+    week_start = models.DateField(_("неделя с (понедельник)"))
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("основание"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("закрытая неделя")
+        verbose_name_plural = _("закрытые недели")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class", "week_start"], name="unique_locked_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school_class}: {self.week_start:%d.%m.%Y}"

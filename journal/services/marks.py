@@ -1,0 +1,175 @@
+"""Marking a lesson (R-J-1): only deviations from «present» are stored."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_action
+
+from .. import selectors
+from ..models import AttendanceChange, Lesson, Mark, ReasonStatus
+from ..signals import notify_attendance_changed
+from .errors import JournalError, JournalPermissionDenied
+from .locks import is_week_locked
+
+PRESENT = "present"
+KINDS = (PRESENT, Mark.Kind.ABSENT, Mark.Kind.LATE)
+
+
+def snapshot(mark: Mark | None) -> dict:
+    if mark is None:
+        return {"kind": PRESENT}
+    data = {"kind": mark.kind, "reason_status": mark.reason_status}
+    if mark.minutes_late:
+        data["minutes_late"] = mark.minutes_late
+    if mark.valid_reason:
+        data["valid_reason"] = mark.valid_reason
+    return data
+
+
+def check_can_edit_lesson(user, lesson: Lesson) -> None:
+    if not user.has_perm("journal.mark_lesson", lesson):
+        raise JournalPermissionDenied(_("Вы не можете отмечать посещаемость этого урока."))
+    if is_week_locked(lesson.school_class_id, lesson.date) and not user.has_perm(
+        "journal.edit_locked_marks", lesson
+    ):
+        raise JournalPermissionDenied(
+            _(
+                "Неделя закрыта (рапортичка утверждена): изменить отметку может только заместитель директора."
+            )
+        )
+
+
+def _validate(lesson: Lesson, kind: str, minutes_late: int | None) -> None:
+    if kind not in KINDS:
+        raise JournalError(_("Неизвестная отметка."))
+    if lesson.is_cancelled:
+        raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
+    if minutes_late is not None and kind != Mark.Kind.LATE:
+        raise JournalError(_("Минуты опоздания указываются только для опоздания."))
+    if minutes_late is not None and not 0 < minutes_late * 2 < lesson.duration_minutes:
+        # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
+        raise JournalError(
+            _("Опоздание должно быть меньше половины урока (%(half)s мин); иначе это пропуск (Н).")
+            % {"half": lesson.duration_minutes // 2}
+        )
+
+
+def record_attendance_taken(lesson: Lesson, user) -> None:
+    """Mark that attendance was taken, so «all present» differs from «not marked yet»."""
+    if lesson.attendance_taken_at is None:
+        now = timezone.now()
+        Lesson.objects.filter(pk=lesson.pk, attendance_taken_at__isnull=True).update(
+            attendance_taken_at=now, attendance_taken_by=user
+        )
+        lesson.attendance_taken_at, lesson.attendance_taken_by = now, user
+
+
+def _insert_or_lock(lesson: Lesson, student_id: int, defaults: dict) -> tuple[Mark, bool]:
+    """Create the mark, or lock the row a concurrent request created first."""
+    try:
+        with transaction.atomic():
+            return Mark.objects.create(lesson=lesson, student_id=student_id, **defaults), True
+    except IntegrityError:
+        return Mark.objects.select_for_update().get(lesson=lesson, student_id=student_id), False
+
+
+def set_mark(
+    *, lesson: Lesson, student_id: int, kind: str, acting_user, minutes_late: int | None = None
+) -> Mark | None:
+    """Set one student's mark for a lesson. Repeating the same call changes nothing."""
+    _validate(lesson, kind, minutes_late)
+    check_can_edit_lesson(acting_user, lesson)
+    if not selectors.is_on_roster(lesson, student_id):
+        raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
+
+    with transaction.atomic():
+        mark = Mark.objects.select_for_update().filter(lesson=lesson, student_id=student_id).first()
+        old = snapshot(mark)
+        if kind == PRESENT:
+            if mark is not None:
+                mark.delete()
+                mark = None
+        elif mark is None:
+            mark, created = _insert_or_lock(
+                lesson,
+                student_id,
+                _new_mark_fields(lesson, student_id, kind, minutes_late, acting_user),
+            )
+            if not created:
+                _change_kind(mark, kind, minutes_late, acting_user)
+        else:
+            _change_kind(mark, kind, minutes_late, acting_user)
+        new = snapshot(mark)
+        record_attendance_taken(lesson, acting_user)
+        if old != new:
+            _record_change(lesson, student_id, old, new, acting_user)
+    return mark
+
+
+def _new_mark_fields(lesson, student_id, kind, minutes_late, user) -> dict:
+    fields = {
+        "school_id": lesson.school_id,
+        "date": lesson.date,
+        "kind": kind,
+        "minutes_late": minutes_late if kind == Mark.Kind.LATE else None,
+        "created_by": user,
+        "updated_by": user,
+    }
+    if kind == Mark.Kind.ABSENT:
+        # R-J-3: a document registered before the mark already excuses it.
+        excuses = selectors.active_excuses_for([student_id], lesson.date, lesson.date)
+        excuse = selectors.covering_excuse(excuses, lesson.pk, lesson.date, student_id)
+        if excuse is not None:
+            fields.update(
+                excuse=excuse, reason_status=ReasonStatus.VALID, valid_reason=excuse.valid_reason
+            )
+    return fields
+
+
+def _change_kind(mark: Mark, kind: str, minutes_late: int | None, user) -> None:
+    minutes = minutes_late if kind == Mark.Kind.LATE else None
+    if mark.kind == kind and mark.minutes_late == minutes:
+        return
+    became_absence = kind == Mark.Kind.ABSENT and mark.kind != kind
+    mark.kind, mark.minutes_late, mark.updated_by = kind, minutes, user
+    if became_absence:
+        fields = _new_mark_fields(mark.lesson, mark.student_id, kind, None, user)
+        mark.excuse = fields.get("excuse")
+        mark.reason_status = fields.get("reason_status", mark.manual_reason_status)
+        mark.valid_reason = fields.get("valid_reason", mark.manual_valid_reason)
+    mark.save()
+
+
+def _record_change(lesson: Lesson, student_id: int, old: dict, new: dict, user) -> None:
+    if old["kind"] == PRESENT:
+        action = AttendanceChange.Action.MARK_SET
+    elif new["kind"] == PRESENT:
+        action = AttendanceChange.Action.MARK_CLEARED
+    else:
+        action = AttendanceChange.Action.MARK_CHANGED
+    AttendanceChange.objects.create(
+        student_id=student_id,
+        school_id=lesson.school_id,
+        lesson=lesson,
+        action=action,
+        old=old,
+        new=new,
+        actor=user,
+    )
+    log_action(
+        actor=user,
+        action="journal.mark.changed",
+        obj=lesson,
+        data={"student_id": student_id, "old": old, "new": new},
+    )
+    notify_attendance_changed(school_id=lesson.school_id, student_ids=[student_id])
+
+
+def confirm_attendance_taken(*, lesson: Lesson, acting_user) -> None:
+    """«Все присутствуют»: attendance taken with no (further) deviations."""
+    if lesson.is_cancelled:
+        raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
+    check_can_edit_lesson(acting_user, lesson)
+    with transaction.atomic():
+        record_attendance_taken(lesson, acting_user)

@@ -1,0 +1,47 @@
+"""Validation of uploaded scans: type by content, size by setting (R-J-3, R-SEC)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Magic numbers of the accepted formats; the file name and the browser's claim are ignored.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def validate_scan(upload, *, max_bytes: int | None = None) -> tuple[str, str]:
+    """Return (content type, extension) of an acceptable scan or raise ValidationError."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Файл слишком большой: %(size).1f МБ, допускается не более %(limit).0f МБ.")
+            % {"size": upload.size / 1048576, "limit": limit / 1048576}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("Файл пустой."))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    sniffed = sniff_content_type(head)
+    if sniffed is None:
+        raise ValidationError(
+            _("Допускаются только сканы в форматах PDF, JPEG или PNG; этот файл им не является.")
+        )
+    return sniffed
+
+
+def private_name(extension: str) -> str:
+    """A random stored name: the original name is kept only in the database, never in a path."""
+    return f"{uuid.uuid4().hex}{extension}"

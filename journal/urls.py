@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from . import urls_class, urls_marking
 
 app_name = "journal"
-urlpatterns = []
+urlpatterns = [*urls_marking.urlpatterns, *urls_class.urlpatterns]

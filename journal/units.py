@@ -1,0 +1,258 @@
+"""Derived units of attendance, seed 002 §2 (R-J-5). Every count in the product uses these.
+
+Definitions (all «missed» counts treat an unknown reason as without a valid reason, R-J-2):
+
+* **instructional time** of a student on a day: the scheduled (not cancelled) lessons of
+  their class that day — group lessons only for members of the group — while enrolled
+  (R-CAL-3, R-CAL-4). One lesson is one academic hour.
+* **lesson missed**: an absence mark (Н) on such a lesson.
+* **school day missed** (§2.7): more than half of that day's lessons missed. It is missed
+  *without a valid reason* when the lessons missed without a valid reason alone are more
+  than half of the day's lessons.
+* **school days of a week**: the days of that week with instructional time for the student.
+* **week missed** (§2.8): more than half of the week's school days missed.
+* **systematic lateness** (§2.5): late on half or more of the week's school days.
+
+The pure functions below take counts; the query functions build those counts with two
+SQL queries whatever the number of students or days.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .models import Lesson, Mark, ReasonStatus
+
+
+def lesson_missed(mark_kind: str | None) -> bool:
+    return mark_kind == Mark.Kind.ABSENT
+
+
+def day_missed(lessons: int, missed: int) -> bool:
+    """§2.7: absent on more than half of the day's lessons."""
+    return lessons > 0 and missed * 2 > lessons
+
+
+def week_missed(school_days: int, days_missed: int) -> bool:
+    """§2.8: more than half of the week's school days missed."""
+    return school_days > 0 and days_missed * 2 > school_days
+
+
+def systematic_lateness(school_days: int, days_late: int) -> bool:
+    """§2.5: late on half or more of the week's school days."""
+    return school_days > 0 and days_late * 2 >= school_days
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+class DayStatus:
+    PRESENT = "present"
+    LATE = "late"
+    PARTIAL = "partial"  # some lessons missed, not the day
+    VALID = "valid"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """One student's school day: lessons scheduled and deviations by reason."""
+
+    lessons: int
+    valid: int = 0
+    invalid: int = 0
+    unknown: int = 0
+    late: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.valid + self.invalid + self.unknown
+
+    @property
+    def without_valid(self) -> int:
+        return self.invalid + self.unknown
+
+    @property
+    def missed(self) -> bool:
+        return day_missed(self.lessons, self.absent)
+
+    @property
+    def missed_without_valid(self) -> bool:
+        return day_missed(self.lessons, self.without_valid)
+
+    @property
+    def status(self) -> str:
+        if self.missed:
+            if not self.missed_without_valid:
+                return DayStatus.VALID
+            return DayStatus.INVALID if self.invalid else DayStatus.UNKNOWN
+        if self.absent:
+            return DayStatus.PARTIAL
+        return DayStatus.LATE if self.late else DayStatus.PRESENT
+
+
+@dataclass
+class AttendanceTotals:
+    scheduled: int = 0
+    absent_valid: int = 0
+    absent_invalid: int = 0
+    absent_unknown: int = 0
+    late: int = 0
+    school_days: int = 0
+    days_missed: int = 0
+    days_missed_without_valid: int = 0
+
+    @property
+    def absent_total(self) -> int:
+        return self.absent_valid + self.absent_invalid + self.absent_unknown
+
+    @property
+    def absent_without_valid(self) -> int:
+        return self.absent_invalid + self.absent_unknown
+
+    @property
+    def percent_without_valid(self) -> float:
+        """Share of instructional time missed without a valid reason (R-T-30)."""
+        return percent(self.absent_without_valid, self.scheduled)
+
+    @property
+    def percent_total(self) -> float:
+        return percent(self.absent_total, self.scheduled)
+
+    def add(self, day: DayRecord) -> None:
+        self.scheduled += day.lessons
+        self.absent_valid += day.valid
+        self.absent_invalid += day.invalid
+        self.absent_unknown += day.unknown
+        self.late += day.late
+        self.school_days += 1
+        self.days_missed += day.missed
+        self.days_missed_without_valid += day.missed_without_valid
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    week_start: datetime.date
+    school_days: int
+    days_missed: int
+    days_missed_without_valid: int
+    days_late: int
+
+    @property
+    def missed(self) -> bool:
+        return week_missed(self.school_days, self.days_missed)
+
+    @property
+    def missed_without_valid(self) -> bool:
+        return week_missed(self.school_days, self.days_missed_without_valid)
+
+    @property
+    def systematic_lateness(self) -> bool:
+        return systematic_lateness(self.school_days, self.days_late)
+
+
+def totals(days: dict[datetime.date, DayRecord]) -> AttendanceTotals:
+    result = AttendanceTotals()
+    for record in days.values():
+        result.add(record)
+    return result
+
+
+def weeks(days: dict[datetime.date, DayRecord]) -> list[WeekSummary]:
+    by_week: dict[datetime.date, list[DayRecord]] = defaultdict(list)
+    for day, record in days.items():
+        by_week[day - datetime.timedelta(days=day.weekday())].append(record)
+    return [
+        WeekSummary(
+            week_start=start,
+            school_days=len(records),
+            days_missed=sum(r.missed for r in records),
+            days_missed_without_valid=sum(r.missed_without_valid for r in records),
+            days_late=sum(1 for r in records if r.late),
+        )
+        for start, records in sorted(by_week.items())
+    ]
+
+
+_SCHEDULED_SQL = """
+SELECT e.student_id, l.date, COUNT(*)
+FROM journal_lesson l
+JOIN schools_enrollment e
+  ON e.school_class_id = l.school_class_id
+ AND e.start_date <= l.date
+ AND (e.end_date IS NULL OR e.end_date >= l.date)
+WHERE l.status = %s
+  AND l.date >= %s AND l.date <= %s
+  AND e.student_id IN ({ids})
+  AND (l.group_id IS NULL OR EXISTS (
+        SELECT 1 FROM schools_classgroup_students g
+        WHERE g.classgroup_id = l.group_id AND g.student_id = e.student_id))
+GROUP BY e.student_id, l.date
+"""
+
+
+def scheduled_lessons(student_ids, start: datetime.date, end: datetime.date):
+    """{student_id: {date: lessons}} of instructional time in [start, end]."""
+    ids = sorted(set(student_ids))
+    result: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    if not ids:
+        return result
+    sql = _SCHEDULED_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Lesson.Status.SCHEDULED, start, end, *ids])
+        for student_id, day, count in cursor.fetchall():
+            if isinstance(day, str):  # SQLite returns ISO strings
+                day = datetime.date.fromisoformat(day)
+            result[student_id][day] = count
+    return result
+
+
+def daily_records(student_ids, start: datetime.date, end: datetime.date):
+    """{student_id: {date: DayRecord}} for every school day of each student in [start, end]."""
+    scheduled = scheduled_lessons(student_ids, start, end)
+    counts: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    marks = (
+        Mark.objects.filter(
+            student_id__in=list(scheduled),
+            date__gte=start,
+            date__lte=end,
+            lesson__status=Lesson.Status.SCHEDULED,
+        )
+        .values_list("student_id", "date", "kind", "reason_status")
+        .order_by()
+    )
+    for student_id, day, kind, reason in marks:
+        key = "late" if kind == Mark.Kind.LATE else reason
+        counts[(student_id, day)][key] += 1
+    result: dict[int, dict[datetime.date, DayRecord]] = {}
+    for student_id, days in scheduled.items():
+        result[student_id] = {}
+        for day, lessons in sorted(days.items()):
+            c = counts.get((student_id, day), {})
+            result[student_id][day] = DayRecord(
+                lessons=lessons,
+                valid=c.get(ReasonStatus.VALID, 0),
+                invalid=c.get(ReasonStatus.INVALID, 0),
+                unknown=c.get(ReasonStatus.UNKNOWN, 0),
+                late=c.get("late", 0),
+            )
+    return result
+
+
+def attendance_totals(student_ids, start: datetime.date, end: datetime.date):
+    """{student_id: AttendanceTotals}; students without instructional time get zeros."""
+    records = daily_records(student_ids, start, end)
+    return {sid: totals(records.get(sid, {})) for sid in student_ids}
+
+
+def day_statuses(student_ids, start: datetime.date, end: datetime.date):
+    """{student_id: {date: DayStatus}} for the school days of each student."""
+    records = daily_records(student_ids, start, end)
+    return {
+        sid: {day: record.status for day, record in records.get(sid, {}).items()}
+        for sid in student_ids
+    }

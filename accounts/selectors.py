@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from schools.models import School
 
 from .models import RoleAssignment
-from .roles import SCHOOL_ROLES, Role
+from .roles import LANDING_ORDER, SCHOOL_ROLES, Role
 
 
 def _assignments(user) -> list[RoleAssignment]:
@@ -41,10 +41,40 @@ def schools_for_user(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=school_ids_for_user(user))
 
 
+def school_ids_with_role(user, *roles: str) -> frozenset[int]:
+    """Schools in which the user holds one of ``roles``."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(a.school_id for a in _assignments(user) if a.role in roles and a.school_id)
+
+
+def municipality_ids_for_user(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(a.municipality_id for a in _assignments(user) if a.role == Role.MUNICIPAL)
+
+
+def region_ids_for_user(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(a.region_id for a in _assignments(user) if a.role == Role.REGIONAL)
+
+
+def landing_role(user) -> str | None:
+    """The role whose start page the user sees first (``LANDING_ORDER``)."""
+    held = roles_of(user)
+    return next((role for role in LANDING_ORDER if role in held), None)
+
+
+def forget_roles(user) -> None:
+    """Drop the cached role assignments (after assigning or revoking a role)."""
+    user.__dict__.pop("_role_assignments_cache", None)
+
+
 def territory_school_ids(user) -> QuerySet:
     """Schools a municipal or regional official oversees (their reports, never pupils' files)."""
-    municipality_ids = [a.municipality_id for a in _assignments(user) if a.role == Role.MUNICIPAL]
-    region_ids = [a.region_id for a in _assignments(user) if a.role == Role.REGIONAL]
+    municipality_ids = municipality_ids_for_user(user)
+    region_ids = region_ids_for_user(user)
     if not municipality_ids and not region_ids:
         return School.objects.none().values("pk")
     return School.objects.filter(

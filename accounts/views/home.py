@@ -1,0 +1,49 @@
+"""Start pages: ``/`` sends each user to the page of their role (``LANDING_ORDER``)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import home_data
+from ..roles import Role
+from ..selectors import landing_role, roles_of
+
+ACTIVE_ROLE_SESSION_KEY = "active_role"
+
+SCHOOL_SUMMARY_ROLES = (Role.SOCIAL_PEDAGOGUE, Role.PSYCHOLOGIST, Role.DEPUTY, Role.DIRECTOR)
+
+
+@login_required
+def home(request):
+    """Redirect to the start page of the role chosen last, else of the first role held."""
+    held = roles_of(request.user)
+    role = request.session.get(ACTIVE_ROLE_SESSION_KEY)
+    if role not in held:
+        role = landing_role(request.user)
+    if role is None:
+        return render(request, "accounts/home.html")
+    return redirect("accounts:start", role=role)
+
+
+@login_required
+def start_page(request, role: str):
+    if role not in Role.values:
+        raise Http404
+    if role not in roles_of(request.user):
+        raise PermissionDenied
+    request.session[ACTIVE_ROLE_SESSION_KEY] = role
+    user, today = request.user, timezone.localdate()
+    context = {"role": role, "role_label": Role(role).label, "today": today}
+    if role == Role.SUBJECT_TEACHER:
+        template, data = "subject_teacher", home_data.subject_teacher_data(user, today)
+    elif role == Role.CLASS_TEACHER:
+        template, data = "class_teacher", home_data.class_teacher_data(user, today)
+    elif role in SCHOOL_SUMMARY_ROLES:
+        template, data = role, home_data.school_summary_data(user, role, today)
+    elif role == Role.SCHOOL_ADMIN:
+        template, data = "school_admin", home_data.school_admin_data(user)
+    else:
+        template, data = role, home_data.territory_data(user, role)
+    return render(request, f"accounts/home_{template}.html", context | data)

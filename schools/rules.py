@@ -1,0 +1,68 @@
+"""Permissions on schools objects (spec §1). Views ask ``user.has_perm(name, obj)``.
+
+``schools.selectors`` returns exactly the objects these permissions allow; a
+test checks that the two agree for every role, so change them together.
+
+Psychologists: spec §1 gives them the students *referred to them*. Referrals
+belong to casework, which does not exist yet, so for now a psychologist sees
+the students of their own school (never another school's). When casework adds
+referrals, replace ``is_psychologist_of_school`` below (and the psychologist
+branch of ``schools.selectors.visible_students``) with "referred to the user".
+"""
+
+import rules
+
+from accounts.roles import Role
+from accounts.rules import (
+    has_school_role,
+    is_class_teacher_of,
+    is_municipal_for,
+    is_psychologist_of_school,
+    is_regional_for,
+    is_school_admin,
+    is_staff_of_school,
+    is_superuser,
+    is_whole_school_staff,
+    teaches_class,
+)
+
+# Whole school, all classes and students: social pedagogue, deputy, director, administrator.
+whole_school = is_whole_school_staff | is_school_admin
+
+# The school itself (name, address): its staff and the officials above it.
+rules.add_perm(
+    "schools.view_school",
+    is_superuser | is_staff_of_school | is_municipal_for | is_regional_for,
+)
+# School summary (number of classes and students), no names.
+rules.add_perm(
+    "schools.view_school_summary",
+    is_superuser | whole_school | is_psychologist_of_school,
+)
+rules.add_perm("schools.administer_school", is_superuser | is_school_admin)
+
+# A class: its class teacher, the teachers who teach it, the whole-school roles.
+rules.add_perm(
+    "schools.view_schoolclass",
+    is_superuser | whole_school | is_class_teacher_of | teaches_class,
+)
+rules.add_perm("schools.change_schoolclass", is_superuser | is_school_admin)
+
+# A student's name and class. Municipal and regional officials never see pupils.
+rules.add_perm(
+    "schools.view_student",
+    is_superuser | whole_school | is_psychologist_of_school | is_class_teacher_of | teaches_class,
+)
+# Addresses, guardians and their phones, family status flags: not for subject teachers.
+rules.add_perm(
+    "schools.view_student_personal_data",
+    is_superuser | whole_school | is_psychologist_of_school | is_class_teacher_of,
+)
+# Personal data and parent contacts are kept by the class teacher, the social pedagogue
+# and the administrator.
+rules.add_perm(
+    "schools.change_student",
+    is_superuser | is_school_admin | has_school_role(Role.SOCIAL_PEDAGOGUE) | is_class_teacher_of,
+)
+# obj: the school the student is admitted to.
+rules.add_perm("schools.add_student", is_superuser | is_school_admin)

@@ -1,0 +1,93 @@
+"""Reads of schools, classes and students, already scoped to what the user may see.
+
+How other apps reuse this
+-------------------------
+* **Lists**: start from ``visible_students(user)`` / ``visible_classes(user)`` /
+  ``visible_schools(user)`` and narrow them (``visible_students(user).filter(…)``),
+  or scope your own model by them, e.g.
+  ``Case.objects.filter(student__in=visible_students(user))``.
+* **One object**: fetch it with ``get_student_for_user`` / ``get_class_for_user``,
+  or for your own models with ``accounts.access.get_object_for_user(user,
+  queryset, perm="casework.view_case", pk=pk)``. Objects of other schools
+  answer 404, same-school objects without the permission 403.
+* **Permissions** live in ``<app>/rules.py`` and combine the predicates of
+  ``accounts.rules``; declare a ``view_…`` permission and a selector that agree
+  (see ``tests/accounts/test_rules.py`` for the agreement test to copy).
+* **URLs**: add every new URL name to ``URL_MATRIX`` in
+  ``tests/test_url_permissions.py``; the test fails until you do.
+
+Spec §1 in short: subject teachers see the classes they teach (a timetable line
+or a lesson names them), class teachers their own class, social pedagogue,
+deputy, director and administrator the whole school, the psychologist (until
+casework referrals exist) the students of their school; municipal and regional
+officials see schools, never pupils. A student belongs to every school and class
+they have an enrollment in, past ones included (history stays readable).
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.access import get_object_for_user
+from accounts.roles import WHOLE_SCHOOL_ROLES, Role
+from accounts.selectors import school_ids_for_user, school_ids_with_role, territory_school_ids
+
+from .models import Enrollment, School, SchoolClass, Student
+
+WHOLE_SCHOOL_READERS = (*WHOLE_SCHOOL_ROLES, Role.SCHOOL_ADMIN)
+
+
+def _own_class_ids(user) -> QuerySet:
+    """Classes the user leads as class teacher or teaches, in schools where they are staff."""
+    from journal.models import Lesson, TimetableEntry
+
+    staff_schools = school_ids_for_user(user)
+    class_teacher_schools = school_ids_with_role(user, Role.CLASS_TEACHER)
+    taught = Q(pk__in=TimetableEntry.objects.filter(teacher=user).values("school_class_id")) | Q(
+        pk__in=Lesson.objects.filter(teacher=user).values("school_class_id")
+    )
+    led = Q(class_teacher=user, school_id__in=class_teacher_schools)
+    return SchoolClass.objects.filter(Q(school_id__in=staff_schools) & (led | taught)).values("pk")
+
+
+def visible_schools(user) -> QuerySet[School]:
+    """Schools whose staff the user is, and schools of their municipality or region."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        Q(pk__in=school_ids_for_user(user)) | Q(pk__in=territory_school_ids(user))
+    )
+
+
+def visible_classes(user) -> QuerySet[SchoolClass]:
+    if not user.is_authenticated:
+        return SchoolClass.objects.none()
+    if user.is_superuser:
+        return SchoolClass.objects.all()
+    whole_schools = school_ids_with_role(user, *WHOLE_SCHOOL_READERS)
+    return SchoolClass.objects.filter(
+        Q(school_id__in=whole_schools) | Q(pk__in=_own_class_ids(user))
+    )
+
+
+def visible_students(user) -> QuerySet[Student]:
+    if not user.is_authenticated:
+        return Student.objects.none()
+    if user.is_superuser:
+        return Student.objects.all()
+    reader_schools = school_ids_with_role(user, *WHOLE_SCHOOL_READERS, Role.PSYCHOLOGIST)
+    enrollments = Enrollment.objects.filter(
+        Q(school_id__in=reader_schools) | Q(school_class_id__in=_own_class_ids(user))
+    )
+    return Student.objects.filter(pk__in=enrollments.values("student_id"))
+
+
+def get_student_for_user(user, pk, *, perm: str = "schools.view_student") -> Student:
+    """One student: 404 if of another school, 403 if the user lacks ``perm`` on them."""
+    return get_object_for_user(user, Student.objects.all(), perm=perm, pk=pk)
+
+
+def get_class_for_user(user, pk, *, perm: str = "schools.view_schoolclass") -> SchoolClass:
+    """One class: 404 if of another school, 403 if the user lacks ``perm`` on it."""
+    queryset = SchoolClass.objects.select_related("school", "academic_year", "class_teacher")
+    return get_object_for_user(user, queryset, perm=perm, pk=pk)

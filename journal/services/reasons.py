@@ -36,7 +36,7 @@ def set_reasons(
 
     with transaction.atomic():
         locked = list(
-            Mark.objects.select_for_update()
+            Mark.objects.select_for_update(of=("self",))
             .filter(pk__in=[m.pk for m in marks], kind=Mark.Kind.ABSENT)
             .select_related("lesson__school_class", "excuse")
         )

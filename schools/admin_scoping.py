@@ -1,0 +1,236 @@
+"""Django admin limited to the schools where the user is ``school_admin`` (R-A).
+
+Every ``ModelAdmin`` of the project's school data mixes in
+:class:`SchoolScopedAdminMixin` and names the path from its model to
+``School`` (``school_path``). For a user who is not a superuser the mixin
+
+* lists and opens only objects of the schools they administer;
+* answers 404 for any other object (existence must not leak), as the app does;
+* offers only those schools' objects in foreign-key and many-to-many choices;
+* grants view/add/change/delete from the ``school_admin`` role, not from
+  Django's model permissions (so ``is_staff`` alone opens nothing);
+* writes an audit entry ``admin.<app>.<model>.added|changed|deleted`` next to
+  Django's own admin log (R-SEC).
+
+Superusers see and do everything. ``accounts.services.assign_role`` gives
+school administrators the ``is_staff`` flag the admin site requires.
+"""
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from accounts.roles import Role
+from accounts.selectors import school_ids_with_role
+from audit.services import log_action
+
+# Path from a model to School, for every model whose choices or rows are scoped.
+SCOPE_PATHS: dict[str, str] = {
+    "schools.region": "municipalities__schools",
+    "schools.municipality": "schools",
+    "schools.school": "pk",
+    "schools.academicyear": "school",
+    "schools.schoolclass": "school",
+    "schools.classgroup": "school_class__school",
+    "schools.student": "enrollments__school",
+    "schools.guardian": "student__enrollments__school",
+    "schools.enrollment": "school",
+    "schools.subject": "school",
+    settings.AUTH_USER_MODEL.lower(): "role_assignments__school",
+    "accounts.roleassignment": "school",
+    "journal.bellperiod": "school",
+    "journal.timetableentry": "school_class__school",
+    "journal.lesson": "school",
+    "journal.term": "academic_year__school",
+    "journal.vacation": "academic_year__school",
+    "journal.quarantine": "school",
+    "journal.gradebandweek": "school",
+    "journal.calendaroverride": "school",
+    "policy.policyvalue": "school",
+    "audit.auditentry": "school",
+}
+
+
+def administered_school_ids(user) -> frozenset[int]:
+    return school_ids_with_role(user, Role.SCHOOL_ADMIN)
+
+
+def scope_queryset(queryset: QuerySet, school_ids, path: str | None = None) -> QuerySet:
+    """Rows of ``queryset`` that belong to ``school_ids`` (no duplicates from to-many joins)."""
+    model = queryset.model
+    path = path or SCOPE_PATHS.get(model._meta.label_lower)
+    if path is None:
+        return queryset.none()
+    if path == "pk":
+        return queryset.filter(pk__in=school_ids)
+    if "__" not in path:
+        return queryset.filter(**{f"{path}_id__in": school_ids})
+    inner = model._default_manager.filter(**{f"{path}__in": school_ids}).values("pk")
+    return queryset.filter(pk__in=inner)
+
+
+class _ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to the user's schools."""
+
+    def _scope_choices(self, db_field, request, kwargs):
+        if request.user.is_superuser:
+            return kwargs
+        related = db_field.related_model
+        queryset = kwargs.get("queryset", related._default_manager.all())
+        kwargs["queryset"] = scope_queryset(queryset, administered_school_ids(request.user))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SchoolScopedAdminMixin(_ScopedChoicesMixin):
+    """Mix into a ``ModelAdmin`` before ``admin.ModelAdmin`` (see the module docstring)."""
+
+    school_path: str | None = None  # default: SCOPE_PATHS[model label]
+    school_admin_can_add = True
+    school_admin_can_change = True
+    school_admin_can_delete = True
+    # Off where a service writes its own, more precise audit entry (role assignments).
+    audit_admin_changes = True
+
+    def _school_ids(self, request) -> frozenset[int]:
+        return administered_school_ids(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scope_queryset(queryset, self._school_ids(request), self.school_path)
+
+    def _may(self, request, obj, allowed: bool) -> bool:
+        if request.user.is_superuser:
+            return True
+        if not (allowed and request.user.is_active and self._school_ids(request)):
+            return False
+        return obj is None or self._in_scope(request, obj)
+
+    def _in_scope(self, request, obj: Model) -> bool:
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self._may(request, None, True)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj, True)
+
+    def has_add_permission(self, request):
+        return self._may(request, None, self.school_admin_can_add)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj, self.school_admin_can_change)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj, self.school_admin_can_delete)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects with "does not exist"; the app answers 404, so does the admin.
+        raise Http404
+
+    def audit_data(self, obj, message) -> dict:
+        """JSON data of the audit entry; override to add the values that matter."""
+        return {"message": message} if message else {}
+
+    def _audit(self, request, obj, verb: str, message=None) -> None:
+        if not self.audit_admin_changes:
+            return
+        opts = obj._meta
+        log_action(
+            actor=request.user,
+            action=f"admin.{opts.app_label}.{opts.model_name}.{verb}",
+            obj=obj,
+            data=self.audit_data(obj, message),
+        )
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "added", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "deleted")
+        return super().log_deletions(request, queryset)
+
+
+class SchoolScopedInlineMixin(_ScopedChoicesMixin):
+    """For inlines: rows and choices of the user's schools; the parent admin checks the rest."""
+
+    school_path: str | None = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scope_queryset(queryset, administered_school_ids(request.user), self.school_path)
+
+    def _may(self, request) -> bool:
+        return request.user.is_superuser or bool(administered_school_ids(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request)
+
+
+class SuperuserOnlyAdminMixin:
+    """Shared reference data (regions, the production calendar): superusers edit it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ReadOnlyAdminMixin:
+    """Nobody edits these rows through the admin (audit entries)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+__all__ = [
+    "SCOPE_PATHS",
+    "ReadOnlyAdminMixin",
+    "SchoolScopedAdminMixin",
+    "SchoolScopedInlineMixin",
+    "SuperuserOnlyAdminMixin",
+    "administered_school_ids",
+    "scope_queryset",
+]

@@ -1,0 +1,300 @@
+"""Marking pages of the subject teacher (R-J-1): my lessons, one lesson's roster, unmarked lessons.
+
+The lesson page is the most used page of the product: every tap on a row is one POST that
+saves at once and re-renders that row (htmx), and every request runs a fixed number of SQL
+queries whatever the size of the class.
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role
+from accounts.selectors import school_ids_for_user, school_ids_with_role
+from schools.models import Student
+
+from ..forms_marking import DateRangeForm, DayForm, MarkForm
+from ..models import BellPeriod, Lesson, Mark
+from ..selectors import lesson_roster, marks_of_lesson
+from ..services import JournalError, confirm_attendance_taken, set_mark
+from ..services.errors import JournalPermissionDenied
+from ..services.marks import PRESENT, check_can_edit_lesson
+
+# Returned for a refused mark so that the row shows the error; htmx swaps it (see lesson.html).
+UNPROCESSABLE = 422
+
+
+def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesson") -> Lesson:
+    """The lesson if ``user`` may ``perm`` it: 404 outside the user's schools, 403 inside."""
+    lesson = (
+        Lesson.objects.select_related(
+            "school_class", "subject", "group", "teacher", "attendance_taken_by"
+        )
+        .filter(pk=lesson_id)
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    if not user.is_superuser and lesson.school_id not in school_ids_for_user(user):
+        raise Http404
+    if not user.has_perm(perm, lesson):
+        raise PermissionDenied
+    return lesson
+
+
+@dataclass
+class MarkRow:
+    student: Student | None
+    mark: Mark | None
+    error: str = ""
+
+    @property
+    def state(self) -> str:
+        return self.mark.kind if self.mark is not None else PRESENT
+
+
+def _edit_refusal(user, lesson: Lesson) -> str:
+    """Why ``user`` cannot mark ``lesson`` now (shown above a read-only roster), or ""."""
+    if lesson.is_cancelled:
+        return _("Урок отменён: посещаемость на нём не отмечается.")
+    try:
+        check_can_edit_lesson(user, lesson)
+    except JournalPermissionDenied as refusal:
+        return str(refusal)
+    return ""
+
+
+def _bell(lesson: Lesson) -> BellPeriod | None:
+    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
+
+
+def _counts(rows: list[MarkRow]) -> dict:
+    absent = sum(1 for row in rows if row.state == Mark.Kind.ABSENT)
+    late = sum(1 for row in rows if row.state == Mark.Kind.LATE)
+    return {"total": len(rows), "absent": absent, "late": late, "present": len(rows) - absent}
+
+
+def _lesson_counts(lesson: Lesson) -> dict:
+    """Counts for the header after one row changed, without loading the roster."""
+    marks = Mark.objects.filter(lesson=lesson, student__in=lesson_roster(lesson)).aggregate(
+        absent=Count("pk", filter=Q(kind=Mark.Kind.ABSENT)),
+        late=Count("pk", filter=Q(kind=Mark.Kind.LATE)),
+    )
+    total = lesson_roster(lesson).count()
+    return {**marks, "total": total, "present": total - marks["absent"]}
+
+
+def _lesson_page(request, lesson: Lesson, *, errors: dict[int, str] | None = None, status=200):
+    errors = errors or {}
+    marks = marks_of_lesson(lesson)
+    rows = [
+        MarkRow(student, marks.get(student.pk), errors.get(student.pk, ""))
+        for student in lesson_roster(lesson)
+    ]
+    on_roster = {row.student.pk for row in rows}
+    refusal = _edit_refusal(request.user, lesson)
+    context = {
+        "lesson": lesson,
+        "bell": _bell(lesson),
+        "rows": rows,
+        "counts": _counts(rows),
+        "can_mark": not refusal,
+        "refusal": refusal,
+        # A refusal about a student who is not (any more) on the roster has no row to sit by.
+        "orphan_errors": [error for pk, error in errors.items() if pk not in on_roster],
+    }
+    return render(request, "journal/marking/lesson.html", context, status=status)
+
+
+@login_required
+@require_GET
+def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_lesson_for_user(request.user, lesson_id)
+    return _lesson_page(request, lesson)
+
+
+def _row_response(request, lesson: Lesson, student_id: int, error: str = "") -> HttpResponse:
+    """The re-rendered row of one student plus the header counts (htmx out-of-band swap)."""
+    student = lesson_roster(lesson).filter(pk=student_id).first()
+    mark = Mark.objects.filter(lesson=lesson, student_id=student_id).first() if student else None
+    context = {
+        "lesson": lesson,
+        "row": MarkRow(student, mark, error or ""),
+        "can_mark": True,
+        "counts": _lesson_counts(lesson),
+        "oob": True,
+    }
+    status = UNPROCESSABLE if error else 200
+    return render(request, "journal/marking/_mark_row_response.html", context, status=status)
+
+
+@login_required
+@require_POST
+def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Save one student's mark. JournalPermissionDenied propagates as 403."""
+    lesson = get_lesson_for_user(request.user, lesson_id)
+    form = MarkForm(request.POST)
+    student_id = form.data.get("student")
+    student_id = int(student_id) if str(student_id or "").isdigit() else 0
+    error = ""
+    if not form.is_valid():
+        error = form.first_error()
+    else:
+        try:
+            set_mark(
+                lesson=lesson,
+                student_id=form.cleaned_data["student"],
+                kind=form.cleaned_data["kind"],
+                minutes_late=form.cleaned_data["minutes_late"],
+                acting_user=request.user,
+            )
+        except JournalError as refusal:
+            error = str(refusal)
+    if request.htmx:
+        return _row_response(request, lesson, student_id, error)
+    if error:
+        return _lesson_page(request, lesson, errors={student_id: error}, status=UNPROCESSABLE)
+    url = reverse("journal:lesson", args=[lesson.pk])
+    return redirect(f"{url}#student-{student_id}")
+
+
+@login_required
+@require_POST
+def lesson_confirm(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """«Все остальные присутствуют»: attendance is taken, the rest are present."""
+    lesson = get_lesson_for_user(request.user, lesson_id)
+    error = ""
+    try:
+        confirm_attendance_taken(lesson=lesson, acting_user=request.user)
+    except JournalError as refusal:
+        error = str(refusal)
+    if request.htmx:
+        context = {"lesson": lesson, "counts": _lesson_counts(lesson), "status_error": error}
+        status = UNPROCESSABLE if error else 200
+        return render(request, "journal/marking/_lesson_status.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Посещаемость урока отмечена."))
+    return redirect("journal:lesson", lesson.pk)
+
+
+def _bells_for(lessons: list[Lesson]) -> dict[tuple[int, int], BellPeriod]:
+    if not lessons:
+        return {}
+    bells = BellPeriod.objects.filter(
+        school_id__in={lesson.school_id for lesson in lessons},
+        number__in={lesson.period for lesson in lessons},
+    )
+    return {(bell.school_id, bell.number): bell for bell in bells}
+
+
+@login_required
+@require_GET
+def my_lessons(request: HttpRequest) -> HttpResponse:
+    """The lessons the user teaches on one day (substitutions included)."""
+    day = DayForm(request.GET).day()
+    lessons = list(
+        Lesson.objects.filter(
+            teacher=request.user, date=day, school_id__in=school_ids_for_user(request.user)
+        )
+        .select_related("school_class", "subject", "group")
+        .annotate(
+            absent_count=Count("marks", filter=Q(marks__kind=Mark.Kind.ABSENT)),
+            late_count=Count("marks", filter=Q(marks__kind=Mark.Kind.LATE)),
+        )
+        .order_by("period", "school_class__grade", "school_class__letter", "pk")
+    )
+    bells = _bells_for(lessons)
+    for lesson in lessons:
+        lesson.bell = bells.get((lesson.school_id, lesson.period))
+    context = {
+        "day": day,
+        "today": timezone.localdate(),
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "lessons": lessons,
+    }
+    return render(request, "journal/marking/my_lessons.html", context)
+
+
+@dataclass(frozen=True)
+class _SchoolScope:
+    """Stands for a whole school when asking a school-wide permission (rules read school_id)."""
+
+    school_id: int
+
+
+def _unmarked_scope(user) -> tuple[Q, bool]:
+    """Which lessons' marking the user oversees, and whether a whole school is among them."""
+    school_ids = school_ids_for_user(user)
+    whole = {
+        school_id
+        for school_id in school_ids
+        if user.has_perm("journal.view_school_attendance", _SchoolScope(school_id))
+    }
+    homeroom = school_ids_with_role(user, Role.CLASS_TEACHER)
+    teaching = school_ids_with_role(user, Role.SUBJECT_TEACHER)
+    if not (whole or homeroom or teaching):
+        raise PermissionDenied
+    scope = (
+        Q(school_id__in=whole)
+        | Q(school_id__in=homeroom, school_class__class_teacher=user)
+        | Q(school_id__in=school_ids, teacher=user)
+    )
+    return scope, bool(whole)
+
+
+@dataclass
+class TeacherGroup:
+    teacher: object
+    lessons: list[Lesson]
+
+    @property
+    def count(self) -> int:
+        return len(self.lessons)
+
+
+@login_required
+@require_GET
+def unmarked_lessons(request: HttpRequest) -> HttpResponse:
+    """Lessons whose attendance was not taken, grouped by teacher, most first."""
+    scope, whole_school = _unmarked_scope(request.user)
+    form = DateRangeForm(request.GET)
+    date_from, date_to = form.period()
+    lessons = (
+        Lesson.objects.filter(
+            scope,
+            date__gte=date_from,
+            date__lte=date_to,
+            status=Lesson.Status.SCHEDULED,
+            attendance_taken_at__isnull=True,
+        )
+        .select_related("teacher", "school_class", "subject", "group")
+        .order_by("teacher__last_name", "teacher__first_name", "teacher_id", "date", "period")
+    )
+    groups = [
+        TeacherGroup(teacher, list(items))
+        for teacher, items in itertools.groupby(lessons, key=lambda lesson: lesson.teacher)
+    ]
+    groups.sort(key=lambda group: -group.count)
+    context = {
+        "form": form,
+        "date_from": date_from,
+        "date_to": date_to,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+        "whole_school": whole_school,
+    }
+    return render(request, "journal/marking/unmarked.html", context)

@@ -13,8 +13,8 @@ Definitions (all «missed» counts treat an unknown reason as without a valid re
 * **week missed** (§2.8): more than half of the week's school days missed.
 * **systematic lateness** (§2.5): late on half or more of the week's school days.
 
-The pure functions below take counts; the query functions build those counts with two
-SQL queries whatever the number of students or days.
+The pure functions below take counts; ``daily_records`` builds those counts with one SQL
+query whatever the number of students or days.
 """
 
 import datetime
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import Lesson, Mark, ReasonStatus
+from .models import Mark
 
 
 def lesson_missed(mark_kind: str | None) -> bool:
@@ -178,67 +178,46 @@ def weeks(days: dict[datetime.date, DayRecord]) -> list[WeekSummary]:
     ]
 
 
-_SCHEDULED_SQL = """
-SELECT e.student_id, l.date, COUNT(*)
+_DAILY_SQL = """
+SELECT e.student_id, l.date, COUNT(*),
+       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END)
 FROM journal_lesson l
 JOIN schools_enrollment e
   ON e.school_class_id = l.school_class_id
  AND e.start_date <= l.date
  AND (e.end_date IS NULL OR e.end_date >= l.date)
-WHERE l.status = %s
+LEFT JOIN journal_mark m ON m.lesson_id = l.id AND m.student_id = e.student_id
+WHERE l.status = 'scheduled'
   AND l.date >= %s AND l.date <= %s
   AND e.student_id IN ({ids})
   AND (l.group_id IS NULL OR EXISTS (
         SELECT 1 FROM schools_classgroup_students g
         WHERE g.classgroup_id = l.group_id AND g.student_id = e.student_id))
 GROUP BY e.student_id, l.date
+ORDER BY e.student_id, l.date
 """
 
 
-def scheduled_lessons(student_ids, start: datetime.date, end: datetime.date):
-    """{student_id: {date: lessons}} of instructional time in [start, end]."""
+def daily_records(student_ids, start: datetime.date, end: datetime.date):
+    """{student_id: {date: DayRecord}} for every school day of each student in [start, end].
+
+    One query: only marks on lessons that count as the student's instructional time count.
+    """
     ids = sorted(set(student_ids))
-    result: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    result: dict[int, dict[datetime.date, DayRecord]] = defaultdict(dict)
     if not ids:
         return result
-    sql = _SCHEDULED_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    sql = _DAILY_SQL.format(ids=", ".join(["%s"] * len(ids)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Lesson.Status.SCHEDULED, start, end, *ids])
-        for student_id, day, count in cursor.fetchall():
+        cursor.execute(sql, [start, end, *ids])
+        for student_id, day, lessons, valid, invalid, unknown, late in cursor.fetchall():
             if isinstance(day, str):  # SQLite returns ISO strings
                 day = datetime.date.fromisoformat(day)
-            result[student_id][day] = count
-    return result
-
-
-def daily_records(student_ids, start: datetime.date, end: datetime.date):
-    """{student_id: {date: DayRecord}} for every school day of each student in [start, end]."""
-    scheduled = scheduled_lessons(student_ids, start, end)
-    counts: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    marks = (
-        Mark.objects.filter(
-            student_id__in=list(scheduled),
-            date__gte=start,
-            date__lte=end,
-            lesson__status=Lesson.Status.SCHEDULED,
-        )
-        .values_list("student_id", "date", "kind", "reason_status")
-        .order_by()
-    )
-    for student_id, day, kind, reason in marks:
-        key = "late" if kind == Mark.Kind.LATE else reason
-        counts[(student_id, day)][key] += 1
-    result: dict[int, dict[datetime.date, DayRecord]] = {}
-    for student_id, days in scheduled.items():
-        result[student_id] = {}
-        for day, lessons in sorted(days.items()):
-            c = counts.get((student_id, day), {})
             result[student_id][day] = DayRecord(
-                lessons=lessons,
-                valid=c.get(ReasonStatus.VALID, 0),
-                invalid=c.get(ReasonStatus.INVALID, 0),
-                unknown=c.get(ReasonStatus.UNKNOWN, 0),
-                late=c.get("late", 0),
+                lessons=lessons, valid=valid, invalid=invalid, unknown=unknown, late=late
             )
     return result
 

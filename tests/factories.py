@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from journal import models as journal
 from schools import models as schools
 
 
@@ -118,3 +119,89 @@ def enrolled_student(school_class, **kwargs) -> schools.Student:
     student = StudentFactory(**kwargs)
     EnrollmentFactory(student=student, school_class=school_class)
     return student
+
+
+# Journal: calendar and timetable.
+
+
+class TermFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.Term
+        django_get_or_create = ("academic_year", "number")
+
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    number = 1
+    start_date = datetime.date(2025, 9, 1)
+    end_date = datetime.date(2025, 10, 24)
+
+
+class VacationFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.Vacation
+
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    name = "Осенние каникулы"
+    start_date = datetime.date(2025, 10, 27)
+    end_date = datetime.date(2025, 11, 4)
+
+
+class QuarantineFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.Quarantine
+
+    school = factory.SubFactory(SchoolFactory)
+    school_class = None
+    start_date = datetime.date(2025, 12, 1)
+    end_date = datetime.date(2025, 12, 7)
+    reason = "Приказ о карантине по гриппу и ОРВИ"
+
+
+class GradeBandWeekFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.GradeBandWeek
+
+    school = factory.SubFactory(SchoolFactory)
+    grade_from = 1
+    grade_to = 4
+    week_length = schools.WeekLength.FIVE_DAYS
+
+
+class CalendarOverrideFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.CalendarOverride
+
+    school = factory.SubFactory(SchoolFactory)
+    date = datetime.date(2025, 9, 6)
+    is_school_day = True
+    reason = "Приказ директора"
+
+
+class TimetableEntryFactory(DjangoModelFactory):
+    """A template line; the subject and the teacher belong to the class's school."""
+
+    class Meta:
+        model = journal.TimetableEntry
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    weekday = 1
+    period = 1
+    subject = factory.LazyAttribute(lambda o: SubjectFactory(school=o.school_class.school))
+    teacher = factory.LazyAttribute(
+        lambda o: staff_user(Role.SUBJECT_TEACHER, o.school_class.school)
+    )
+    valid_from = factory.SelfAttribute("school_class.academic_year.start_date")
+
+
+class LessonFactory(DjangoModelFactory):
+    class Meta:
+        model = journal.Lesson
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    school = factory.SelfAttribute("school_class.school")
+    date = datetime.date(2025, 9, 1)
+    period = 1
+    subject = factory.LazyAttribute(lambda o: SubjectFactory(school=o.school_class.school))
+    teacher = factory.LazyAttribute(
+        lambda o: staff_user(Role.SUBJECT_TEACHER, o.school_class.school)
+    )
+    duration_minutes = factory.SelfAttribute("school.lesson_minutes")

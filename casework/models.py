@@ -1,1 +1,70 @@
-# Models arrive with the casework issue.
+"""Prevention casework (R-C). Parent contacts come first: the class teacher's phone call."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ParentContact(models.Model):
+    """R-C-2: a phone call, meeting, letter or message to a student's parents."""
+
+    class ContactType(models.TextChoices):
+        PHONE_CALL = "phone_call", _("телефонный звонок")
+        MEETING = "meeting", _("встреча в школе")
+        LETTER = "letter", _("письмо")
+        MESSAGE = "message", _("сообщение")
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("связались, причина выяснена")
+        REASON_UNCLEAR = "reason_unclear", _("связались, причина не выяснена")
+        NOT_REACHED = "not_reached", _("не удалось связаться")
+
+    student = models.ForeignKey(
+        "schools.Student", on_delete=models.CASCADE, related_name="parent_contacts"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    contact_type = models.CharField(
+        _("вид контакта"),
+        max_length=16,
+        choices=ContactType.choices,
+        default=ContactType.PHONE_CALL,
+    )
+    contacted_at = models.DateTimeField(_("когда"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("сотрудник"),
+    )
+    guardian = models.ForeignKey(
+        "schools.Guardian",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("законный представитель"),
+    )
+    # Kept as text too: the guardian row may be edited or removed, the record must still say who.
+    guardian_name = models.CharField(_("с кем"), max_length=300)
+    summary = models.TextField(_("что сказано"), blank=True)
+    stated_reason = models.CharField(_("названная причина отсутствия"), max_length=500, blank=True)
+    result = models.CharField(_("результат"), max_length=16, choices=Result.choices)
+    next_step = models.CharField(_("следующий шаг"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("контакт с родителями")
+        verbose_name_plural = _("контакты с родителями")
+        ordering = ["-contacted_at", "-id"]
+        indexes = [
+            models.Index(fields=["student", "-contacted_at"]),
+            models.Index(fields=["school", "contacted_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_contact_type_display()} {self.contacted_at:%d.%m.%Y %H:%M}: {self.guardian_name}"
+
+    @property
+    def audit_school(self):
+        return self.school

@@ -203,6 +203,13 @@ class Student(models.Model):
         _("социально опасное положение (СОП)"), default=False
     )
     disability = models.BooleanField(_("инвалидность / ОВЗ"), default=False)
+    # Registry «не обучаются по состоянию здоровья» (seed 002 §6.3, R-J-7).
+    not_studying_for_health = models.BooleanField(
+        _("не обучается по состоянию здоровья"), default=False
+    )
+    not_studying_for_health_note = models.CharField(
+        _("основание (не обучается по состоянию здоровья)"), max_length=500, blank=True
+    )
     notes = models.TextField(_("примечания"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -250,6 +257,19 @@ class Guardian(models.Model):
         return f"{self.full_name} ({self.get_relation_display()})"
 
 
+class LeavingCategory(models.TextChoices):
+    """Why an enrollment ended; LEFT_NOT_STUDYING feeds a registry of seed 002 §6.3."""
+
+    TRANSFERRED = "transferred", _("перевод в другую образовательную организацию")
+    MOVED = "moved", _("переезд")
+    GRADUATED = "graduated", _("завершил обучение")
+    LEFT_NOT_STUDYING = (
+        "left_not_studying",
+        _("выбыл, не завершив общего образования, и нигде не обучается"),
+    )
+    OTHER = "other", _("иное")
+
+
 class Enrollment(models.Model):
     """A student's membership of a class between two dates (R-CAL-4)."""
 
@@ -263,6 +283,9 @@ class Enrollment(models.Model):
     end_date = models.DateField(_("выбыл"), null=True, blank=True)
     admission_basis = models.CharField(_("основание зачисления"), max_length=300, blank=True)
     leaving_reason = models.CharField(_("причина выбытия"), max_length=300, blank=True)
+    leaving_category = models.CharField(
+        _("категория выбытия"), max_length=20, choices=LeavingCategory.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("зачисление")

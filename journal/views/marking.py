@@ -39,7 +39,7 @@ def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesso
     """The lesson if ``user`` may ``perm`` it: 404 outside the user's schools, 403 inside."""
     lesson = (
         Lesson.objects.select_related(
-            "school_class", "subject", "group", "teacher", "attendance_taken_by"
+            "school", "school_class", "subject", "group", "teacher", "attendance_taken_by"
         )
         .filter(pk=lesson_id)
         .first()
@@ -124,10 +124,17 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return _lesson_page(request, lesson)
 
 
-def _row_response(request, lesson: Lesson, student_id: int, error: str = "") -> HttpResponse:
-    """The re-rendered row of one student plus the header counts (htmx out-of-band swap)."""
+def _row_response(
+    request, lesson: Lesson, student_id: int, *, saved: Mark | None, error: str
+) -> HttpResponse:
+    """The re-rendered row of one student plus the header counts (htmx out-of-band swap).
+
+    ``saved`` is what set_mark returned; after a refusal the row shows what is stored.
+    """
     student = lesson_roster(lesson).filter(pk=student_id).first()
-    mark = Mark.objects.filter(lesson=lesson, student_id=student_id).first() if student else None
+    mark = saved
+    if error and student is not None:
+        mark = Mark.objects.filter(lesson=lesson, student_id=student_id).first()
     context = {
         "lesson": lesson,
         "row": MarkRow(student, mark, error or ""),
@@ -147,12 +154,12 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
     form = MarkForm(request.POST)
     student_id = form.data.get("student")
     student_id = int(student_id) if str(student_id or "").isdigit() else 0
-    error = ""
+    error, saved = "", None
     if not form.is_valid():
         error = form.first_error()
     else:
         try:
-            set_mark(
+            saved = set_mark(
                 lesson=lesson,
                 student_id=form.cleaned_data["student"],
                 kind=form.cleaned_data["kind"],
@@ -162,7 +169,7 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
         except JournalError as refusal:
             error = str(refusal)
     if request.htmx:
-        return _row_response(request, lesson, student_id, error)
+        return _row_response(request, lesson, student_id, saved=saved, error=error)
     if error:
         return _lesson_page(request, lesson, errors={student_id: error}, status=UNPROCESSABLE)
     url = reverse("journal:lesson", args=[lesson.pk])

@@ -1,0 +1,254 @@
+"""The class teacher's day (R-J-4, seed 002 §3.4).
+
+Today's absences of the class whose reason is still unknown, grouped by student, with one
+action per student to settle a whole day or chosen lessons and a form to log the call to
+the parents. Absences of earlier days of the academic year that are still unknown stay
+listed until settled. The page runs a fixed number of queries whatever the class size.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from casework.models import ParentContact
+from casework.services import CaseworkError, log_parent_contact
+from schools.models import Enrollment, Guardian, SchoolClass, Student
+from schools.selectors import get_class_for_user
+
+from ..forms import DayReasonsForm, ParentCallForm, first_error
+from ..models import Mark, ReasonStatus
+from ..services import JournalError, set_reasons
+
+# Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
+# R-CFG: becomes a policy setting once the policy registry exists.
+REASON_DEADLINE = datetime.time(19, 0)
+
+
+def _parse_day(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return default
+
+
+def _get_class(request: HttpRequest, class_id: int) -> SchoolClass:
+    return get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+
+
+def _unknown_absences(school_class: SchoolClass, start: datetime.date, end: datetime.date):
+    return list(
+        Mark.objects.filter(
+            lesson__school_class_id=school_class.pk,
+            kind=Mark.Kind.ABSENT,
+            reason_status=ReasonStatus.UNKNOWN,
+            date__gte=start,
+            date__lte=end,
+        )
+        .select_related("student", "lesson__subject")
+        .order_by(
+            "student__last_name", "student__first_name", "student_id", "date", "lesson__period"
+        )
+    )
+
+
+@dataclass
+class DayGroup:
+    """One student's unknown absences on one day, with the form that settles them."""
+
+    student: Student
+    day: datetime.date
+    marks: list[Mark]
+    form: DayReasonsForm = field(init=False)
+
+    def __post_init__(self):
+        self.form = DayReasonsForm(
+            marks=self.marks,
+            initial={"student": self.student.pk, "date": self.day},
+            auto_id=f"id_reasons_{self.student.pk}_{self.day:%Y%m%d}_%s",
+        )
+
+
+@dataclass
+class TodayBlock:
+    group: DayGroup
+    guardians: list[Guardian]
+    contacts: list[ParentContact]
+    call_form: ParentCallForm
+
+
+def _group(marks: list[Mark]) -> list[DayGroup]:
+    grouped: dict[tuple[int, datetime.date], list[Mark]] = defaultdict(list)
+    for mark in marks:
+        grouped[(mark.student_id, mark.date)].append(mark)
+    return [DayGroup(ms[0].student, day, ms) for (_, day), ms in grouped.items()]
+
+
+def _deadline(day: datetime.date, today: datetime.date, has_unknown: bool) -> dict:
+    deadline = timezone.make_aware(datetime.datetime.combine(day, REASON_DEADLINE))
+    if day > today or not has_unknown:
+        state = "none"
+    elif timezone.now() > deadline:
+        state = "overdue"
+    else:
+        state = "due"
+    return {"at": deadline, "state": state}
+
+
+@login_required
+@require_GET
+def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
+    school_class = _get_class(request, class_id)
+    today = timezone.localdate()
+    day = _parse_day(request.GET.get("date"), today)
+    year_start = school_class.academic_year.start_date
+    marks = _unknown_absences(school_class, min(year_start, day), day)
+    today_groups = _group([m for m in marks if m.date == day])
+    past_groups = _group([m for m in marks if m.date < day])
+
+    student_ids = [group.student.pk for group in today_groups]
+    guardians: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in Guardian.objects.filter(student_id__in=student_ids).order_by("pk"):
+        guardians[guardian.student_id].append(guardian)
+    contacts: dict[int, list[ParentContact]] = defaultdict(list)
+    contacts_of_day = ParentContact.objects.filter(
+        student_id__in=student_ids, school_id=school_class.school_id, contacted_at__date=day
+    ).order_by("contacted_at")
+    for contact in contacts_of_day:
+        contacts[contact.student_id].append(contact)
+
+    blocks = [
+        TodayBlock(
+            group=group,
+            guardians=guardians[group.student.pk],
+            contacts=contacts[group.student.pk],
+            call_form=ParentCallForm(
+                guardians=guardians[group.student.pk],
+                initial={"student": group.student.pk},
+                auto_id=f"id_call_{group.student.pk}_%s",
+            ),
+        )
+        for group in today_groups
+    ]
+    context = {
+        "school_class": school_class,
+        "day": day,
+        "today": today,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "blocks": blocks,
+        "past_groups": past_groups,
+        "past_students": len({group.student.pk for group in past_groups}),
+        "deadline": _deadline(day, today, bool(today_groups)),
+        "can_settle": request.user.has_perm("journal.settle_reasons", school_class),
+    }
+    return render(request, "journal/class/day.html", context)
+
+
+def _back(request: HttpRequest, school_class: SchoolClass, day: datetime.date) -> HttpResponse:
+    back = _parse_day(request.POST.get("back"), day)
+    return redirect(f"{reverse('journal:class_day', args=[school_class.pk])}?date={back:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
+def class_day_reasons(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Set the reason of one student's absences on one day (all of them or chosen lessons)."""
+    school_class = _get_class(request, class_id)
+    try:
+        student_id = int(request.POST.get("student", ""))
+        day = datetime.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Не указан обучающийся или дата."))
+    # «Весь день» means every absence of that day, also those marked after the page loaded.
+    candidates = list(
+        Mark.objects.filter(
+            lesson__school_class_id=school_class.pk,
+            student_id=student_id,
+            date=day,
+            kind=Mark.Kind.ABSENT,
+        ).select_related("lesson__subject")
+    )
+    form = DayReasonsForm(request.POST, marks=candidates)
+    if not candidates:
+        messages.error(request, _("У обучающегося нет пропусков в этот день."))
+    elif not form.is_valid():
+        messages.error(request, first_error(form))
+    else:
+        data = form.cleaned_data
+        chosen = candidates
+        if data["scope"] == DayReasonsForm.SCOPE_LESSONS:
+            chosen = [mark for mark in candidates if mark.pk in set(data["marks"])]
+        try:
+            set_reasons(
+                marks=chosen,
+                status=data["status"],
+                acting_user=request.user,
+                valid_reason=data["valid_reason"],
+                note=data["note"],
+            )
+        except JournalError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(student)s, %(day)s: причина установлена (пропусков: %(count)s).")
+                % {
+                    "student": chosen[0].student.short_name,
+                    "day": f"{day:%d.%m.%Y}",
+                    "count": len(chosen),
+                },
+            )
+    return _back(request, school_class, day)
+
+
+@login_required
+@require_POST
+def class_day_call(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Log the call (or other contact) to the parents of a student of the class."""
+    school_class = _get_class(request, class_id)
+    try:
+        student_id = int(request.POST.get("student", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Не указан обучающийся."))
+    enrollment = (
+        Enrollment.objects.filter(school_class=school_class, student_id=student_id)
+        .select_related("student")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    student = enrollment.student
+    form = ParentCallForm(request.POST, guardians=list(student.guardians.all()))
+    today = timezone.localdate()
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, school_class, today)
+    data = form.cleaned_data
+    try:
+        log_parent_contact(
+            student=student,
+            school=school_class.school,
+            acting_user=request.user,
+            contact_type=data["contact_type"],
+            contacted_at=data["contacted_at"],
+            result=data["result"],
+            guardian=data["guardian"],
+            guardian_name=data["guardian_name"],
+            summary=data["summary"],
+            stated_reason=data["stated_reason"],
+            next_step=data["next_step"],
+        )
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Контакт с родителями записан."))
+    return _back(request, school_class, today)

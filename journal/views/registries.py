@@ -1,0 +1,202 @@
+"""The school's registries (R-J-7): filterable lists and their XLSX export.
+
+Whole-school readers (deputy, director, social pedagogue) see their schools; a class
+teacher sees the students of the classes they lead. The definitions are in
+``journal.registries``.
+"""
+
+import datetime
+import io
+
+import django_filters
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from accounts.roles import WHOLE_SCHOOL_ROLES, Role
+from accounts.selectors import school_ids_with_role
+from audit.services import log_action
+from schools.models import Enrollment, School, SchoolClass
+
+from ..forms import DATE_INPUT
+from ..registries import COMMON_COLUMNS, REGISTRIES, Period, build_rows, row_values
+
+REGISTRY_ROLES = (*WHOLE_SCHOOL_ROLES, Role.CLASS_TEACHER)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(user) -> Q | None:
+    """Enrollments the user may list, or None when they may list none."""
+    if user.is_superuser:
+        return Q()
+    whole = school_ids_with_role(user, *WHOLE_SCHOOL_ROLES)
+    led = school_ids_with_role(user, Role.CLASS_TEACHER)
+    if not whole and not led:
+        return None
+    return Q(school_id__in=whole) | Q(
+        school_class__class_teacher=user, school_class__school_id__in=led
+    )
+
+
+def _user_school_ids(user) -> set[int]:
+    return set(school_ids_with_role(user, *REGISTRY_ROLES))
+
+
+class ClassChoiceFilter(django_filters.ModelChoiceFilter):
+    class field_class(django_filters.fields.ModelChoiceField):  # noqa: N801 (django-filter hook)
+        def label_from_instance(self, school_class):
+            return f"{school_class} ({school_class.academic_year.name})"
+
+
+class RegistryFilter(django_filters.FilterSet):
+    """Class, name and period. The period also bounds the counting (``Period``)."""
+
+    school_class = ClassChoiceFilter(
+        label=gettext_lazy("Класс"), queryset=SchoolClass.objects.none()
+    )
+    name = django_filters.CharFilter(label=gettext_lazy("ФИО"), method="filter_name")
+    start = django_filters.DateFilter(
+        label=gettext_lazy("С"), method="filter_start", widget=DATE_INPUT
+    )
+    end = django_filters.DateFilter(
+        label=gettext_lazy("По"), method="filter_end", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["school_class", "name", "start", "end"]
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["school_class"].queryset = classes
+
+    def filter_name(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(student__last_name__icontains=word)
+                | Q(student__first_name__icontains=word)
+                | Q(student__patronymic__icontains=word)
+            )
+        return queryset
+
+    # Enrollments that overlap the period: the student was in the school then.
+    def filter_start(self, queryset, name, value):
+        return queryset.exclude(end_date__lt=value)
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(start_date__lte=value)
+
+
+def _default_period(today: datetime.date) -> Period:
+    return Period(today.replace(day=1), today)
+
+
+def _registry_data(request: HttpRequest, kind: str):
+    registry = REGISTRIES.get(kind)
+    if registry is None:
+        raise Http404
+    scope = _scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    period = _default_period(today)
+    data = request.GET.copy()
+    data.setdefault("start", f"{period.start:%Y-%m-%d}")
+    data.setdefault("end", f"{period.end:%Y-%m-%d}")
+    enrollments = Enrollment.objects.filter(scope)
+    classes = (
+        SchoolClass.objects.filter(pk__in=enrollments.values("school_class_id"))
+        .select_related("academic_year")
+        .order_by("-academic_year__start_date", "grade", "letter")
+    )
+    filterset = RegistryFilter(data, queryset=enrollments, classes=classes)
+    if filterset.is_valid():
+        cleaned = filterset.form.cleaned_data
+        period = Period(cleaned.get("start") or period.start, cleaned.get("end") or period.end)
+        rows = build_rows(kind, filterset.qs, period, today)
+    else:
+        rows = []
+    return registry, filterset, period, rows
+
+
+@login_required
+@require_GET
+def registry(request: HttpRequest, kind: str) -> HttpResponse:
+    registry, filterset, period, rows = _registry_data(request, kind)
+    context = {
+        "registry": registry,
+        "registries": REGISTRIES.values(),
+        "filter": filterset,
+        "period": period,
+        "rows": rows,
+        "columns": (*COMMON_COLUMNS, *registry.columns),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "journal/registries/list.html", context)
+
+
+@login_required
+@require_GET
+def registry_export(request: HttpRequest, kind: str) -> HttpResponse:
+    registry, filterset, period, rows = _registry_data(request, kind)
+    content = _workbook(registry, period, rows)
+    # Names and dates of birth leave the system: logged (R-SEC).
+    school_ids = {row.enrollment.school_id for row in rows} or _user_school_ids(request.user)
+    log_action(
+        actor=request.user,
+        action="journal.registry.exported",
+        school=School.objects.get(pk=school_ids.pop()) if len(school_ids) == 1 else None,
+        data={
+            "kind": kind,
+            "filters": request.GET.dict(),
+            "start": period.start,
+            "end": period.end,
+            "rows": len(rows),
+            "student_ids": sorted({row.student.pk for row in rows}),
+        },
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"registry-{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _workbook(registry, period: Period, rows) -> bytes:
+    """Title, period, Russian headers, then one line per row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Реестр")
+    sheet.append([str(registry.title)])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append(
+        [
+            _("Период: %(start)s – %(end)s")
+            % {
+                "start": f"{period.start:%d.%m.%Y}",
+                "end": f"{period.end:%d.%m.%Y}",
+            }
+        ]
+    )
+    sheet.append([str(column) for column in (*COMMON_COLUMNS, *registry.columns)])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for number, row in enumerate(rows, start=1):
+        sheet.append(row_values(number, row))
+        sheet.cell(row=sheet.max_row, column=3).number_format = "DD.MM.YYYY"
+    sheet.freeze_panes = "A4"
+    for letter, width in zip("ABCDEFGH", (5, 36, 14, 10, 22, 30, 16, 16), strict=False):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,310 @@
+"""A student's attendance card and the class month grid (the paper journal page).
+
+Both pages read attendance through ``journal.units`` (two queries for any number of
+students and days) and answer 404 for another school, 403 inside the school without
+``journal.view_class_attendance`` on the class.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.selectors import school_ids_for_user
+from casework.models import ParentContact
+from schools.models import Enrollment, Student
+from schools.selectors import get_class_for_user, get_student_for_user
+
+from .. import units
+from ..calendar import term_for
+from ..forms import month_start
+from ..models import AttendanceChange, ExcuseDocument, Mark, ReasonStatus, ValidReason
+from ..services.marks import PRESENT
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def get_student_enrollment_for_user(
+    user, student_id: int, *, day: datetime.date | None = None
+) -> tuple[Student, Enrollment]:
+    """The student and the enrollment whose class decides what ``user`` may see.
+
+    404 for a student of another school; 403 for a same-school user who may not see the
+    attendance of the student's class. The enrollment is the one covering ``day`` in one
+    of the user's schools, else the latest there.
+    """
+    student = get_student_for_user(user, student_id)
+    enrollments = Enrollment.objects.filter(student=student).select_related(
+        "school_class__academic_year", "school_class__school", "school_class__class_teacher"
+    )
+    if not user.is_superuser:
+        enrollments = enrollments.filter(school_id__in=school_ids_for_user(user))
+    enrollments = list(enrollments.order_by("-start_date", "-pk"))
+    if not enrollments:
+        raise Http404
+    day = day or timezone.localdate()
+    enrollment = next((e for e in enrollments if e.covers(day)), enrollments[0])
+    if not user.has_perm("journal.view_class_attendance", enrollment.school_class):
+        raise PermissionDenied
+    return student, enrollment
+
+
+def month_bounds(first: datetime.date) -> tuple[datetime.date, datetime.date]:
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def _shift_month(first: datetime.date, months: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _slice(days: dict, start: datetime.date, end: datetime.date) -> units.AttendanceTotals:
+    return units.totals({d: r for d, r in days.items() if start <= d <= end})
+
+
+@dataclass
+class CalendarCell:
+    day: datetime.date
+    in_month: bool
+    record: units.DayRecord | None
+
+    @property
+    def status(self) -> str | None:
+        return self.record.status if self.record else None
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, ""))
+
+
+STATUS_LABELS = {
+    units.DayStatus.PRESENT: gettext_lazy("присутствовал"),
+    units.DayStatus.LATE: gettext_lazy("опоздание"),
+    units.DayStatus.PARTIAL: gettext_lazy("пропущены отдельные уроки"),
+    units.DayStatus.VALID: gettext_lazy("день пропущен по уважительной причине"),
+    units.DayStatus.INVALID: gettext_lazy("день пропущен без уважительной причины"),
+    units.DayStatus.UNKNOWN: gettext_lazy("день пропущен, причина неизвестна"),
+}
+
+
+WEEKDAY_NAMES = [
+    gettext_lazy("Пн"),
+    gettext_lazy("Вт"),
+    gettext_lazy("Ср"),
+    gettext_lazy("Чт"),
+    gettext_lazy("Пт"),
+    gettext_lazy("Сб"),
+    gettext_lazy("Вс"),
+]
+
+
+# History (R-J-6): AttendanceChange.old / .new as a Russian sentence.
+
+
+def _date(value) -> str:
+    try:
+        return datetime.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value)
+
+
+def _mark_text(data: dict) -> str:
+    kind = data.get("kind")
+    if not kind:
+        return ""
+    if kind == PRESENT:
+        return _("присутствует")
+    if kind == Mark.Kind.LATE:
+        minutes = data.get("minutes_late")
+        return _("ОП, %(minutes)s мин") % {"minutes": minutes} if minutes else _("ОП")
+    return f"{_('Н')}, {_reason_text(data)}"
+
+
+def _reason_text(data: dict) -> str:
+    status = data.get("reason_status") or ReasonStatus.UNKNOWN
+    text = str(ReasonStatus(status).label) if status in ReasonStatus.values else status
+    reason = data.get("valid_reason")
+    if reason in ValidReason.values:
+        text += f" ({ValidReason(reason).label})"
+    return text
+
+
+def _excuse_text(data: dict) -> str:
+    kind = data.get("kind")
+    label = ExcuseDocument.Kind(kind).label if kind in ExcuseDocument.Kind.values else kind
+    return f"{label}, {_date(data.get('start_date'))}–{_date(data.get('end_date'))}"
+
+
+def describe_change(change: AttendanceChange) -> tuple[str, str]:
+    """(was, became) of one history row, in Russian."""
+    old, new, action = change.old or {}, change.new or {}, change.action
+    if action == AttendanceChange.Action.REASON_SET:
+        became = _reason_text(new)
+        if new.get("note"):
+            became += f"; {new['note']}"
+        return _reason_text(old), became
+    if action == AttendanceChange.Action.EXCUSE_ADDED:
+        return "", _("%(document)s; пропусков покрыто: %(marks)s") % {
+            "document": _excuse_text(new),
+            "marks": new.get("marks", 0),
+        }
+    if action == AttendanceChange.Action.EXCUSE_WITHDRAWN:
+        became = _("отозван; пропусков возвращено: %(marks)s") % {"marks": new.get("marks", 0)}
+        if new.get("reason"):
+            became += f"; {new['reason']}"
+        return _excuse_text(old), became
+    return _mark_text(old), _mark_text(new)
+
+
+@dataclass
+class HistoryRow:
+    change: AttendanceChange
+    was: str
+    became: str
+
+    @property
+    def lesson(self):
+        return self.change.lesson
+
+
+HISTORY_LIMIT = 200
+
+
+def _history(student: Student, school_id: int) -> list[HistoryRow]:
+    changes = (
+        AttendanceChange.objects.filter(student=student, school_id=school_id)
+        .select_related("actor", "lesson__subject")
+        .order_by("-created_at", "-id")[:HISTORY_LIMIT]
+    )
+    return [HistoryRow(change, *describe_change(change)) for change in changes]
+
+
+@login_required
+@require_GET
+def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
+    today = timezone.localdate()
+    first = month_start(request.GET.get("month"), today)
+    first, last = month_bounds(first)
+    student, enrollment = get_student_enrollment_for_user(
+        request.user, student_id, day=min(last, today)
+    )
+    school_class = enrollment.school_class
+    year = school_class.academic_year
+    reference = min(last, today)
+    term = term_for(school_class, reference)
+    if term is not None:
+        term.academic_year = year  # for its label, without another query
+
+    # One read of the whole span the three totals need; the future has no attendance yet.
+    span_start = min(first, year.start_date)
+    span_end = min(max(last, year.end_date), today)
+    days = units.daily_records([student.pk], span_start, span_end).get(student.pk, {})
+
+    weeks = [
+        [CalendarCell(day, day.month == first.month, days.get(day)) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    totals = [(_("Месяц"), _slice(days, first, last))]
+    if term is not None:
+        totals.append((str(term), _slice(days, term.start_date, term.end_date)))
+    year_label = _("Учебный год %(name)s") % {"name": year.name}
+    totals.append((year_label, _slice(days, year.start_date, year.end_date)))
+
+    can_view_contacts = request.user.has_perm("casework.view_parent_contacts", student)
+    context = {
+        "student": student,
+        "enrollment": enrollment,
+        "school_class": school_class,
+        "month": first,
+        "previous_month": _shift_month(first, -1),
+        "next_month": _shift_month(first, 1),
+        "weeks": weeks,
+        "weekday_names": WEEKDAY_NAMES,
+        "totals": totals,
+        "excuses": ExcuseDocument.objects.filter(student=student, school_id=enrollment.school_id)
+        .select_related("received_by")
+        .order_by("-start_date", "-pk"),
+        "contacts": (
+            ParentContact.objects.filter(student=student, school_id=enrollment.school_id)
+            .select_related("staff")
+            .order_by("-contacted_at", "-pk")
+            if can_view_contacts
+            else None
+        ),
+        "history": _history(student, enrollment.school_id),
+        "can_settle": request.user.has_perm("journal.settle_reasons", school_class),
+    }
+    return render(request, "journal/class/student_card.html", context)
+
+
+@dataclass
+class GridRow:
+    student: Student
+    cells: list
+    totals: units.AttendanceTotals
+
+
+def _cell_class(record: units.DayRecord | None) -> str:
+    if record is None:
+        return "off"
+    if record.invalid:
+        return "invalid"
+    if record.unknown:
+        return "unknown"
+    if record.valid:
+        return "valid"
+    return "late" if record.late else ""
+
+
+@login_required
+@require_GET
+def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Students × days of a month; a cell is the number of lessons missed, coloured by reason."""
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    first = month_start(request.GET.get("month"), timezone.localdate())
+    first, last = month_bounds(first)
+    enrollments = (
+        Enrollment.objects.filter(school_class=school_class, start_date__lte=last)
+        .exclude(end_date__lt=first)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__patronymic", "pk")
+    )
+    students = list({e.student_id: e.student for e in enrollments}.values())
+    records = units.daily_records([s.pk for s in students], first, last)
+    days = [first + ONE_DAY * n for n in range((last - first).days + 1)]
+    school_days = {day for by_day in records.values() for day in by_day}
+    rows = []
+    for student in students:
+        by_day = records.get(student.pk, {})
+        cells = [(by_day.get(day), _cell_class(by_day.get(day))) for day in days]
+        rows.append(GridRow(student, cells, units.totals(by_day)))
+    context = {
+        "school_class": school_class,
+        "month": first,
+        "previous_month": _shift_month(first, -1),
+        "next_month": _shift_month(first, 1),
+        "days": [(day, day in school_days) for day in days],
+        "rows": rows,
+        "class_totals": _sum_totals(row.totals for row in rows),
+    }
+    return render(request, "journal/class/grid.html", context)
+
+
+def _sum_totals(all_totals) -> units.AttendanceTotals:
+    result = units.AttendanceTotals()
+    for item in all_totals:
+        result.scheduled += item.scheduled
+        result.absent_valid += item.absent_valid
+        result.absent_invalid += item.absent_invalid
+        result.absent_unknown += item.absent_unknown
+        result.late += item.late
+    return result

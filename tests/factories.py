@@ -205,3 +205,31 @@ class LessonFactory(DjangoModelFactory):
         lambda o: staff_user(Role.SUBJECT_TEACHER, o.school_class.school)
     )
     duration_minutes = factory.SelfAttribute("school.lesson_minutes")
+
+
+# Guardians and casework.
+
+
+class GuardianFactory(DjangoModelFactory):
+    class Meta:
+        model = schools.Guardian
+
+    student = factory.SubFactory(StudentFactory)
+    full_name = factory.Sequence(lambda n: f"Родителева Ольга Сергеевна {n}")
+    relation = schools.Guardian.Relation.MOTHER
+    phone = factory.Sequence(lambda n: f"+7 900 000-{n:04d}")
+
+
+class ParentContactFactory(DjangoModelFactory):
+    """A logged phone call; the school is the student's school of enrollment by default."""
+
+    class Meta:
+        model = "casework.ParentContact"
+
+    student = factory.SubFactory(StudentFactory)
+    school = factory.SubFactory(SchoolFactory)
+    contact_type = "phone_call"
+    contacted_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    guardian_name = "Родителева Ольга Сергеевна"
+    summary = "Сообщили о пропуске"
+    result = "reached"

@@ -1,14 +1,46 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from schools.admin_scoping import SchoolScopedAdminMixin
 
+from . import registry
 from .models import PolicyValue
+
+
+class PolicyValueForm(forms.ModelForm):
+    """Rejects unknown keys and values their setting would not accept (see ``policy.registry``).
+
+    The settings pages (``policy:index``) are the usual way to change values; they also
+    check the ordered pairs (systematic below long hours) and show the effective value.
+    """
+
+    class Meta:
+        model = PolicyValue
+        fields = ["key", "value", "school", "region"]
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("key")
+        if key is None or "value" not in cleaned:
+            return cleaned
+        try:
+            setting = registry.get(key)
+        except ValidationError as error:
+            self.add_error("key", error)
+            return cleaned
+        try:
+            cleaned["value"] = setting.to_json(setting.clean(cleaned["value"]))
+        except ValidationError as error:
+            self.add_error("value", error)
+        return cleaned
 
 
 @admin.register(PolicyValue)
 class PolicyValueAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
     """School administrators set their school's values; regional values are for superusers."""
 
+    form = PolicyValueForm
     list_display = ["key", "value", "school", "region", "updated_at", "updated_by"]
     list_filter = ["key"]
     list_select_related = ["school", "region", "updated_by"]

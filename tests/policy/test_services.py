@@ -213,3 +213,19 @@ def test_invalid_stored_row_is_ignored(school, region):
     PolicyValue.objects.create(key="no.longer.known", school=school, value=1)
     assert get_setting(KEY, school=school) == 3
     assert KEY in settings_for(school).values()
+
+
+def test_admin_form_rejects_unknown_key_and_bad_value(school):
+    from policy.admin import PolicyValueForm
+
+    form = PolicyValueForm(data={"key": "no.such.key", "value": "1", "school": school.pk})
+    assert not form.is_valid()
+    assert "Неизвестная настройка" in str(form.errors["key"])
+    form = PolicyValueForm(data={"key": KEY, "value": '"много"', "school": school.pk})
+    assert not form.is_valid()
+    assert "целое число" in str(form.errors["value"])
+    form = PolicyValueForm(
+        data={"key": "journal.unknown_reason_deadline", "value": '"18:00"', "school": school.pk}
+    )
+    assert form.is_valid(), form.errors
+    assert form.save().value == "18:00"

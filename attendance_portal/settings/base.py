@@ -7,6 +7,7 @@ in-process, which is what the one-command demo uses.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "policy",
     "journal",
     "casework",
+    "alerts",
     "reporting",
 ]
 
@@ -153,6 +155,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's tables at beat start; administrators can add their own.
+CELERY_BEAT_SCHEDULE = {
+    "thresholds-nightly": {
+        "task": "alerts.tasks.evaluate_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # R-T-0 fires when the unknown-reason deadline (19:00 by default) has passed.
+    "thresholds-end-of-day": {
+        "task": "alerts.tasks.evaluate_all",
+        "schedule": crontab(hour=19, minute=5),
+    },
+}
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

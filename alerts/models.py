@@ -1,0 +1,248 @@
+"""Alerts fired by the threshold rules (spec §4) and the dated tasks they open."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Rule(models.TextChoices):
+    UNKNOWN_REASON = "T0", _("Причина пропуска не установлена к концу дня")
+    STREAK_3 = "T3", _("3 учебных дня подряд без уважительной причины")
+    STREAK_3_MEMO = "T3M", _("Более 3 учебных дней подряд без уважительной причины")
+    STREAK_5 = "T5", _("Более 5 учебных дней подряд без уважительной причины")
+    STREAK_10 = (
+        "T10",
+        _(
+            "Более 10 учебных дней подряд отсутствует на всех уроках, причина неизвестна (критерий №22)"
+        ),
+    )
+    HOURS_SYSTEMATIC = "TH1", _("Систематические пропуски за месяц")
+    HOURS_LONG = "TH2", _("Длительные пропуски за месяц")
+    PERCENT_MONTH = "T30M", _("Пропущено не менее 30 % учебного времени за месяц")
+    PERCENT_TERM = "T30Q", _("Пропущено не менее 30 % учебного времени за четверть")
+    WEEK_MISSED = "TW", _("Пропуск учебной недели")
+    LATENESS = "TL", _("Систематические опоздания")
+    AFTER_VACATION = "TV", _("Не приступил к учёбе после каникул")
+
+
+class Alert(models.Model):
+    """One firing of a rule for one student and one episode (a streak, day, week, month, term)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("открыт")
+        RESOLVED = "resolved", _("снят")
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField(_("правило"), max_length=8, choices=Rule.choices)
+    # Identifies the episode: streak start, day, week start, «2026-11», «term-12».
+    episode = models.CharField(max_length=32)
+    period_start = models.DateField(_("период с"))
+    period_end = models.DateField(_("период по"))
+    evidence = models.JSONField(_("основание"), default=dict, encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    fired_at = models.DateTimeField(_("сработал"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("снят"), null=True, blank=True)
+    resolution = models.CharField(_("причина снятия"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("сигнал")
+        verbose_name_plural = _("сигналы")
+        ordering = ["-fired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "rule", "episode"], name="one_alert_per_episode"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "status", "rule"])]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.student} ({self.episode})"
+
+    @property
+    def audit_school(self):
+        return self.school
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Task(models.Model):
+    """A dated duty opened by an alert (or by hand): who must do what by when."""
+
+    class Kind(models.TextChoices):
+        PHONE_PARENTS = "phone_parents", _("Позвонить родителям и выяснить причину")
+        INVITE_PARENTS = "invite_parents", _("Пригласить родителей на профилактическую беседу")
+        MEMO_TO_DIRECTOR = "memo_to_director", _("Докладная записка директору (заместителю)")
+        INFORM_HOME_VISIT = "inform_home_visit", _("Сообщить родителям о посещении семьи")
+        HOME_VISIT = "home_visit", _("Посетить семью, составить акт обследования ЖБУ")
+        INFORM_DEPUTY = "inform_deputy", _("Сообщить заместителю директора (критерий №22)")
+        PARENT_MEETING = (
+            "parent_meeting",
+            _("Встреча с родителями с участием заместителя / социального педагога"),
+        )
+        FAMILY_CENTRE_STATUS = (
+            "family_centre_status",
+            _("Отследить статус в семейном центре (подтверждён / не подтверждён)"),
+        )
+        PREVENTION_PLAN = (
+            "prevention_plan",
+            _("Разработать план индивидуальной профилактической работы"),
+        )
+        WEEKLY_CONTROL = "weekly_control", _("Еженедельный контроль выполнения плана ИПР")
+        WEEKLY_FAMILY_CONTACT = "weekly_family_contact", _("Еженедельная связь с семьёй")
+        CASEWORK = "casework", _("Открыть профилактическую работу по случаю")
+        COUNCIL_CANDIDATE = "council_candidate", _("Рассмотреть на Совете профилактики")
+        OUTSIDE_NOTIFICATIONS = (
+            "outside_notifications",
+            _("Письменно информировать органы системы профилактики (УО, КДН и ЗП, полиция, опека)"),
+        )
+        CASE_NOTE = "case_note", _("Отметить в деле и в рапортичке")
+        AFTER_VACATION_LIST = (
+            "after_vacation_list",
+            _("Включить в список не приступивших к учёбе после каникул"),
+        )
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("к выполнению")
+        DONE = "done", _("выполнена")
+        CANCELLED = "cancelled", _("отменена")
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="tasks")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    kind = models.CharField(_("задача"), max_length=32, choices=Kind.choices)
+    # Which role must act; the assignee is resolved from it when the task is opened.
+    assignee_role = models.CharField(_("роль исполнителя"), max_length=32)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("исполнитель"),
+    )
+    due_date = models.DateField(_("срок"))
+    # Recurring duties (weekly control) open their next instance when done.
+    recurrence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("отметка о выполнении"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("причина отмены"), max_length=300, blank=True)
+    # What was done: a parent contact, a home-visit act, a council session … (casework).
+    result_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result_id = models.CharField(max_length=64, blank=True)
+    result = GenericForeignKey("result_type", "result_id")
+
+    class Meta:
+        verbose_name = _("задача")
+        verbose_name_plural = _("задачи")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "kind", "sequence"],
+                condition=Q(alert__isnull=False),
+                name="one_task_instance_per_alert",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_date"]),
+            models.Index(fields=["school", "status", "due_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.student} до {self.due_date:%d.%m.%Y}"
+
+    @property
+    def audit_school(self):
+        return self.school
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < today
+
+
+class Notification(models.Model):
+    """The in-app inbox: one row per user and alert or task they must know about."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("уведомление")
+        verbose_name_plural = _("уведомления")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "alert", "task"], name="one_notification", nulls_distinct=False
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text
+
+
+class PendingEvaluation(models.Model):
+    """Students whose attendance changed since the last incremental evaluation.
+
+    Rows coalesce bursts: marking 30 students of a lesson queues one evaluation.
+    """
+
+    student = models.OneToOneField("schools.Student", on_delete=models.CASCADE, primary_key=True)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.student_id} @ {self.requested_at}"
+
+
+class EvaluationRun(models.Model):
+    """A full evaluation (nightly or on demand) and its progress, shown to the deputy."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("в очереди")
+        RUNNING = "running", _("выполняется")
+        DONE = "done", _("завершена")
+        FAILED = "failed", _("ошибка")
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.progress}%"

@@ -1,0 +1,381 @@
+"""Evaluation of the thresholds and the alerts, tasks and notifications it keeps in sync.
+
+``evaluate`` is idempotent: it computes the alerts that should exist for the scope and
+brings the table to that state — new episodes fire, continuing ones update their
+evidence, episodes that no longer hold (an excuse registered later, a corrected mark)
+are resolved with their open tasks cancelled, and an episode that holds again reopens.
+Uniqueness constraints make a concurrent or repeated run harmless.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from audit.services import log_action
+from journal.calendar import SchoolCalendar
+from schools.models import AcademicYear, School, SchoolClass
+
+from . import detect as detection
+from .config import ThresholdConfig
+from .models import Alert, Notification, Task
+from .rules import ALSO_NOTIFY, EMAIL_AT_ONCE, TASKS, Finding, findings
+
+logger = logging.getLogger(__name__)
+
+AUTO_CANCEL = _(
+    "Сигнал снят: условие больше не выполняется (пропуски оправданы или отметки исправлены)."
+)
+LOOKBACK_DAYS = 150
+
+
+@dataclass
+class Summary:
+    students: int = 0
+    fired: int = 0
+    updated: int = 0
+    reopened: int = 0
+    resolved: int = 0
+    tasks: int = 0
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def evaluation_window(school_ids, as_of: datetime.date) -> datetime.date:
+    """From the start of the current academic year, so a streak is never cut in two."""
+    starts = AcademicYear.objects.filter(
+        school_id__in=school_ids, start_date__lte=as_of, end_date__gte=as_of
+    ).values_list("start_date", flat=True)
+    return min(starts, default=as_of - datetime.timedelta(days=LOOKBACK_DAYS))
+
+
+def evaluate(
+    *,
+    school_ids=None,
+    student_ids=None,
+    now: datetime.datetime | None = None,
+) -> Summary:
+    """Evaluate every rule for some students or whole schools, as of ``now``."""
+    now = timezone.localtime(now or timezone.now())
+    as_of = now.date()
+    if student_ids is not None:
+        student_ids = sorted(set(student_ids))
+        school_ids = _schools_of_students(student_ids, as_of)
+    school_ids = sorted(set(school_ids or []))
+    if not school_ids:
+        return Summary()
+    schools = School.objects.select_related("municipality").in_bulk(school_ids)
+    configs = {sid: ThresholdConfig.for_school(school) for sid, school in schools.items()}
+    start = evaluation_window(school_ids, as_of)
+    found = detection.detect(
+        start=start,
+        end=as_of,
+        school_ids=None if student_ids is not None else school_ids,
+        student_ids=student_ids,
+        min_streak=min(c.streak_invite_days for c in configs.values()),
+        min_hours=min(c.lowest_hours for c in configs.values()),
+        min_percent=min(c.lowest_percent for c in configs.values()),
+    )
+    classes = _classes(found)
+    desired = findings(
+        found,
+        as_of=as_of,
+        day_closed={sid: now.time() >= c.unknown_reason_deadline for sid, c in configs.items()},
+        classes=classes,
+        configs=configs,
+    )
+    with transaction.atomic():
+        summary = _sync(
+            desired,
+            school_ids=school_ids,
+            student_ids=student_ids,
+            window_start=start,
+            configs=configs,
+            now=now,
+        )
+    summary.students = len(found.student_ids)
+    return summary
+
+
+def _schools_of_students(student_ids, as_of) -> list[int]:
+    from schools.models import Enrollment
+
+    return list(
+        Enrollment.objects.filter(student_id__in=student_ids, start_date__lte=as_of)
+        .values_list("school_id", flat=True)
+        .distinct()
+    )
+
+
+def _classes(found) -> dict[int, tuple[int, int]]:
+    ids = {
+        row.school_class_id
+        for rows in (
+            found.streaks,
+            found.unknown_streaks,
+            found.unknown_days,
+            found.months,
+            found.terms,
+            found.weeks,
+            found.vacation_returns,
+        )
+        for row in rows
+    }
+    return {
+        pk: (school_id, grade)
+        for pk, school_id, grade in SchoolClass.objects.filter(pk__in=ids).values_list(
+            "pk", "school_id", "grade"
+        )
+    }
+
+
+def _existing(school_ids, student_ids, window_start):
+    alerts = Alert.objects.filter(school_id__in=school_ids, period_end__gte=window_start)
+    if student_ids is not None:
+        alerts = alerts.filter(student_id__in=student_ids)
+    return {(a.student_id, a.rule, a.episode): a for a in alerts}
+
+
+def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Summary:
+    summary = Summary()
+    existing = _existing(school_ids, student_ids, window_start)
+
+    new = [f for key, f in desired.items() if key not in existing]
+    reopen, update = [], []
+    for key, finding in desired.items():
+        alert = existing.get(key)
+        if alert is None:
+            continue
+        if not alert.is_open:
+            alert.status, alert.resolved_at, alert.resolution = Alert.Status.OPEN, None, ""
+            reopen.append(alert)
+        if alert.period_end != finding.period_end or alert.evidence != finding.evidence:
+            alert.period_end, alert.evidence = finding.period_end, finding.evidence
+            update.append(alert)
+    resolve = [a for key, a in existing.items() if a.is_open and key not in desired]
+
+    if new:
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    school_id=f.school_id,
+                    student_id=f.student_id,
+                    rule=f.rule,
+                    episode=f.episode,
+                    period_start=f.period_start,
+                    period_end=f.period_end,
+                    evidence=f.evidence,
+                )
+                for f in new
+            ],
+            ignore_conflicts=True,
+        )
+        created = _fetch(new)
+        summary.fired = len(created)
+        summary.tasks = _open_tasks(created, {f.key: f for f in new}, configs, now)
+    if reopen:
+        Alert.objects.bulk_update(reopen, ["status", "resolved_at", "resolution"])
+        Task.objects.filter(
+            alert__in=reopen, status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
+        ).update(status=Task.Status.OPEN, cancel_reason="")
+        summary.reopened = len(reopen)
+    if update:
+        Alert.objects.bulk_update(update, ["period_end", "evidence"])
+        summary.updated = len(update)
+    if resolve:
+        ids = [a.pk for a in resolve]
+        Alert.objects.filter(pk__in=ids, status=Alert.Status.OPEN).update(
+            status=Alert.Status.RESOLVED, resolved_at=now, resolution=AUTO_CANCEL
+        )
+        Task.objects.filter(alert_id__in=ids, status=Task.Status.OPEN).update(
+            status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
+        )
+        summary.resolved = len(resolve)
+    if summary.fired or summary.resolved or summary.reopened:
+        log_action(actor=None, action="alerts.evaluated", data=summary.as_dict())
+    return summary
+
+
+def _fetch(findings_list: list[Finding]) -> list[Alert]:
+    keys = {f.key for f in findings_list}
+    candidates = Alert.objects.filter(
+        student_id__in={f.student_id for f in findings_list},
+        rule__in={f.rule for f in findings_list},
+        episode__in={f.episode for f in findings_list},
+        tasks__isnull=True,
+    ).distinct()
+    return [a for a in candidates if (a.student_id, a.rule, a.episode) in keys]
+
+
+class _Staff:
+    """Who holds each role in the schools concerned, and each class's class teacher."""
+
+    def __init__(self, school_ids, class_ids):
+        self.by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for school_id, role, user_id in (
+            RoleAssignment.objects.filter(school_id__in=school_ids, user__is_active=True)
+            .order_by("pk")
+            .values_list("school_id", "role", "user_id")
+        ):
+            self.by_role[(school_id, role)].append(user_id)
+        self.class_teacher = dict(
+            SchoolClass.objects.filter(pk__in=class_ids).values_list("pk", "class_teacher_id")
+        )
+
+    def users(self, role: str, school_id: int, class_id: int) -> list[int]:
+        if role == Role.CLASS_TEACHER:
+            teacher = self.class_teacher.get(class_id)
+            return [teacher] if teacher else []
+        return self.by_role.get((school_id, role), [])
+
+
+def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
+    if not alerts:
+        return 0
+    found = {a.pk: by_key[(a.student_id, a.rule, a.episode)] for a in alerts}
+    staff = _Staff(
+        {f.school_id for f in found.values()}, {f.school_class_id for f in found.values()}
+    )
+    calendars = _deadline_calendars(found.values())
+    tasks = []
+    for alert in alerts:
+        finding, config = found[alert.pk], configs[alert.school_id]
+        for spec in TASKS[alert.rule]:
+            assignees = staff.users(spec.role, alert.school_id, finding.school_class_id)
+            tasks.append(
+                Task(
+                    school_id=alert.school_id,
+                    student_id=alert.student_id,
+                    alert=alert,
+                    kind=spec.kind,
+                    assignee_role=spec.role,
+                    assignee_id=assignees[0] if assignees else None,
+                    due_date=calendars[alert.school_id].add_working_days(
+                        finding.trigger_day, spec.due_working_days(config)
+                    ),
+                    recurrence_days=spec.recurrence_days(config),
+                )
+            )
+    Task.objects.bulk_create(tasks, ignore_conflicts=True)
+    created = list(Task.objects.filter(alert__in=alerts).select_related("alert", "student"))
+    _notify(created, alerts, found, staff)
+    return len(created)
+
+
+class _DeadlineCalendar:
+    """Working days of one school over the span the new tasks need (one load per school)."""
+
+    def __init__(self, school, start, end):
+        self.calendar = SchoolCalendar.for_school(school, start, end)
+        self.end = end
+
+    def add_working_days(self, day, n):
+        current, needed = (day, 1) if n == 0 else (day + datetime.timedelta(days=1), n)
+        while current <= self.end:
+            if self.calendar.is_working_day(current):
+                needed -= 1
+                if needed == 0:
+                    return current
+            current += datetime.timedelta(days=1)
+        from journal.calendar import add_working_days
+
+        return add_working_days(self.calendar.school, day, n)
+
+
+def _deadline_calendars(found) -> dict[int, _DeadlineCalendar]:
+    spans: dict[int, list] = {}
+    for f in found:
+        low, high = spans.get(f.school_id, (f.trigger_day, f.trigger_day))
+        spans[f.school_id] = (min(low, f.trigger_day), max(high, f.trigger_day))
+    schools = School.objects.in_bulk(list(spans))
+    return {
+        sid: _DeadlineCalendar(schools[sid], low, high + datetime.timedelta(days=40))
+        for sid, (low, high) in spans.items()
+    }
+
+
+def _notify(tasks: list[Task], alerts: list[Alert], found, staff: _Staff) -> None:
+    rows = []
+    for task in tasks:
+        if task.assignee_id:
+            text = _("%(task)s: %(student)s, срок %(due)s") % {
+                "task": task.get_kind_display(),
+                "student": task.student.short_name,
+                "due": task.due_date.strftime("%d.%m.%Y"),
+            }
+            rows.append(Notification(user_id=task.assignee_id, task=task, text=text[:500]))
+    emails = []
+    for alert in alerts:
+        finding = found[alert.pk]
+        for role in ALSO_NOTIFY.get(alert.rule, ()):
+            for user_id in staff.users(role, alert.school_id, finding.school_class_id):
+                text = f"{alert.get_rule_display()}: {alert.student_id}"
+                rows.append(Notification(user_id=user_id, alert=alert, text=text[:500]))
+                if alert.rule in EMAIL_AT_ONCE:
+                    emails.append((user_id, alert))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if emails:
+        transaction.on_commit(lambda: _send_alert_emails(emails))
+
+
+def _send_alert_emails(emails) -> None:
+    from accounts.models import User
+
+    users = User.objects.in_bulk([user_id for user_id, _ in emails])
+    for user_id, alert in emails:
+        user = users.get(user_id)
+        if user is None or not user.email:
+            continue
+        subject = _("Критерий №22: %(student)s") % {"student": alert.student}
+        body = _(
+            "Обучающийся %(student)s отсутствует на всех уроках более 10 учебных дней подряд "
+            "без установленной причины (с %(start)s). По регламенту классный руководитель "
+            "в течение 2 дней проводит встречу с родителями, в течение 5 дней разрабатывается "
+            "план индивидуальной профилактической работы."
+        ) % {"student": alert.student, "start": alert.period_start.strftime("%d.%m.%Y")}
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except OSError:  # the alert and the inbox entry stand; mail is best effort
+            logger.exception("Could not e-mail alert %s", alert.pk)
+
+
+def complete_task(*, task: Task, acting_user, note: str = "", result=None) -> Task:
+    """Mark a task done; a recurring one (weekly control) opens its next instance."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status != Task.Status.OPEN:
+            raise ValueError(_("Задача уже закрыта."))
+        task.status, task.done_at, task.done_by, task.note = (
+            Task.Status.DONE,
+            timezone.now(),
+            acting_user,
+            note,
+        )
+        if result is not None:
+            task.result = result
+        task.save()
+        if task.recurrence_days and task.alert and task.alert.is_open:
+            Task.objects.get_or_create(
+                alert=task.alert,
+                kind=task.kind,
+                sequence=task.sequence + 1,
+                defaults={
+                    "school_id": task.school_id,
+                    "student_id": task.student_id,
+                    "assignee_role": task.assignee_role,
+                    "assignee_id": task.assignee_id,
+                    "due_date": task.due_date + datetime.timedelta(days=task.recurrence_days),
+                    "recurrence_days": task.recurrence_days,
+                },
+            )
+        log_action(actor=acting_user, action="alerts.task.done", obj=task, data={"note": note})
+    return task

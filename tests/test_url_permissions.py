@@ -1,0 +1,383 @@
+"""Every URL of the project × every role answers as expected (spec §9, R-SEC).
+
+How to register a URL
+---------------------
+Add the URL name to ``URL_MATRIX`` (``"app:name"``; unnamed patterns by their
+route) with one or more :class:`Case` objects. A case builds the URL's kwargs
+from the shared :class:`~tests.accounts.world.World` (school A is the users'
+school, school B another one) and says which status each role gets::
+
+    "casework:case_detail": [
+        Case("own", kwargs=lambda w: {"pk": w.a.case.pk},
+             expect=allow(Role.CLASS_TEACHER, *WHOLE_SCHOOL, SUPERUSER)),
+        Case("other school", kwargs=lambda w: {"pk": w.b.case.pk},
+             expect=everyone(404, superuser=200)),
+    ],
+
+``expect`` maps a role to 200 / 302 / 403 / 404 / 405 or :data:`LOGIN` (a
+redirect to a sign-in page); anonymous users default to :data:`LOGIN`.
+Objects a case needs go into ``tests/accounts/world.py``. The test fails for
+any pattern without an entry, so a new view cannot ship unchecked.
+
+Admin URLs are generated from ``ADMIN_MODELS`` (one line per registered model).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from tests.accounts.world import ALL_ROLES, ANONYMOUS, SUPERUSER, World, build_world
+
+LOGIN = "login"  # a redirect to the app's or the admin's sign-in page
+
+SCHOOL_ROLES = tuple(Role.values[:7])
+TERRITORY = (Role.MUNICIPAL, Role.REGIONAL)
+LOGGED_IN = (*Role.values, SUPERUSER)
+
+
+def everyone(status, **overrides) -> dict:
+    """Every signed-in role gets ``status``; keyword overrides per role (anonymous too)."""
+    return dict.fromkeys(LOGGED_IN, status) | overrides
+
+
+def allow(*roles, yes=200, no=403) -> dict:
+    return {role: (yes if role in roles else no) for role in LOGGED_IN}
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    expect: Mapping[str, int | str]
+    kwargs: Callable[[World], dict] = field(default=lambda w: {})
+    anonymous: int | str = LOGIN
+    query: str = ""
+
+    def expected(self, role: str):
+        return self.anonymous if role == ANONYMOUS else self.expect[role]
+
+
+def _start_page(role: str) -> Case:
+    return Case(role, kwargs=lambda w: {"role": role}, expect=allow(role))
+
+
+URL_MATRIX: dict[str, list[Case]] = {
+    "accounts:home": [Case("", expect=everyone(302, **{SUPERUSER: 200}))],
+    "accounts:start": [
+        *(_start_page(role) for role in Role.values),
+        Case("unknown role", kwargs=lambda w: {"role": "nobody"}, expect=everyone(404)),
+    ],
+    "accounts:login": [Case("", expect=everyone(302), anonymous=200)],
+    "accounts:logout": [Case("GET", expect=everyone(405), anonymous=405)],
+    "accounts:password_change": [Case("", expect=everyone(200))],
+    "accounts:password_change_done": [Case("", expect=everyone(200))],
+    # Django's view: without POST it just redirects back.
+    "set_language": [Case("GET", expect=everyone(302), anonymous=302)],
+    # Journal marking (journal/rules.py): the lesson's teacher, the class teacher and the
+    # whole-school readers; municipal and regional officials are no school's staff (404).
+    "journal:my_lessons": [Case("", expect=everyone(200))],
+    "journal:unmarked": [
+        Case(
+            "",
+            expect=allow(
+                Role.SUBJECT_TEACHER,
+                Role.CLASS_TEACHER,
+                Role.SOCIAL_PEDAGOGUE,
+                Role.DEPUTY,
+                Role.DIRECTOR,
+            ),
+        )
+    ],
+    "journal:lesson": [
+        Case(
+            "own school",
+            kwargs=lambda w: {"lesson_id": w.a.lesson.pk},
+            expect=allow(
+                Role.SUBJECT_TEACHER,
+                Role.CLASS_TEACHER,
+                Role.SOCIAL_PEDAGOGUE,
+                Role.DEPUTY,
+                Role.DIRECTOR,
+                SUPERUSER,
+            )
+            | dict.fromkeys(TERRITORY, 404),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"lesson_id": w.b.lesson.pk},
+            expect=everyone(404, **{SUPERUSER: 200}),
+        ),
+    ],
+    "journal:lesson_mark": [
+        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405))
+    ],
+    "journal:lesson_confirm": [
+        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405))
+    ],
+}
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+SCOPED = "scoped"  # SchoolScopedAdminMixin: school_admin of the object's school
+SUPERUSER_ONLY = "superuser_only"  # shared reference data
+MODEL_PERMS = "model_perms"  # third-party admins: Django model permissions (none granted)
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    access: str
+    own: Callable[[World], object] | None = None  # an object of school A
+    other: Callable[[World], object] | None = None  # the same kind in school B
+    can_add: bool = True  # for a school administrator (scoped) or for anybody (otherwise)
+    can_delete: bool = True
+    read_only: bool = False  # nobody, not even a superuser, adds or deletes
+
+
+def _side_object(attr: str) -> tuple[Callable, Callable]:
+    return (lambda w: getattr(w.a, attr)), (lambda w: getattr(w.b, attr))
+
+
+def scoped(attr: str, **flags) -> AdminModel:
+    own, other = _side_object(attr)
+    return AdminModel(SCOPED, own, other, **flags)
+
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    "accounts.user": scoped("class_teacher", can_delete=False),
+    "accounts.roleassignment": scoped("role_assignment"),
+    "audit.auditentry": scoped("audit_entry", read_only=True),
+    "schools.region": AdminModel(SUPERUSER_ONLY, lambda w: w.a.school.municipality.region),
+    "schools.municipality": AdminModel(SUPERUSER_ONLY, lambda w: w.a.school.municipality),
+    "schools.school": scoped("school", can_add=False, can_delete=False),
+    "schools.academicyear": scoped("year"),
+    "schools.schoolclass": scoped("school_class"),
+    "schools.classgroup": scoped("group"),
+    "schools.subject": scoped("subject"),
+    "schools.student": scoped("student"),
+    "policy.policyvalue": scoped("policy_value"),
+    "journal.publiccalendarday": AdminModel(SUPERUSER_ONLY, lambda w: w.public_day),
+    "journal.term": scoped("term"),
+    "journal.vacation": scoped("vacation"),
+    "journal.quarantine": scoped("quarantine"),
+    "journal.gradebandweek": scoped("grade_band_week"),
+    "journal.calendaroverride": scoped("calendar_override"),
+    "journal.bellperiod": scoped("bell_period"),
+    "journal.timetableentry": scoped("timetable_entry"),
+    "journal.lesson": scoped("lesson"),
+    "auth.group": AdminModel(MODEL_PERMS),
+    "axes.accessattempt": AdminModel(MODEL_PERMS, can_add=False),
+    "axes.accesslog": AdminModel(MODEL_PERMS, can_add=False),
+    "axes.accessfailurelog": AdminModel(MODEL_PERMS, can_add=False),
+    "django_celery_beat.periodictask": AdminModel(MODEL_PERMS),
+    "django_celery_beat.clockedschedule": AdminModel(MODEL_PERMS),
+    "django_celery_beat.crontabschedule": AdminModel(MODEL_PERMS),
+    "django_celery_beat.solarschedule": AdminModel(MODEL_PERMS),
+    "django_celery_beat.intervalschedule": AdminModel(MODEL_PERMS),
+}
+MISSING_ID = "987654321"
+
+
+def admin_expect(school_admin, superuser=200) -> dict:
+    """Only staff enter the admin: everybody else is sent to the admin's sign-in page."""
+    return everyone(LOGIN, **{Role.SCHOOL_ADMIN: school_admin, SUPERUSER: superuser})
+
+
+def _object_id(getter) -> Callable[[World], dict]:
+    return lambda w: {"object_id": str(getter(w).pk)}
+
+
+def _admin_model_cases(model: AdminModel):
+    """Cases per URL kind: changelist, add, change, history, delete, the bare object URL."""
+    if model.access != SCOPED:
+        own = _object_id(model.own) if model.own else (lambda w: {"object_id": MISSING_ID})
+        # A missing object: the superuser is redirected to the index with a message.
+        superuser_on_object = 200 if model.own else 302
+        on_object = [Case("object", kwargs=own, expect=admin_expect(403, superuser_on_object))]
+        # Django looks a missing object up before it asks for permission in the history.
+        history_403 = 403 if model.own else 302
+        return {
+            "changelist": [Case("", expect=admin_expect(403))],
+            "add": [Case("", expect=admin_expect(403, 200 if model.can_add else 403))],
+            "change": on_object,
+            "history": [
+                Case("object", kwargs=own, expect=admin_expect(history_403, superuser_on_object))
+            ],
+            "delete": on_object,
+            "": [Case("object", kwargs=own, expect=admin_expect(302, 302))],
+        }
+    own, other = _object_id(model.own), _object_id(model.other)
+    can_add = model.can_add and not model.read_only
+    can_delete = model.can_delete and not model.read_only
+    superuser_edits = 403 if model.read_only else 200
+    return {
+        "changelist": [Case("", expect=admin_expect(200))],
+        "add": [Case("", expect=admin_expect(200 if can_add else 403, superuser_edits))],
+        "change": [
+            Case("own", kwargs=own, expect=admin_expect(200)),
+            Case("other school", kwargs=other, expect=admin_expect(404)),
+        ],
+        "history": [
+            Case("own", kwargs=own, expect=admin_expect(200)),
+            Case("other school", kwargs=other, expect=admin_expect(404)),
+        ],
+        "delete": [
+            Case(
+                "own", kwargs=own, expect=admin_expect(200 if can_delete else 403, superuser_edits)
+            ),
+            Case(
+                "other school",
+                kwargs=other,
+                expect=admin_expect(404 if can_delete else 403, superuser_edits),
+            ),
+        ],
+        "": [
+            Case("own", kwargs=own, expect=admin_expect(302, 302)),
+            Case("other school", kwargs=other, expect=admin_expect(302, 302)),
+        ],
+    }
+
+
+def _admin_matrix() -> dict[str, list[Case]]:
+    matrix = {
+        "admin:index": [Case("", expect=admin_expect(200))],
+        "admin:login": [Case("", expect=admin_expect(302, 302) | _non_staff(200), anonymous=200)],
+        # Sign-out is POST only; a GET by a non-staff user is sent back to the admin index.
+        "admin:logout": [
+            Case("GET", expect=admin_expect(405, 405) | _non_staff(302), anonymous=302)
+        ],
+        "admin:password_change": [Case("", expect=admin_expect(200))],
+        "admin:password_change_done": [Case("", expect=admin_expect(200))],
+        "admin:jsi18n": [Case("", expect=admin_expect(200))],
+        # Without its query parameters the autocomplete refuses to answer.
+        "admin:autocomplete": [Case("", expect=admin_expect(403, 403))],
+        "admin:view_on_site": [
+            Case(
+                "no absolute URL",
+                kwargs=lambda w: {"content_type_id": 1, "object_id": "1"},
+                expect=admin_expect(404, 404),
+            )
+        ],
+        "admin/(?P<url>.*)$": [
+            Case("", kwargs=lambda w: {"url": "no-such-page/"}, expect=admin_expect(404, 404))
+        ],
+        "admin:auth_user_password_change": [
+            Case("own", kwargs=lambda w: {"id": w.a.class_teacher.pk}, expect=admin_expect(200)),
+            Case(
+                "other school",
+                kwargs=lambda w: {"id": w.b.class_teacher.pk},
+                expect=admin_expect(404),
+            ),
+        ],
+        "admin:app_list": [
+            Case(
+                app_label,
+                kwargs=lambda w, app_label=app_label: {"app_label": app_label},
+                expect=admin_expect(200 if app_label in SCOPED_APPS else 404),
+            )
+            for app_label in sorted({label.split(".")[0] for label in ADMIN_MODELS})
+        ],
+    }
+    for label, model in ADMIN_MODELS.items():
+        app_label, model_name = label.split(".")
+        for kind, cases in _admin_model_cases(model).items():
+            if kind:
+                matrix[f"admin:{app_label}_{model_name}_{kind}"] = cases
+            else:
+                matrix[f"admin/{app_label}/{model_name}/<path:object_id>/"] = cases
+    return matrix
+
+
+def _non_staff(status) -> dict:
+    return {role: status for role in LOGGED_IN if role not in (Role.SCHOOL_ADMIN, SUPERUSER)}
+
+
+SCOPED_APPS = {"accounts", "audit", "schools", "journal", "policy"}
+URL_MATRIX |= _admin_matrix()
+
+
+# --- The test --------------------------------------------------------------------------------
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), None
+            else:
+                yield prefix + str(pattern.pattern), prefix + str(pattern.pattern)
+
+
+def project_url_keys() -> dict[str, str | None]:
+    """Every URL pattern of the project: name (or route, if unnamed) → route if unnamed."""
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_expectations():
+    missing = sorted(set(project_url_keys()) - set(URL_MATRIX))
+    assert not missing, f"Add these URL patterns to URL_MATRIX: {missing}"
+
+
+def test_every_admin_model_is_classified():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADMIN_MODELS), registered ^ set(ADMIN_MODELS)
+
+
+def test_matrix_has_no_stale_entries():
+    stale = sorted(set(URL_MATRIX) - set(project_url_keys()))
+    assert not stale, f"URL_MATRIX names URLs that no longer exist: {stale}"
+
+
+def _route_to_path(route: str, kwargs: dict) -> str:
+    """Build the path of an unnamed pattern (bare admin object URL, admin catch-all)."""
+    path = route
+    for key, value in kwargs.items():
+        path = path.replace(f"<path:{key}>", str(value)).replace(f"(?P<{key}>.*)$", str(value))
+    return "/" + path
+
+
+def _url(key: str, kwargs: dict) -> str:
+    route = project_url_keys().get(key)
+    return _route_to_path(route, kwargs) if route else reverse(key, kwargs=kwargs)
+
+
+def _is_login_redirect(response) -> bool:
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith(reverse("accounts:login"))
+        or location.startswith(reverse("admin:login"))
+    )
+
+
+MATRIX_PARAMS = [
+    pytest.param(key, case, id=f"{key}[{case.label}]" if case.label else key)
+    for key, cases in URL_MATRIX.items()
+    for case in cases
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "case"), MATRIX_PARAMS)
+def test_url_answers_each_role_as_expected(client, key, case):
+    world = build_world()
+    url = _url(key, case.kwargs(world)) + case.query
+    mismatches = []
+    for role in ALL_ROLES:
+        client.logout()
+        if role != ANONYMOUS:
+            client.force_login(world.users[role])
+        response = client.get(url)
+        expected = case.expected(role)
+        ok = _is_login_redirect(response) if expected == LOGIN else response.status_code == expected
+        if not ok:
+            got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
+            mismatches.append(f"{role}: expected {expected}, got {got}")
+    assert not mismatches, f"GET {url}\n" + "\n".join(mismatches)

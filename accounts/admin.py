@@ -71,6 +71,10 @@ class UserAdmin(SchoolScopedAdminMixin, DjangoUserAdmin):
             return queryset
         return queryset.filter(is_superuser=False)
 
+    def get_inlines(self, request, obj):
+        # On the add page the first role is part of the form; more are added afterwards.
+        return self.inlines if obj is not None else []
+
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:
             fieldsets = super().get_fieldsets(request, obj)

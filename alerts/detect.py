@@ -244,7 +244,7 @@ def _islands(cursor, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
             school_class_id=row[1],
             start=_date(row[2]),
             end=_date(row[3]),
-            length=row[4],
+            length=int(row[4]),
             dates=tuple(sorted(_date(d) for d in row[5].split(","))),
         )
         for row in cursor.fetchall()
@@ -255,7 +255,7 @@ def _unknown_days(cursor) -> list[UnknownDay]:
     cursor.execute(
         "SELECT student_id, school_class_id, date, unknown FROM eval_days WHERE unknown > 0"
     )
-    return [UnknownDay(r[0], r[1], _date(r[2]), r[3]) for r in cursor.fetchall()]
+    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3])) for r in cursor.fetchall()]
 
 
 def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
@@ -271,7 +271,8 @@ def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodS
         [min_hours, min_percent],
     )
     return [
-        PeriodSum(r[0], r[1], r[2], _date(r[3]), _date(r[4]), r[5], r[6]) for r in cursor.fetchall()
+        PeriodSum(r[0], r[1], r[2], _date(r[3]), _date(r[4]), int(r[5]), int(r[6]))
+        for r in cursor.fetchall()
     ]
 
 
@@ -290,7 +291,7 @@ def _terms(cursor, min_percent: int) -> list[PeriodSum]:
         [min_percent],
     )
     return [
-        PeriodSum(r[0], r[1], str(r[2]), _date(r[3]), _date(r[4]), r[5], r[6])
+        PeriodSum(r[0], r[1], str(r[2]), _date(r[3]), _date(r[4]), int(r[5]), int(r[6]))
         for r in cursor.fetchall()
     ]
 
@@ -309,7 +310,9 @@ def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
         """,
         [],  # params given so that «%%» is unescaped on every backend
     )
-    return [WeekRow(r[0], r[1], _date(r[2]), r[3], r[4], r[5]) for r in cursor.fetchall()]
+    return [
+        WeekRow(r[0], r[1], _date(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in cursor.fetchall()
+    ]
 
 
 def _vacation_returns(cursor) -> list[VacationReturn]:

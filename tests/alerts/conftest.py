@@ -14,7 +14,7 @@ YEAR_END = datetime.date(2026, 5, 31)
 class World:
     """A school with the real 2025/2026 calendar, a class and a generated timetable."""
 
-    def __init__(self, grade=5, lessons_per_day=6):
+    def __init__(self, grade=5, lessons_per_day=6, autumn_vacation=True):
         self.school = factories.SchoolFactory()
         self.year = factories.AcademicYearFactory(
             school=self.school, name="2025/2026", start_date=YEAR_START, end_date=YEAR_END
@@ -31,12 +31,13 @@ class World:
             start_date=YEAR_START,
             end_date=datetime.date(2025, 10, 26),
         )
-        Vacation.objects.create(
-            academic_year=self.year,
-            name="Осенние каникулы",
-            start_date=datetime.date(2025, 10, 27),
-            end_date=datetime.date(2025, 11, 4),
-        )
+        if autumn_vacation:
+            Vacation.objects.create(
+                academic_year=self.year,
+                name="Осенние каникулы",
+                start_date=datetime.date(2025, 10, 27),
+                end_date=datetime.date(2025, 11, 4),
+            )
         self.deputy = factories.staff_user(Role.DEPUTY, self.school, email="deputy@example.org")
         self.social_pedagogue = factories.staff_user(Role.SOCIAL_PEDAGOGUE, self.school)
         self.class_teacher = factories.staff_user(Role.CLASS_TEACHER, self.school)
@@ -58,7 +59,7 @@ class World:
                     teacher=teacher,
                     valid_from=YEAR_START,
                 )
-        generate_lessons(school=self.school, start=YEAR_START, end=datetime.date(2025, 12, 31))
+        generate_lessons(school=self.school, start=YEAR_START, end=datetime.date(2026, 3, 31))
         self.student = factories.enrolled_student(self.school_class)
 
     def lessons_on(self, day):
@@ -91,3 +92,8 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture
+def make_world(db):
+    return World

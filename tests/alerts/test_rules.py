@@ -1,0 +1,430 @@
+"""Each rule of spec §4 at its edges, on the real 2025/2026 Russian calendar."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from accounts.roles import Role
+from alerts.models import Alert, Notification, Rule, Task
+from alerts.services import complete_task, evaluate
+from journal.models import ExcuseDocument, Lesson, Mark, ReasonStatus
+from journal.services import register_excuse
+from policy.services import set_setting
+from tests import factories
+
+MSK = ZoneInfo("Europe/Moscow")
+D = datetime.date
+
+
+def at(day, hour=10):
+    return datetime.datetime(day.year, day.month, day.day, hour, 0, tzinfo=MSK)
+
+
+def run(world, day=None, hour=10):
+    day = day or D(2025, 12, 20)
+    return evaluate(school_ids=[world.school.pk], now=at(day, hour))
+
+
+def fired(world, rule):
+    return list(Alert.objects.filter(student=world.student, rule=rule, status=Alert.Status.OPEN))
+
+
+def weekdays(start, count):
+    """``count`` consecutive Mon–Fri dates from ``start`` (no holidays in the ranges used)."""
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+# R-T-3 ------------------------------------------------------------------------------------
+
+
+def test_three_school_days_fire_the_invitation(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 14), D(2025, 10, 15)], ReasonStatus.INVALID)
+    run(world)
+    [alert] = fired(world, Rule.STREAK_3)
+    assert alert.evidence["dates"] == ["2025-10-13", "2025-10-14", "2025-10-15"]
+    [task] = alert.tasks.all()
+    assert task.kind == Task.Kind.INVITE_PARENTS
+    assert task.assignee == world.class_teacher
+    assert task.due_date == D(2025, 10, 16)  # one working day after the third day
+    assert not fired(world, Rule.STREAK_3_MEMO)
+
+
+def test_two_school_days_do_not_fire(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 14)], ReasonStatus.INVALID)
+    run(world)
+    assert not fired(world, Rule.STREAK_3)
+
+
+def test_weekend_inside_a_streak_does_not_break_it(world):
+    world.miss([D(2025, 10, 16), D(2025, 10, 17), D(2025, 10, 20)])  # Thu, Fri, Mon
+    run(world)
+    [alert] = fired(world, Rule.STREAK_3)
+    assert alert.period_start == D(2025, 10, 16) and alert.period_end == D(2025, 10, 20)
+
+
+def test_a_valid_day_breaks_the_streak(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 15), D(2025, 10, 16)])
+    world.miss([D(2025, 10, 14)], ReasonStatus.VALID)
+    run(world)
+    assert not fired(world, Rule.STREAK_3)
+
+
+def test_an_attended_day_breaks_the_streak(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 15), D(2025, 10, 16)])
+    world.miss([D(2025, 10, 14)], lessons=3)  # half the lessons is not a missed day
+    run(world)
+    assert not fired(world, Rule.STREAK_3)
+
+
+def test_holidays_and_a_moved_working_saturday_neither_break_nor_extend(make_world):
+    world = make_world(autumn_vacation=False)
+    # 2025-11-01 (Sat) is a working day; 3 Nov is a day off and 4 Nov a public holiday.
+    assert world.lessons_on(D(2025, 11, 1)) and not world.lessons_on(D(2025, 11, 3))
+    assert not world.lessons_on(D(2025, 11, 4))
+    world.miss([D(2025, 11, 1), D(2025, 11, 5)])
+    run(world)
+    assert not fired(world, Rule.STREAK_3)  # two school days only
+    world.miss([D(2025, 10, 31)])
+    run(world)
+    [alert] = fired(world, Rule.STREAK_3)
+    assert alert.evidence["dates"] == ["2025-10-31", "2025-11-01", "2025-11-05"]
+
+
+def test_more_than_three_days_add_the_memo(world):
+    days = weekdays(D(2025, 10, 13), 4)
+    world.miss(days[:3])
+    run(world)
+    assert not fired(world, Rule.STREAK_3_MEMO)
+    world.miss(days[3:])
+    run(world)
+    [memo] = fired(world, Rule.STREAK_3_MEMO)
+    assert memo.tasks.get().kind == Task.Kind.MEMO_TO_DIRECTOR
+    assert len(fired(world, Rule.STREAK_3)) == 1  # the same episode, not a second alert
+
+
+def test_streak_growing_updates_the_evidence_of_the_same_alert(world):
+    days = weekdays(D(2025, 10, 13), 4)
+    world.miss(days[:3])
+    run(world)
+    world.miss(days[3:])
+    summary = run(world)
+    [alert] = fired(world, Rule.STREAK_3)
+    assert alert.evidence["days"] == 4
+    assert summary.updated >= 1
+
+
+# R-T-5 ------------------------------------------------------------------------------------
+
+
+def test_five_days_do_not_fire_the_home_visit(world):
+    world.miss(weekdays(D(2025, 10, 13), 5))
+    run(world)
+    assert not fired(world, Rule.STREAK_5)
+
+
+def test_six_days_fire_home_visit_within_three_working_days(make_world):
+    world = make_world(autumn_vacation=False)
+    # Sixth school day is Wed 5 Nov 2025 (3 and 4 Nov are days off).
+    days = [
+        D(2025, 10, 28),
+        D(2025, 10, 29),
+        D(2025, 10, 30),
+        D(2025, 10, 31),
+        D(2025, 11, 1),
+        D(2025, 11, 5),
+    ]
+    world.miss(days, ReasonStatus.INVALID)
+    run(world)
+    [alert] = fired(world, Rule.STREAK_5)
+    tasks = {t.kind: t for t in alert.tasks.all()}
+    assert set(tasks) == {Task.Kind.INFORM_HOME_VISIT, Task.Kind.HOME_VISIT}
+    assert tasks[Task.Kind.HOME_VISIT].due_date == D(2025, 11, 10)  # Thu, Fri, Mon
+    assert Notification.objects.filter(user=world.social_pedagogue, alert=alert).exists()
+
+
+# R-T-10 -----------------------------------------------------------------------------------
+
+
+def test_eleven_days_absent_on_all_lessons_with_unknown_reason_fire_criterion_22(world):
+    world.miss(weekdays(D(2025, 11, 10), 11))
+    run(world)
+    [alert] = fired(world, Rule.STREAK_10)
+    kinds = set(alert.tasks.values_list("kind", flat=True))
+    assert kinds == {
+        Task.Kind.INFORM_DEPUTY,
+        Task.Kind.PARENT_MEETING,
+        Task.Kind.FAMILY_CENTRE_STATUS,
+        Task.Kind.PREVENTION_PLAN,
+        Task.Kind.WEEKLY_CONTROL,
+        Task.Kind.WEEKLY_FAMILY_CONTACT,
+    }
+    meeting = alert.tasks.get(kind=Task.Kind.PARENT_MEETING)
+    assert meeting.due_date == D(2025, 11, 26)  # two working days after the 11th day (Mon 24)
+    assert alert.tasks.get(kind=Task.Kind.PREVENTION_PLAN).assignee == world.deputy
+    assert Notification.objects.filter(user=world.deputy, alert=alert).exists()
+
+
+def test_criterion_22_email_goes_to_the_deputy_at_once(world, django_capture_on_commit_callbacks):
+    world.miss(weekdays(D(2025, 11, 10), 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        run(world)
+    assert [m.to for m in mail.outbox] == [["deputy@example.org"]]
+    assert "Критерий №22" in mail.outbox[0].subject
+
+
+def test_ten_days_do_not_fire_criterion_22(world):
+    world.miss(weekdays(D(2025, 11, 10), 10))
+    run(world)
+    assert not fired(world, Rule.STREAK_10)
+
+
+def test_criterion_22_needs_absence_from_all_lessons(world):
+    days = weekdays(D(2025, 11, 10), 11)
+    world.miss(days[:5] + days[6:])
+    world.miss(days[5:6], lessons=5)  # present at one lesson of six on that day
+    run(world)
+    assert not fired(world, Rule.STREAK_10)
+    assert fired(world, Rule.STREAK_5)  # the day is still missed without a valid reason
+
+
+def test_criterion_22_needs_the_reason_unknown(world):
+    days = weekdays(D(2025, 11, 10), 11)
+    world.miss(days[:5] + days[6:])
+    world.miss(days[5:6], ReasonStatus.INVALID)
+    run(world)
+    assert not fired(world, Rule.STREAK_10)
+
+
+# R-T-H ------------------------------------------------------------------------------------
+
+
+def miss_hours(world, hours, month_start=None):
+    month_start = month_start or D(2025, 11, 5)
+    lessons = list(
+        Lesson.objects.filter(
+            school_class=world.school_class, date__gte=month_start, date__lt=D(2025, 12, 1)
+        ).order_by("period", "date")  # spread over days: never a streak of whole days
+    )
+    assert len(lessons) >= hours
+    Mark.objects.bulk_create(
+        Mark(
+            lesson=lesson,
+            student=world.student,
+            school=world.school,
+            date=lesson.date,
+            kind="absent",
+            reason_status=ReasonStatus.INVALID,
+            manual_reason_status=ReasonStatus.INVALID,
+        )
+        for lesson in lessons[:hours]
+    )
+
+
+@pytest.mark.parametrize(
+    ("grade", "hours", "expected"),
+    [
+        (1, 23, set()),
+        (1, 24, {Rule.HOURS_SYSTEMATIC}),
+        (1, 39, {Rule.HOURS_SYSTEMATIC}),
+        (1, 40, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+        (3, 29, set()),
+        (3, 30, {Rule.HOURS_SYSTEMATIC}),
+        (3, 49, {Rule.HOURS_SYSTEMATIC}),
+        (3, 50, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+        (7, 37, set()),
+        (7, 38, {Rule.HOURS_SYSTEMATIC}),
+        (7, 59, {Rule.HOURS_SYSTEMATIC}),
+        (11, 60, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+    ],
+)
+def test_monthly_hours_by_grade_band(make_world, grade, hours, expected):
+    world = make_world(grade=grade, lessons_per_day=5, autumn_vacation=False)
+    miss_hours(world, hours)
+    run(world, D(2025, 11, 28))
+    got = set(
+        Alert.objects.filter(
+            student=world.student, rule__in=[Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG]
+        ).values_list("rule", flat=True)
+    )
+    assert got == expected
+
+
+def test_long_absence_makes_a_council_candidate_for_the_deputy(make_world):
+    world = make_world(grade=7, autumn_vacation=False)
+    miss_hours(world, 60)
+    run(world, D(2025, 11, 28))
+    [alert] = fired(world, Rule.HOURS_LONG)
+    task = alert.tasks.get()
+    assert (task.kind, task.assignee) == (Task.Kind.COUNCIL_CANDIDATE, world.deputy)
+
+
+def test_a_region_can_change_one_band(make_world):
+    world = make_world(grade=7, autumn_vacation=False)
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, world.school)
+    set_setting(
+        key="thresholds.hours_systematic_grades_5_9",
+        value=30,
+        acting_user=admin,
+        school=world.school,
+    )
+    miss_hours(world, 30)
+    run(world, D(2025, 11, 28))
+    assert fired(world, Rule.HOURS_SYSTEMATIC)
+
+
+# R-T-30 -----------------------------------------------------------------------------------
+
+
+def miss_december(world, hours, reason=ReasonStatus.UNKNOWN):
+    lessons = list(
+        Lesson.objects.filter(school_class=world.school_class, date__month=12).order_by(
+            "period", "date"
+        )
+    )
+    # December 2025: 31 Dec is a day off (moved from 5 Jan): 22 school days of 5 lessons.
+    assert len(lessons) == 110
+    Mark.objects.bulk_create(
+        Mark(
+            lesson=lesson,
+            student=world.student,
+            school=world.school,
+            date=lesson.date,
+            kind="absent",
+            reason_status=reason,
+        )
+        for lesson in lessons[:hours]
+    )
+
+
+@pytest.mark.parametrize(("hours", "fires"), [(33, True), (32, False)])
+def test_thirty_percent_of_a_month_with_holidays(make_world, hours, fires):
+    world = make_world(lessons_per_day=5)
+    miss_december(world, hours)
+    run(world, D(2026, 1, 12))
+    assert bool(fired(world, Rule.PERCENT_MONTH)) is fires
+
+
+def test_thirty_percent_is_judged_when_the_month_is_over(make_world):
+    world = make_world(lessons_per_day=5, autumn_vacation=False)
+    world.miss(weekdays(D(2025, 11, 5), 8), lessons=5)
+    run(world, D(2025, 11, 28))
+    assert not fired(world, Rule.PERCENT_MONTH)
+    run(world, D(2025, 12, 1))
+    assert fired(world, Rule.PERCENT_MONTH)
+
+
+def test_strict_comparison_setting(make_world):
+    world = make_world(lessons_per_day=5)
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, world.school)
+    set_setting(
+        key="thresholds.month_percent_comparison", value=">", acting_user=admin, school=world.school
+    )
+    miss_december(world, 33)  # exactly 30 %
+    run(world, D(2026, 1, 12))
+    assert not fired(world, Rule.PERCENT_MONTH)
+
+
+# R-T-W ------------------------------------------------------------------------------------
+
+
+def test_week_missed_needs_more_than_half_of_its_school_days(world):
+    world.miss(weekdays(D(2025, 10, 13), 2))
+    run(world)
+    assert not fired(world, Rule.WEEK_MISSED)
+    world.miss([D(2025, 10, 17)], ReasonStatus.INVALID)
+    run(world)
+    [alert] = fired(world, Rule.WEEK_MISSED)
+    assert alert.episode == "2025-10-13"
+
+
+def test_systematic_lateness_on_half_the_days_of_a_short_week(make_world):
+    world = make_world(autumn_vacation=False)
+    # Week of 3 Nov 2025 has three school days (Wed–Fri): late on two of them.
+    world.miss([D(2025, 11, 5), D(2025, 11, 6)], kind="late", lessons=1)
+    run(world)
+    assert fired(world, Rule.LATENESS)
+
+
+def test_lateness_on_two_of_five_days_is_not_systematic(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 14)], kind="late", lessons=1)
+    run(world)
+    assert not fired(world, Rule.LATENESS)
+
+
+# R-T-V and R-T-0 --------------------------------------------------------------------------
+
+
+def test_not_back_after_vacation_goes_on_the_deputys_list(world):
+    world.miss([D(2025, 11, 5)])  # the first school day after the autumn vacation
+    run(world, D(2025, 11, 5), hour=20)
+    [alert] = fired(world, Rule.AFTER_VACATION)
+    assert alert.tasks.get().assignee == world.deputy
+
+
+def test_unknown_reason_fires_at_the_end_of_the_day(world):
+    world.miss([D(2025, 10, 14)], lessons=2)
+    run(world, D(2025, 10, 14), hour=15)
+    assert not fired(world, Rule.UNKNOWN_REASON)
+    run(world, D(2025, 10, 14), hour=19)
+    [alert] = fired(world, Rule.UNKNOWN_REASON)
+    task = alert.tasks.get()
+    assert (task.kind, task.due_date) == (Task.Kind.PHONE_PARENTS, D(2025, 10, 14))
+
+
+# Resolution and idempotency ---------------------------------------------------------------
+
+
+def test_excuse_registered_later_resolves_the_alert_and_cancels_tasks(world):
+    days = [D(2025, 10, 13), D(2025, 10, 14), D(2025, 10, 15)]
+    world.miss(days)
+    run(world)
+    [alert] = fired(world, Rule.STREAK_3)
+    register_excuse(
+        student=world.student,
+        school=world.school,
+        kind=ExcuseDocument.Kind.MEDICAL_CERTIFICATE,
+        start_date=days[1],
+        end_date=days[1],
+        acting_user=world.class_teacher,
+    )
+    summary = run(world)
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.RESOLVED and alert.resolved_at
+    task = alert.tasks.get()
+    assert task.status == Task.Status.CANCELLED and task.cancel_reason
+    assert summary.resolved >= 1
+
+
+def test_running_twice_changes_nothing(world):
+    world.miss(weekdays(D(2025, 11, 10), 12))
+    run(world)
+    before = (
+        sorted(Alert.objects.values_list("rule", "episode", "status", "evidence")),
+        sorted(Task.objects.values_list("kind", "due_date", "status")),
+        Notification.objects.count(),
+    )
+    summary = run(world)
+    after = (
+        sorted(Alert.objects.values_list("rule", "episode", "status", "evidence")),
+        sorted(Task.objects.values_list("kind", "due_date", "status")),
+        Notification.objects.count(),
+    )
+    assert before == after
+    assert (summary.fired, summary.updated, summary.resolved, summary.reopened) == (0, 0, 0, 0)
+
+
+def test_weekly_control_opens_its_next_instance_when_done(world):
+    world.miss(weekdays(D(2025, 11, 10), 11))
+    run(world)
+    task = Task.objects.get(kind=Task.Kind.WEEKLY_CONTROL)
+    complete_task(task=task, acting_user=world.class_teacher, note="План выполняется")
+    following = Task.objects.get(kind=Task.Kind.WEEKLY_CONTROL, sequence=2)
+    assert following.due_date == task.due_date + datetime.timedelta(days=7)
+    assert following.status == Task.Status.OPEN

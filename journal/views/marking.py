@@ -85,16 +85,6 @@ def _counts(rows: list[MarkRow]) -> dict:
     return {"total": len(rows), "absent": absent, "late": late, "present": len(rows) - absent}
 
 
-def _lesson_counts(lesson: Lesson) -> dict:
-    """Counts for the header after one row changed, without loading the roster."""
-    marks = Mark.objects.filter(lesson=lesson, student__in=lesson_roster(lesson)).aggregate(
-        absent=Count("pk", filter=Q(kind=Mark.Kind.ABSENT)),
-        late=Count("pk", filter=Q(kind=Mark.Kind.LATE)),
-    )
-    total = lesson_roster(lesson).count()
-    return {**marks, "total": total, "present": total - marks["absent"]}
-
-
 def _lesson_page(request, lesson: Lesson, *, errors: dict[int, str] | None = None, status=200):
     errors = errors or {}
     marks = marks_of_lesson(lesson)
@@ -109,6 +99,7 @@ def _lesson_page(request, lesson: Lesson, *, errors: dict[int, str] | None = Non
         "bell": _bell(lesson),
         "rows": rows,
         "counts": _counts(rows),
+        "mark_url": reverse("journal:lesson_mark", args=[lesson.pk]),
         "can_mark": not refusal,
         "refusal": refusal,
         # A refusal about a student who is not (any more) on the roster has no row to sit by.
@@ -124,22 +115,22 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return _lesson_page(request, lesson)
 
 
-def _row_response(
-    request, lesson: Lesson, student_id: int, *, saved: Mark | None, error: str
-) -> HttpResponse:
+def _row_response(request, lesson: Lesson, student_id: int, error: str) -> HttpResponse:
     """The re-rendered row of one student plus the header counts (htmx out-of-band swap).
 
-    ``saved`` is what set_mark returned; after a refusal the row shows what is stored.
+    After a refusal the row shows what is stored. The class is loaded whole (it is small)
+    so that the counts cost no more queries than the row.
     """
-    student = lesson_roster(lesson).filter(pk=student_id).first()
-    mark = saved
-    if error and student is not None:
-        mark = Mark.objects.filter(lesson=lesson, student_id=student_id).first()
+    marks = marks_of_lesson(lesson)
+    rows = [MarkRow(student, marks.get(student.pk)) for student in lesson_roster(lesson)]
+    row = next((row for row in rows if row.student.pk == student_id), MarkRow(None, None))
+    row.error = error
     context = {
         "lesson": lesson,
-        "row": MarkRow(student, mark, error or ""),
+        "row": row,
         "can_mark": True,
-        "counts": _lesson_counts(lesson),
+        "mark_url": reverse("journal:lesson_mark", args=[lesson.pk]),
+        "counts": _counts(rows),
         "oob": True,
     }
     status = UNPROCESSABLE if error else 200
@@ -154,12 +145,12 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
     form = MarkForm(request.POST)
     student_id = form.data.get("student")
     student_id = int(student_id) if str(student_id or "").isdigit() else 0
-    error, saved = "", None
+    error = ""
     if not form.is_valid():
         error = form.first_error()
     else:
         try:
-            saved = set_mark(
+            set_mark(
                 lesson=lesson,
                 student_id=form.cleaned_data["student"],
                 kind=form.cleaned_data["kind"],
@@ -169,7 +160,7 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
         except JournalError as refusal:
             error = str(refusal)
     if request.htmx:
-        return _row_response(request, lesson, student_id, saved=saved, error=error)
+        return _row_response(request, lesson, student_id, error)
     if error:
         return _lesson_page(request, lesson, errors={student_id: error}, status=UNPROCESSABLE)
     url = reverse("journal:lesson", args=[lesson.pk])
@@ -187,7 +178,9 @@ def lesson_confirm(request: HttpRequest, lesson_id: int) -> HttpResponse:
     except JournalError as refusal:
         error = str(refusal)
     if request.htmx:
-        context = {"lesson": lesson, "counts": _lesson_counts(lesson), "status_error": error}
+        marks = marks_of_lesson(lesson)
+        rows = [MarkRow(student, marks.get(student.pk)) for student in lesson_roster(lesson)]
+        context = {"lesson": lesson, "counts": _counts(rows), "status_error": error}
         status = UNPROCESSABLE if error else 200
         return render(request, "journal/marking/_lesson_status.html", context, status=status)
     if error:

@@ -315,10 +315,11 @@ def test_get_is_refused_on_the_mark_endpoint(client, lesson, teacher):
 # --- bounded queries -----------------------------------------------------------------
 
 # Measured: the page runs 8 queries (session, user, lesson, roles, week lock, bell, roster,
-# marks); a tap 19 (the service's reads, savepoints and writes, the row and the header
-# counts) plus the audit log's ContentType look-up when the per-process cache is cold.
+# marks); a tap 18 (the service's reads, savepoints and writes, then roster and marks for
+# the row and the header counts), plus the audit log's ContentType look-up when the
+# per-process cache is cold.
 PAGE_QUERIES = 8
-TAP_QUERIES = 20
+TAP_QUERIES = 19
 
 
 @pytest.mark.parametrize("size", [5, 30])

@@ -16,8 +16,8 @@ filter (class, name, enrollments that overlap the period), and adds its own cond
 * ``systematic`` — «систематически пропускают учебные занятия по неуважительной причине»:
   students whose lessons missed without a valid reason (an unknown reason counts as
   without, R-J-2) in one calendar month reach the «systematic» band of R-T-H for their
-  grade (seed 002 §2.12: grade 1 ≥ 24, grades 2–4 ≥ 30, grades 5–11 ≥ 38 hours); from the
-  «long» bound (40 / 50 / 60) the row says «длительные». Months are whole calendar months
+  grade (seed 002 §2.12, school policy settings; defaults: grade 1 ≥ 24, grades 2–4 ≥ 30,
+  grades 5–11 ≥ 38 hours); from the «long» bound (40 / 50 / 60) the row says «длительные». Months are whole calendar months
   that overlap the period, counted up to today. One row per student and month.
 
 Attendance is counted with ``journal.units.daily_records``: two queries for all students
@@ -34,23 +34,29 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policy.services import settings_for
 from schools.models import Enrollment, LeavingCategory
 
 from . import units
 
-# R-T-H defaults (seed 002 §2.12): grade range → (systematic from, long from), hours a month.
-# R-CFG: these become policy settings once the policy registry exists.
+# R-T-H bands of the policy registry (``thresholds.hours_systematic_<band>`` and
+# ``thresholds.hours_long_<band>``; seed defaults 24/40, 30/50, 38/60, 38/60).
 HOURS_BANDS = (
-    (1, 1, 24, 40),
-    (2, 4, 30, 50),
-    (5, 11, 38, 60),
+    (1, 1, "grade_1"),
+    (2, 4, "grades_2_4"),
+    (5, 9, "grades_5_9"),
+    (10, 11, "grades_10_11"),
 )
 
 
-def hours_band(grade: int) -> tuple[int, int]:
-    for grade_from, grade_to, systematic, long in HOURS_BANDS:
+def hours_band(policy, grade: int) -> tuple[int, int]:
+    """(systematic from, long from) hours a month for ``grade`` in a school's ``policy``."""
+    for grade_from, grade_to, band in HOURS_BANDS:
         if grade_from <= grade <= grade_to:
-            return systematic, long
+            return (
+                policy[f"thresholds.hours_systematic_{band}"],
+                policy[f"thresholds.hours_long_{band}"],
+            )
     raise ValueError(f"grade {grade} outside 1–11")
 
 
@@ -181,10 +187,13 @@ def _systematic(enrollments: QuerySet, period: Period, today: datetime.date):
     next_month = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     month_end = next_month - datetime.timedelta(days=1)
     records = units.daily_records(list(chosen), start, min(month_end, today))
+    policies = {}  # one settings query per school of the registry
     rows = []
     for student_id, days in records.items():
         enrollment = chosen[student_id]
-        systematic, long = hours_band(enrollment.school_class.grade)
+        if enrollment.school_id not in policies:
+            policies[enrollment.school_id] = settings_for(enrollment.school)
+        systematic, long = hours_band(policies[enrollment.school_id], enrollment.school_class.grade)
         by_month: dict[datetime.date, int] = defaultdict(int)
         for day, record in days.items():
             by_month[day.replace(day=1)] += record.without_valid
@@ -253,7 +262,7 @@ REGISTRIES = {
 
 def build_rows(kind: str, enrollments: QuerySet, period: Period, today: datetime.date):
     """Rows of registry ``kind`` for the (already scoped and filtered) ``enrollments``."""
-    enrollments = enrollments.select_related("student", "school_class").order_by()
+    enrollments = enrollments.select_related("student", "school_class", "school").order_by()
     return REGISTRIES[kind].build(enrollments, period, today)
 
 

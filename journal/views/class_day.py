@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.models import ParentContact
 from casework.services import CaseworkError, log_parent_contact
+from policy.services import get_setting
 from schools.models import Enrollment, Guardian, SchoolClass, Student
 from schools.selectors import get_class_for_user
 
@@ -29,8 +30,7 @@ from ..models import Mark, ReasonStatus
 from ..services import JournalError, set_reasons
 
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
-# R-CFG: becomes a policy setting once the policy registry exists.
-REASON_DEADLINE = datetime.time(19, 0)
+DEADLINE_SETTING = "journal.unknown_reason_deadline"
 
 
 def _parse_day(value: str | None, default: datetime.date) -> datetime.date:
@@ -92,8 +92,9 @@ def _group(marks: list[Mark]) -> list[DayGroup]:
     return [DayGroup(ms[0].student, day, ms) for (_, day), ms in grouped.items()]
 
 
-def _deadline(day: datetime.date, today: datetime.date, has_unknown: bool) -> dict:
-    deadline = timezone.make_aware(datetime.datetime.combine(day, REASON_DEADLINE))
+def _deadline(school, day: datetime.date, today: datetime.date, has_unknown: bool) -> dict:
+    time = get_setting(DEADLINE_SETTING, school=school)
+    deadline = timezone.make_aware(datetime.datetime.combine(day, time))
     if day > today or not has_unknown:
         state = "none"
     elif timezone.now() > deadline:
@@ -147,7 +148,7 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         "blocks": blocks,
         "past_groups": past_groups,
         "past_students": len({group.student.pk for group in past_groups}),
-        "deadline": _deadline(day, today, bool(today_groups)),
+        "deadline": _deadline(school_class.school, day, today, bool(today_groups)),
         "can_settle": request.user.has_perm("journal.settle_reasons", school_class),
     }
     return render(request, "journal/class/day.html", context)

@@ -13,6 +13,7 @@ from audit.models import AuditEntry
 from casework.models import ParentContact
 from journal.models import AttendanceChange, Mark, ReasonStatus, ValidReason
 from journal.services import set_mark, set_reasons
+from policy.models import PolicyValue
 from schools.models import LeavingCategory
 from tests import factories
 from tests.journal.helpers import class_teacher_for, make_lesson
@@ -188,6 +189,20 @@ def test_deadline_badge_turns_red_after_19(
     assert page.context["day"] == MON
     assert page.context["deadline"]["state"] == state
     assert text in page.text
+
+
+def test_deadline_follows_the_schools_policy_setting(
+    monkeypatch, client, school, school_class, teacher, pupils, monday
+):
+    PolicyValue.objects.create(key="journal.unknown_reason_deadline", school=school, value="17:30")
+    absent(monday[0], pupils[0])
+    client.force_login(teacher)
+    monkeypatch.setattr(timezone, "now", lambda: _at(MON, 18))
+
+    page = client.get(reverse("journal:class_day", args=[school_class.pk]))
+
+    assert page.context["deadline"]["state"] == "overdue"
+    assert "Срок 17:30 прошёл" in page.text
 
 
 def test_no_deadline_badge_when_nothing_is_unknown(client, school_class, teacher, pupils):
@@ -504,6 +519,24 @@ def test_systematic_uses_the_band_of_the_grade(client, school, pupils, school_cl
 
     assert [(row.student, row.cells[1], row.cells[2]) for row in page.context["rows"]] == [
         (little, 24, "систематические")
+    ]
+
+
+def test_systematic_band_follows_the_schools_policy_setting(client, school, school_class, pupils):
+    PolicyValue.objects.create(key="thresholds.hours_systematic_grades_5_9", school=school, value=4)
+    PolicyValue.objects.create(key="thresholds.hours_long_grades_5_9", school=school, value=6)
+    teacher = factories.staff_user(Role.SUBJECT_TEACHER, school)
+    for period in range(1, 6):
+        absent(make_lesson(school_class, MON, period, teacher=teacher), pupils[0])
+    for period in range(1, 7):
+        absent(make_lesson(school_class, TUE, period, teacher=teacher), pupils[1])
+    client.force_login(_user(Role.DEPUTY, school))
+
+    page = _registry(client, "systematic", start="2025-10-01", end="2025-10-31")
+
+    assert [(row.student, row.cells) for row in page.context["rows"]] == [
+        (pupils[0], ["Октябрь 2025", 5, "систематические"]),
+        (pupils[1], ["Октябрь 2025", 6, "длительные"]),
     ]
 
 

@@ -192,8 +192,8 @@ class PeopleGenerator:
 
     def birth_date(self, grade: int, year_start: int) -> datetime.date:
         """Age 7 on 1 September in grade 1, 8 in grade 2 and so on."""
-        first = datetime.date(year_start - 6 - grade, 9, 2)
-        span = (datetime.date(year_start - 5 - grade, 9, 1) - first).days
+        first = datetime.date(year_start - 7 - grade, 9, 2)
+        span = (datetime.date(year_start - 6 - grade, 9, 2) - first).days
         return first + datetime.timedelta(days=self.rng.randrange(span))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
 import journal.models as journal_models
@@ -498,7 +498,12 @@ class DemoBuilder:
     def _first_grade_step_mode(self, school: School) -> None:
         """Grade 1 has 35-minute lessons in the first half-year (СанПиН «ступенчатый режим»)."""
         winter = next(v for v in self.plan.vacations if v[0].startswith("Зимние"))
-        Lesson.objects.filter(school=school, school_class__grade=1, date__lt=winter[1]).update(
+        # Plain column filters only: PostgreSQL plans UPDATE … WHERE id IN (a join) badly
+        # (minutes) on freshly filled tables that have no statistics yet.
+        first_grade = list(
+            SchoolClass.objects.filter(school=school, grade=1).values_list("pk", flat=True)
+        )
+        Lesson.objects.filter(school_class_id__in=first_grade, date__lt=winter[1]).update(
             duration_minutes=35
         )
 
@@ -860,7 +865,7 @@ class MarkSeeder:
                 mark.excuse_id = mark.excuse.pk
         self.Mark.objects.bulk_create(marks, batch_size=2000)
         self._history(marks)
-        self._backdate(marks)
+        self._backdate()
         self._attendance_taken()
 
         from journal.signals import notify_attendance_changed
@@ -935,34 +940,52 @@ class MarkSeeder:
             )
         Change.objects.bulk_create(rows, batch_size=2000)
 
-    def _backdate(self, marks) -> None:
+    def _backdate(self) -> None:
         """auto_now fields say «today»; put marks and history on the day they were made."""
         Change = self.AttendanceChange
+        lessons_by_day: dict[datetime.date, list[int]] = defaultdict(list)
+        for lesson in self.lessons:
+            lessons_by_day[lesson.date].append(lesson.id)
         for day in self.days:
             at = aware(day, datetime.time(15, 30))
             self.Mark.objects.filter(school=self.school, date=day).update(
                 created_at=at, updated_at=at
             )
-            Change.objects.filter(school=self.school, lesson__date=day, excuse=None).update(
+            Change.objects.filter(lesson_id__in=lessons_by_day[day], excuse=None).update(
                 created_at=at
             )
-        for excuse in self.excuses:
-            Change.objects.filter(excuse=excuse).update(created_at=excuse.received_at)
+        if not self.excuses:
+            return
+        # CASE expressions keep this at two statements however many documents there are.
+        received_at = Case(
+            *[When(excuse_id=e.pk, then=Value(e.received_at)) for e in self.excuses],
+            output_field=DateTimeField(),
+        )
+        received_by = Case(
+            *[When(excuse_id=e.pk, then=Value(e.received_by_id)) for e in self.excuses]
+        )
+        excuse_ids = [e.pk for e in self.excuses]
+        Change.objects.filter(excuse_id__in=excuse_ids).update(created_at=received_at)
         # Marks excused later were last touched when the document arrived.
-        for excuse in self.excuses:
-            self.Mark.objects.filter(excuse=excuse).update(
-                updated_at=excuse.received_at, updated_by_id=excuse.received_by_id
-            )
+        self.Mark.objects.filter(excuse_id__in=excuse_ids).update(
+            updated_at=received_at, updated_by_id=received_by
+        )
 
     def _attendance_taken(self) -> None:
         bells = dict(
             BellPeriod.objects.filter(school=self.school).values_list("number", "start_time")
         )
         for day in self.days:
-            for period, start in bells.items():
-                taken = (
-                    datetime.datetime.combine(day, start) + datetime.timedelta(minutes=7)
-                ).time()
-                Lesson.objects.filter(school=self.school, date=day, period=period).exclude(
-                    pk__in=self.untaken
-                ).update(attendance_taken_at=aware(day, taken), attendance_taken_by=F("teacher"))
+            # One statement per day: attendance is taken seven minutes into each period.
+            taken_at = Case(
+                *[
+                    When(
+                        period=period, then=Value(aware(day, start) + datetime.timedelta(minutes=7))
+                    )
+                    for period, start in bells.items()
+                ],
+                output_field=DateTimeField(),
+            )
+            Lesson.objects.filter(school=self.school, date=day).exclude(pk__in=self.untaken).update(
+                attendance_taken_at=taken_at, attendance_taken_by=F("teacher")
+            )

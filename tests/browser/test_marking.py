@@ -101,6 +101,12 @@ def test_teacher_marks_two_absences_and_a_late_arrival_on_a_phone(
     marks = dict(Mark.objects.filter(lesson=lesson).values_list("student_id", "kind"))
     assert marks == {students[0].pk: "absent", students[3].pk: "absent", students[4].pk: "late"}
 
+    phone.locator("text=Мои уроки").first.tap()
+    phone.wait_for_url("**/journal/lessons/?date=*")
+    assert "отмечен: 2 отсутствуют" in phone.locator(".my-lesson").inner_text()
+    screenshot(phone, "my-lessons-phone")
+    assert_no_horizontal_scroll(phone)
+
 
 def test_refused_lateness_is_shown_next_to_the_row(live_server, phone, sign_in, lesson_with_class):
     lesson, teacher, students = lesson_with_class

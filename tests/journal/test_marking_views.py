@@ -192,6 +192,14 @@ def test_unknown_kind_is_refused(client, lesson, students, teacher):
     assert not Mark.objects.exists()
 
 
+def test_unreadable_student_is_refused_without_a_server_error(client, lesson, teacher):
+    signed_in(client, teacher)
+    for value in ("²", "", "12abc"):
+        response = client.post(mark_url(lesson), {"student": value, "kind": "absent"}, **HTMX)
+        assert response.status_code == 422
+    assert not Mark.objects.exists()
+
+
 def test_student_not_on_the_roster_is_refused(client, lesson, teacher, school):
     elsewhere = factories.enrolled_student(factories.SchoolClassFactory(school=school))
     response = signed_in(client, teacher).post(

@@ -1,0 +1,271 @@
+"""Benchmark of the threshold engine on a synthetic region in PostgreSQL.
+
+    python bench/thresholds.py [--students 100000] [--schools 250] [--samples 200]
+
+Needs DATABASE_URL pointing at a PostgreSQL server (scripts/test.sh shows how to start a
+throwaway one; bench/README.md has a one-liner). It creates a separate database
+``bench_thresholds`` on that server, migrates it, generates one school month (November
+2026, with the 4 November holiday) of lessons and absence marks at a ~7 % absence rate in
+SQL, then prints:
+
+* the full evaluation time of every school (first run, which creates the alerts, and a
+  repeat run, the nightly steady state),
+* the time of a bare ``SELECT student_id, count(*) … GROUP BY student_id`` over the same
+  absence rows, and the ratios,
+* p50/p95 of an incremental evaluation of one student.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "bench_thresholds"
+MONTH_START = datetime.date(2026, 11, 1)
+NOW = datetime.datetime(2026, 11, 30, 20, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def recreate_database(url: str) -> str:
+    import psycopg2
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        sys.exit("DATABASE_URL must point at PostgreSQL: the benchmark measures PostgreSQL.")
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    return urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
+
+
+def timed(label, func, *args, **kwargs):
+    started = time.perf_counter()
+    result = func(*args, **kwargs)
+    elapsed = time.perf_counter() - started
+    print(f"  {label}: {elapsed:.2f} s", flush=True)
+    return result, elapsed
+
+
+def generate(cursor, *, students: int, schools: int, school_days: list[datetime.date]):
+    per_class = 25
+    classes_per_school = max(1, round(students / schools / per_class))
+    total_classes = classes_per_school * schools
+    cursor.execute("SELECT setseed(0.42)")
+    cursor.execute(
+        "INSERT INTO schools_region (name, code, iso_code) VALUES ('Синтетическая область', '99', 'RU-KGN')"
+    )
+    cursor.execute(
+        """INSERT INTO schools_municipality (region_id, name)
+           SELECT (SELECT id FROM schools_region), 'Район ' || n FROM generate_series(1, 25) n"""
+    )
+    cursor.execute(
+        """INSERT INTO schools_school (municipality_id, name, short_name, address, phone, email,
+                                       director_name, week_length, lesson_minutes)
+           SELECT (SELECT min(id) FROM schools_municipality) + (n %% 25), 'Школа № ' || n,
+                  'Школа № ' || n, '', '', '', '', 5, 45
+           FROM generate_series(1, %s) n""",
+        [schools],
+    )
+    cursor.execute(
+        """INSERT INTO schools_academicyear (school_id, name, start_date, end_date, term_system)
+           SELECT id, '2026/2027', '2026-09-01', '2027-05-31', 'quarters' FROM schools_school"""
+    )
+    cursor.execute(
+        """INSERT INTO journal_term (academic_year_id, number, start_date, end_date)
+           SELECT id, 2, '2026-11-05', '2026-12-28' FROM schools_academicyear"""
+    )
+    cursor.execute(
+        """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
+                                      email, is_staff, is_active, date_joined, patronymic, phone, position)
+           SELECT '!', false, 'teacher' || id, 'Учитель', 'Школы ' || id, '', false, true, now(), '', '', ''
+           FROM schools_school"""
+    )
+    cursor.execute(
+        """INSERT INTO schools_subject (school_id, name, short_name)
+           SELECT id, 'Математика', '' FROM schools_school"""
+    )
+    cursor.execute(
+        """INSERT INTO schools_schoolclass (school_id, academic_year_id, grade, letter)
+           SELECT y.school_id, y.id, (k %% 11) + 1, chr(1040 + k / 11)
+           FROM schools_academicyear y, generate_series(0, %s - 1) k""",
+        [classes_per_school],
+    )
+    cursor.execute(
+        """INSERT INTO schools_student (last_name, first_name, patronymic, birth_date, gender,
+               registration_address, actual_address, large_family, low_income, single_parent,
+               difficult_life_situation, socially_dangerous_position, disability, notes, created_at,
+               not_studying_for_health, not_studying_for_health_note)
+           SELECT 'Ученик' || n, 'Имя', '', '2014-01-01', '', '', '', false, false, false,
+                  false, false, false, '', now(), false, ''
+           FROM generate_series(1, %s) n""",
+        [total_classes * per_class],
+    )
+    cursor.execute(
+        """INSERT INTO schools_enrollment (student_id, school_class_id, school_id, start_date,
+                                           admission_basis, leaving_reason, leaving_category)
+           SELECT s.id, c.id, c.school_id, '2026-09-01', '', '', ''
+           FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM schools_student) s
+           JOIN (SELECT id, school_id, row_number() OVER (ORDER BY id) - 1 AS k FROM schools_schoolclass) c
+             ON c.k = s.k / %s""",
+        [per_class],
+    )
+    days_sql = ", ".join(f"({i}, DATE '{d.isoformat()}')" for i, d in enumerate(school_days))
+    cursor.execute(
+        f"CREATE TEMP TABLE bench_days (idx int, date date); INSERT INTO bench_days VALUES {days_sql}"
+    )
+    cursor.execute(
+        """INSERT INTO journal_lesson (school_id, school_class_id, date, period, subject_id, teacher_id,
+               duration_minutes, status, cancel_reason, topic)
+           SELECT c.school_id, c.id, d.date, p, sub.id, u.id, 45, 'scheduled', '', ''
+           FROM schools_schoolclass c
+           JOIN schools_subject sub ON sub.school_id = c.school_id
+           JOIN accounts_user u ON u.username = 'teacher' || c.school_id
+           CROSS JOIN bench_days d
+           CROSS JOIN generate_series(1, 7) p
+           WHERE p <= CASE WHEN c.grade = 1 THEN 4 WHEN c.grade <= 4 THEN 5 WHEN c.grade <= 9 THEN 6 ELSE 7 END"""
+    )
+    # Absence episodes: a third of the students miss 1–6 consecutive school days (illness,
+    # truancy), with the reason valid (55 %), unknown (25 %) or invalid (20 %) …
+    cursor.execute(
+        """CREATE TEMP TABLE bench_episodes AS
+           SELECT e.student_id, e.school_class_id, e.school_id,
+                  floor(random() * %s)::int AS first_day, 1 + floor(random() * 6)::int AS days,
+                  random() AS r
+           FROM schools_enrollment e WHERE random() < 0.35""",
+        [len(school_days)],
+    )
+    cursor.execute(
+        """INSERT INTO journal_mark (lesson_id, student_id, school_id, date, kind, manual_reason_status,
+               manual_valid_reason, reason_status, valid_reason, reason_note, created_at, updated_at)
+           SELECT l.id, ep.student_id, ep.school_id, l.date, 'absent', s.status, s.reason,
+                  s.status, s.reason, '', now(), now()
+           FROM bench_episodes ep
+           CROSS JOIN LATERAL (SELECT CASE WHEN ep.r < 0.55 THEN 'valid' WHEN ep.r < 0.8 THEN 'unknown'
+                                           ELSE 'invalid' END AS status,
+                                      CASE WHEN ep.r < 0.55 THEN 'illness' ELSE '' END AS reason) s
+           JOIN bench_days d ON d.idx >= ep.first_day AND d.idx < ep.first_day + ep.days
+           JOIN journal_lesson l ON l.school_class_id = ep.school_class_id AND l.date = d.date"""
+    )
+    # … plus single skipped lessons and late arrivals.
+    cursor.execute(
+        """INSERT INTO journal_mark (lesson_id, student_id, school_id, date, kind, manual_reason_status,
+               manual_valid_reason, reason_status, valid_reason, reason_note, created_at, updated_at)
+           SELECT l.id, e.student_id, e.school_id, l.date,
+                  CASE WHEN random() < 0.3 THEN 'late' ELSE 'absent' END,
+                  'unknown', '', 'unknown', '', '', now(), now()
+           FROM journal_lesson l JOIN schools_enrollment e ON e.school_class_id = l.school_class_id
+           WHERE random() < 0.012
+           ON CONFLICT DO NOTHING"""
+    )
+    cursor.execute("UPDATE journal_mark SET minutes_late = 5 WHERE kind = 'late'")
+    cursor.execute("ANALYZE")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--schools", type=int, default=250)
+    parser.add_argument("--samples", type=int, default=200, help="incremental evaluations timed")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    os.environ["DATABASE_URL"] = recreate_database(url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attendance_portal.settings.base")
+    os.environ["CELERY_BROKER_URL"] = ""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from alerts.services import evaluate
+    from schools.models import School
+
+    print(f"Synthetic region: {args.students} students, {args.schools} schools, November 2026")
+    timed("migrate", call_command, "migrate", verbosity=0)
+    # School days of November 2026: Monday to Friday but the 4 November holiday.
+    days = [
+        MONTH_START + datetime.timedelta(days=i)
+        for i in range(30)
+        if (MONTH_START + datetime.timedelta(days=i)).weekday() < 5
+        and MONTH_START + datetime.timedelta(days=i) != datetime.date(2026, 11, 4)
+    ]
+    with connection.cursor() as cursor:
+        timed(
+            "generate data",
+            generate,
+            cursor,
+            students=args.students,
+            schools=args.schools,
+            school_days=days,
+        )
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT student_id) FROM journal_mark WHERE kind = 'absent'"
+        )
+        absences, absent_students = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM journal_lesson")
+        lessons = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM journal_lesson l JOIN schools_enrollment e ON e.school_class_id = l.school_class_id"
+        )
+        student_lessons = cursor.fetchone()[0]
+    print(
+        f"  {lessons} lessons, {student_lessons} student-lessons, {absences} absence marks "
+        f"({100 * absences / student_lessons:.1f} %), {absent_students} students with absences"
+    )
+
+    def bare_count():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT student_id, count(*) FROM journal_mark WHERE kind = 'absent' GROUP BY student_id"
+            )
+            return len(cursor.fetchall())
+
+    bare = min(timed(f"bare count, run {i + 1}", bare_count)[1] for i in range(3))
+    school_ids = list(School.objects.values_list("pk", flat=True))
+    first, first_time = timed(
+        "full evaluation, first run (creates alerts)", evaluate, school_ids=school_ids, now=NOW
+    )
+    print(f"    {first.as_dict()}")
+    repeat, repeat_time = timed(
+        "full evaluation, repeat run", evaluate, school_ids=school_ids, now=NOW
+    )
+    print(f"    {repeat.as_dict()}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT student_id FROM journal_mark")
+        candidates = [row[0] for row in cursor.fetchall()]
+    random.seed(7)
+    samples = []
+    for student_id in random.sample(candidates, min(args.samples, len(candidates))):
+        started = time.perf_counter()
+        evaluate(student_ids=[student_id], now=NOW)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[int(0.95 * (len(samples) - 1))]
+    print()
+    print(f"bare SELECT count(*) GROUP BY student: {bare:.3f} s")
+    print(f"full evaluation (first run):  {first_time:.2f} s, ratio {first_time / bare:.1f}")
+    print(
+        f"full evaluation (repeat run): {repeat_time:.2f} s, ratio {repeat_time / bare:.1f}  (target ≤ 5)"
+    )
+    print(
+        f"incremental evaluation of one student: p50 {statistics.median(samples):.1f} ms, "
+        f"p95 {p95:.1f} ms  (target p95 < 50 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -19,10 +19,19 @@ from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
-import journal.models as journal_models
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from journal.models import BellPeriod, Lesson, Term, TimetableEntry, Vacation
+from journal.models import (
+    AttendanceChange,
+    BellPeriod,
+    ExcuseDocument,
+    Lesson,
+    Mark,
+    Term,
+    TimetableEntry,
+    Vacation,
+)
+from journal.signals import notify_attendance_changed
 from schools import demo
 from schools.models import (
     AcademicYear,
@@ -555,8 +564,6 @@ def seed_marks(
     *, school: School, start: datetime.date, today: datetime.date, rng: random.Random
 ) -> dict[str, int]:
     """About six weeks of absences and lateness before ``today`` with realistic structure."""
-    if not hasattr(journal_models, "Mark"):
-        return {}
     return MarkSeeder(school=school, start=start, today=today, rng=rng).run()
 
 
@@ -584,13 +591,6 @@ class MarkSeeder:
     RECENT_DAYS = 3  # documents for the last school days have not been brought yet
 
     def __init__(self, *, school: School, start: datetime.date, today, rng: random.Random):
-        from journal.models import AttendanceChange, ExcuseDocument, Mark
-
-        self.Mark, self.ExcuseDocument, self.AttendanceChange = (
-            Mark,
-            ExcuseDocument,
-            AttendanceChange,
-        )
         self.school = school
         self.start = start
         self.today = today
@@ -598,7 +598,6 @@ class MarkSeeder:
         self.marks: dict[tuple[int, int], dict] = {}
         self.excuses: list = []
         self.excuse_lessons: list[tuple[object, int]] = []
-        self.reason_changes: list[tuple[int, int]] = []
 
     # --- Loading ----------------------------------------------------------------------
 
@@ -663,7 +662,7 @@ class MarkSeeder:
             "student_id": student,
             "school_id": self.school.pk,
             "date": lesson.date,
-            "kind": self.Mark.Kind.ABSENT,
+            "kind": Mark.Kind.ABSENT,
             "created_by_id": lesson.teacher_id,
             "updated_by_id": lesson.teacher_id,
             **reason,
@@ -680,7 +679,7 @@ class MarkSeeder:
             "student_id": student,
             "school_id": self.school.pk,
             "date": lesson.date,
-            "kind": self.Mark.Kind.LATE,
+            "kind": Mark.Kind.LATE,
             "minutes_late": minutes,
             "created_by_id": lesson.teacher_id,
             "updated_by_id": lesson.teacher_id,
@@ -690,14 +689,14 @@ class MarkSeeder:
         """A document brought on the school day after the absence, received by the class teacher."""
         first, last = days[0], days[-1]
         returned = next((d for d in self.days if d > last), last)
-        excuse = self.ExcuseDocument(
+        excuse = ExcuseDocument(
             school=self.school,
             student_id=student,
             kind=kind,
-            valid_reason=self.ExcuseDocument.REASON_FOR_KIND[kind],
+            valid_reason=ExcuseDocument.REASON_FOR_KIND[kind],
             start_date=first,
             end_date=last,
-            issued_on=returned if kind != self.ExcuseDocument.Kind.ORDER else first,
+            issued_on=returned if kind != ExcuseDocument.Kind.ORDER else first,
             received_by_id=self.class_of[student].class_teacher_id,
             received_at=aware(returned, datetime.time(8, 10 + self.rng.randint(0, 40))),
             **fields,
@@ -750,7 +749,6 @@ class MarkSeeder:
             self._whole_days(
                 streak, entries, **self._invalid("Со слов матери: без уважительной причины.")
             )
-            self.reason_changes.append((streak, len(entries)))
 
         for grade_band in ([9, 10, 8], [10, 11, 9]):
             skipper = pick(grade_band)
@@ -792,11 +790,11 @@ class MarkSeeder:
                 continue
             days = [d for d, _ in chosen]
             if length <= 3 and self.rng.random() < 0.15:
-                excuse = self._excuse(student, self.ExcuseDocument.Kind.PARENT_NOTE, days)
+                excuse = self._excuse(student, ExcuseDocument.Kind.PARENT_NOTE, days)
             else:
                 excuse = self._excuse(
                     student,
-                    self.ExcuseDocument.Kind.MEDICAL_CERTIFICATE,
+                    ExcuseDocument.Kind.MEDICAL_CERTIFICATE,
                     days,
                     number=str(self.rng.randint(100, 9999)),
                     issued_by=self.POLYCLINIC,
@@ -819,7 +817,7 @@ class MarkSeeder:
             released = lessons[1:4]
             excuse = self._excuse(
                 student,
-                self.ExcuseDocument.Kind.ORDER,
+                ExcuseDocument.Kind.ORDER,
                 [day],
                 number=f"{self.rng.randint(100, 250)}-о",
                 issued_by=self.school.short_name,
@@ -853,28 +851,26 @@ class MarkSeeder:
                 self._plan_illness(student)
                 self._plan_other(student)
 
-        self.ExcuseDocument.objects.bulk_create(self.excuses)
-        through = self.ExcuseDocument.lessons.through
+        ExcuseDocument.objects.bulk_create(self.excuses)
+        through = ExcuseDocument.lessons.through
         through.objects.bulk_create(
             through(excusedocument=excuse, lesson_id=lesson_id)
             for excuse, lesson_id in self.excuse_lessons
         )
-        marks = [self.Mark(**fields) for fields in self.marks.values()]
+        marks = [Mark(**fields) for fields in self.marks.values()]
         for mark in marks:
             if mark.excuse is not None:
                 mark.excuse_id = mark.excuse.pk
-        self.Mark.objects.bulk_create(marks, batch_size=2000)
+        Mark.objects.bulk_create(marks, batch_size=2000)
         self._history(marks)
         self._backdate()
         self._attendance_taken()
-
-        from journal.signals import notify_attendance_changed
 
         notify_attendance_changed(
             school_id=self.school.pk, student_ids={m.student_id for m in marks}
         )
         slots = sum(len(lessons) for entries in self.timeline.values() for _, lessons in entries)
-        absences = sum(1 for m in marks if m.kind == self.Mark.Kind.ABSENT)
+        absences = sum(1 for m in marks if m.kind == Mark.Kind.ABSENT)
         return {
             "отметок «Н»": absences,
             "опозданий": len(marks) - absences,
@@ -884,7 +880,7 @@ class MarkSeeder:
 
     def _history(self, marks) -> None:
         """The journal's own history rows (R-J-6), as the marking services would write them."""
-        Change = self.AttendanceChange
+        Change = AttendanceChange
         rows = []
         for mark in marks:
             new = {"kind": mark.kind, "reason_status": "unknown"}
@@ -942,15 +938,13 @@ class MarkSeeder:
 
     def _backdate(self) -> None:
         """auto_now fields say «today»; put marks and history on the day they were made."""
-        Change = self.AttendanceChange
+        Change = AttendanceChange
         lessons_by_day: dict[datetime.date, list[int]] = defaultdict(list)
         for lesson in self.lessons:
             lessons_by_day[lesson.date].append(lesson.id)
         for day in self.days:
             at = aware(day, datetime.time(15, 30))
-            self.Mark.objects.filter(school=self.school, date=day).update(
-                created_at=at, updated_at=at
-            )
+            Mark.objects.filter(school=self.school, date=day).update(created_at=at, updated_at=at)
             Change.objects.filter(lesson_id__in=lessons_by_day[day], excuse=None).update(
                 created_at=at
             )
@@ -967,7 +961,7 @@ class MarkSeeder:
         excuse_ids = [e.pk for e in self.excuses]
         Change.objects.filter(excuse_id__in=excuse_ids).update(created_at=received_at)
         # Marks excused later were last touched when the document arrived.
-        self.Mark.objects.filter(excuse_id__in=excuse_ids).update(
+        Mark.objects.filter(excuse_id__in=excuse_ids).update(
             updated_at=received_at, updated_by_id=received_by
         )
 

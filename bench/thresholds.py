@@ -178,6 +178,9 @@ def main():
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--schools", type=int, default=250)
     parser.add_argument("--samples", type=int, default=200, help="incremental evaluations timed")
+    parser.add_argument(
+        "--profile", action="store_true", help="print the slowest SQL of a repeat run"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")

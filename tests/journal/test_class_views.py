@@ -647,3 +647,20 @@ def test_registry_never_lists_another_schools_students(client, school, other_sch
     client.force_login(_user(Role.DEPUTY, school))
     rows = _registry(client, "health").context["rows"]
     assert [row.student for row in rows] == [pupils[0]]
+
+
+def test_card_queries_do_not_grow_with_history(
+    client, django_assert_max_num_queries, school_class, teacher, pupils
+):
+    for period in range(1, 9):
+        mark = absent(make_lesson(school_class, MON, period), pupils[0])
+        set_reasons(marks=[mark], status="invalid", acting_user=teacher)
+        factories.ParentContactFactory(
+            student=pupils[0], school=school_class.school, contacted_at=_at(MON, 9)
+        )
+    client.force_login(teacher)
+
+    with django_assert_max_num_queries(16):
+        page = client.get(f"{reverse('journal:student_card', args=[pupils[0].pk])}?month=2025-10")
+
+    assert len(page.context["history"]) == 16

@@ -52,7 +52,7 @@ from journal.models import (
     Term,
     Vacation,
 )
-from schools.models import AcademicYear, WeekLength
+from schools.models import AcademicYear, School, WeekLength
 
 ONE_DAY = datetime.timedelta(days=1)
 SATURDAY = 6
@@ -75,7 +75,7 @@ class SchoolCalendar:
     ``start``–``end`` raises ``ValueError`` instead of answering wrongly.
     """
 
-    school: object
+    school: School
     start: datetime.date
     end: datetime.date
     public_days: dict[datetime.date, PublicCalendarDay] = field(default_factory=dict)

@@ -1,0 +1,50 @@
+"""The in-app inbox (spec §4, item 7): the user's notifications, newest first."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..models import Notification
+from .common import PAGE_SIZE, safe_next
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """A fixed number of queries whatever the number of notifications."""
+    notifications = Notification.objects.filter(user=request.user).select_related(
+        "alert__student", "task__student"
+    )
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read; another user's notification does not exist (404)."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if count:
+        messages.success(request, _("Отмечено прочитанными: %(count)d.") % {"count": count})
+    else:
+        messages.info(request, _("Непрочитанных уведомлений нет."))
+    return redirect("alerts:inbox")

@@ -1,0 +1,168 @@
+"""The school's open alerts for the deputy, director and social pedagogue, and «Пересчитать».
+
+The button queues a full evaluation of the school (``alerts.tasks.start_full_evaluation``)
+and opens a page that polls the run's progress every two seconds (htmx).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import get_object_for_user
+from schools.models import Enrollment, School, SchoolClass
+
+from ..forms import RecalculateForm, SchoolAlertsFilterForm
+from ..models import Alert, EvaluationRun, Rule
+from ..permissions import school_alerts_school_ids
+from ..tasks import start_full_evaluation
+from .common import PAGE_SIZE, with_class
+
+# A run still queued or running after this long is taken for lost: a new one may start.
+RUN_IS_FRESH = datetime.timedelta(minutes=30)
+
+SUMMARY_LABELS = (
+    ("students", gettext_lazy("Проверено обучающихся с пропусками")),
+    ("fired", gettext_lazy("Новых сигналов")),
+    ("updated", gettext_lazy("Обновлено сигналов")),
+    ("reopened", gettext_lazy("Возобновлено сигналов")),
+    ("resolved", gettext_lazy("Снято сигналов")),
+    ("tasks", gettext_lazy("Открыто задач")),
+)
+
+
+def _school_for(request) -> School:
+    """The school asked for (``?school=``) or the user's first school with the overview."""
+    user = request.user
+    requested = request.GET.get("school", "")
+    if requested:
+        if not requested.isdigit():
+            raise Http404
+        return get_object_for_user(
+            user, School.objects.all(), perm="alerts.view_school_alerts", pk=int(requested)
+        )
+    schools = School.objects.all() if user.is_superuser else None
+    if schools is None:
+        allowed = school_alerts_school_ids(user)
+        if not allowed:
+            raise PermissionDenied
+        schools = School.objects.filter(pk__in=allowed)
+    school = schools.order_by("short_name", "pk").first()
+    if school is None:
+        raise Http404
+    return school
+
+
+def _classes(school: School) -> list[SchoolClass]:
+    """Classes of the academic year under way, else of the latest year (one query)."""
+    classes = list(
+        SchoolClass.objects.filter(school=school)
+        .select_related("academic_year")
+        .order_by("-academic_year__start_date", "grade", "letter")
+    )
+    today = timezone.localdate()
+    current = [
+        c for c in classes if c.academic_year.start_date <= today <= c.academic_year.end_date
+    ]
+    if current or not classes:
+        return current
+    latest = classes[0].academic_year_id
+    return [c for c in classes if c.academic_year_id == latest]
+
+
+@login_required
+@require_GET
+def school_alerts(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    school = _school_for(request)
+    classes = _classes(school)
+    form = SchoolAlertsFilterForm(request.GET, classes=classes)
+    filters = form.filters()
+    alerts = Alert.objects.filter(school=school, status=Alert.Status.OPEN)
+    if filters["school_class"]:
+        in_class = Enrollment.objects.filter(school_class_id=filters["school_class"])
+        alerts = alerts.filter(student_id__in=in_class.values("student_id"))
+    labels = dict(Rule.choices)
+    by_rule = [
+        {"rule": row["rule"], "label": labels.get(row["rule"], row["rule"]), "count": row["count"]}
+        for row in alerts.values("rule").annotate(count=Count("pk")).order_by("rule")
+    ]
+    if filters["rule"]:
+        alerts = alerts.filter(rule=filters["rule"])
+    listed = with_class(alerts.select_related("student")).order_by("-fired_at", "-pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    other_schools = school_alerts_school_ids(user) - {school.pk}
+    context = {
+        "school": school,
+        "form": form,
+        "by_rule": by_rule,
+        "total": sum(row["count"] for row in by_rule),
+        "page": page,
+        "query": query.urlencode(),
+        "schools": (
+            School.objects.filter(pk__in=other_schools | {school.pk}).order_by("short_name")
+            if other_schools
+            else []
+        ),
+        "latest_run": EvaluationRun.objects.filter(school=school).first(),
+        "can_recalculate": user.has_perm("alerts.run_evaluation", school),
+    }
+    return render(request, "alerts/school_alerts.html", context)
+
+
+@login_required
+@require_POST
+def recalculate(request: HttpRequest) -> HttpResponse:
+    """«Пересчитать»: a full evaluation of the school; a run already under way is reused."""
+    form = RecalculateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Не указана школа."))
+    school = get_object_for_user(
+        request.user,
+        School.objects.all(),
+        perm="alerts.run_evaluation",
+        pk=form.cleaned_data["school"],
+    )
+    running = EvaluationRun.objects.filter(
+        school=school,
+        status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING],
+        created_at__gte=timezone.now() - RUN_IS_FRESH,
+    ).first()
+    if running is not None:
+        messages.info(request, _("Пересчёт по школе уже выполняется."))
+        return redirect("alerts:run", running.pk)
+    run = start_full_evaluation(school=school, acting_user=request.user)
+    return redirect("alerts:run", run.pk)
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run's progress; htmx polls the fragment every 2 s until the run is over."""
+    run = get_object_for_user(
+        request.user,
+        EvaluationRun.objects.select_related("school", "requested_by"),
+        perm="alerts.view_evaluation_run",
+        pk=run_id,
+    )
+    finished = run.status in (EvaluationRun.Status.DONE, EvaluationRun.Status.FAILED)
+    context = {
+        "run": run,
+        "finished": finished,
+        "summary": [
+            (label, run.summary[key]) for key, label in SUMMARY_LABELS if key in run.summary
+        ],
+    }
+    template = "alerts/_run_progress.html" if request.htmx else "alerts/run.html"
+    return render(request, template, context)

@@ -233,3 +233,54 @@ class ParentContactFactory(DjangoModelFactory):
     guardian_name = "Родителева Ольга Сергеевна"
     summary = "Сообщили о пропуске"
     result = "reached"
+
+
+# Alerts: an alert of a student of the school, its tasks and the inbox.
+
+
+def _local_today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class AlertFactory(DjangoModelFactory):
+    """An open alert; the student is enrolled in a class of the alert's school."""
+
+    class Meta:
+        model = "alerts.Alert"
+
+    school = factory.SubFactory(SchoolFactory)
+    student = factory.LazyAttribute(lambda o: enrolled_student(SchoolClassFactory(school=o.school)))
+    rule = "T3"
+    episode = factory.Sequence(lambda n: f"episode-{n}")
+    period_start = datetime.date(2025, 10, 13)
+    period_end = datetime.date(2025, 10, 15)
+    evidence = factory.LazyFunction(
+        lambda: {"dates": ["2025-10-13", "2025-10-14", "2025-10-15"], "days": 3}
+    )
+
+
+class TaskFactory(DjangoModelFactory):
+    """An open task of an alert, for the class teacher by default, due today."""
+
+    class Meta:
+        model = "alerts.Task"
+
+    alert = factory.SubFactory(AlertFactory)
+    school = factory.SelfAttribute("alert.school")
+    student = factory.SelfAttribute("alert.student")
+    kind = "invite_parents"
+    assignee_role = Role.CLASS_TEACHER
+    due_date = factory.LazyFunction(_local_today)
+    sequence = factory.Sequence(lambda n: n % 30000 + 1)
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "alerts.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    alert = factory.SubFactory(AlertFactory)
+    task = None
+    text = factory.Sequence(lambda n: f"Уведомление {n}")

@@ -1,8 +1,10 @@
 """Set-based detection of threshold episodes (spec §4) in the database.
 
-One pass builds a temporary table of student school days (lessons scheduled while
-enrolled, absences by reason, lateness) for the students who have any mark in the
-window, then grouped queries find:
+One pass numbers the school days of each class (days with scheduled lessons) and builds
+a temporary table of the student days that carry marks (absences by reason, lateness,
+and the student's lessons that day: enrolled, group lessons only for members). Days
+without marks are attended days, so they need no row: a gap in the day numbers breaks
+a streak. Grouped queries then find:
 
 * streaks with gaps-and-islands: a class's school days are numbered with DENSE_RANK;
   for the days a student missed without a valid reason, ``day_no - ROW_NUMBER()`` is
@@ -49,7 +51,7 @@ class PeriodSum:
     key: str  # «2026-11» or a term id
     start: datetime.date
     end: datetime.date
-    scheduled: int
+    scheduled: int | None  # None when the share cannot be reached (pruned)
     without_valid: int
 
 
@@ -155,50 +157,62 @@ def detect(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
     )
+    postgres_indexes = sql.postgres and student_ids is None
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS eval_days")
         cursor.execute("DROP TABLE IF EXISTS eval_class_days")
+        # School days of each class: numbered, with whole-class and group lesson counts.
         cursor.execute(
             f"""
-            CREATE TEMPORARY TABLE eval_days AS
-            SELECT e.student_id, e.school_class_id, l.date, COUNT(*) AS lessons,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
-                   SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
-            FROM journal_lesson l
-            JOIN schools_enrollment e
-              ON e.school_class_id = l.school_class_id
-             AND e.start_date <= l.date
-             AND (e.end_date IS NULL OR e.end_date >= l.date)
-            LEFT JOIN journal_mark m ON m.lesson_id = l.id AND m.student_id = e.student_id
-            WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
-              AND e.student_id IN (
-                    SELECT DISTINCT m.student_id FROM journal_mark m
-                    WHERE m.date >= %s AND m.date <= %s AND {mark_cond})
-              AND (l.group_id IS NULL OR EXISTS (
-                    SELECT 1 FROM schools_classgroup_students g
-                    WHERE g.classgroup_id = l.group_id AND g.student_id = e.student_id))
-            GROUP BY e.student_id, e.school_class_id, l.date
-            """,
-            [start, end, *ids, start, end, *ids],
-        )
-        cursor.execute(
-            """
             CREATE TEMPORARY TABLE eval_class_days AS
-            SELECT school_class_id, date,
-                   DENSE_RANK() OVER (PARTITION BY school_class_id ORDER BY date) AS day_no
-            FROM (SELECT DISTINCT l.school_class_id, l.date FROM journal_lesson l
-                  WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s
-                    AND l.school_class_id IN (SELECT DISTINCT school_class_id FROM eval_days)) c
+            SELECT l.school_class_id, l.date,
+                   DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
+                   SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
+                   SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped
+            FROM journal_lesson l
+            WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
+            GROUP BY l.school_class_id, l.date
             """,
-            [start, end],
+            [start, end, *ids],
         )
-        cursor.execute("CREATE INDEX eval_days_idx ON eval_days (school_class_id, date)")
         cursor.execute(
             "CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)"
         )
-        if sql.postgres:
+        # Days with marks only: marks on scheduled lessons that count for the student
+        # (enrolled in the class that day, member of the group for a group lesson).
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE eval_days AS
+            SELECT d.*, c.day_no,
+                   c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+                       SELECT COUNT(*) FROM journal_lesson gl
+                       JOIN schools_classgroup_students g
+                         ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
+                       WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
+                         AND gl.status = 'scheduled') END AS lessons
+            FROM (
+                SELECT m.student_id, l.school_class_id, m.date,
+                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
+                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
+                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
+                       SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
+                FROM journal_mark m
+                JOIN journal_lesson l ON l.id = m.lesson_id
+                WHERE m.date >= %s AND m.date <= %s AND {mark_cond} AND l.status = 'scheduled'
+                  AND (l.group_id IS NULL OR EXISTS (
+                        SELECT 1 FROM schools_classgroup_students g
+                        WHERE g.classgroup_id = l.group_id AND g.student_id = m.student_id))
+                  AND EXISTS (
+                        SELECT 1 FROM schools_enrollment e
+                        WHERE e.student_id = m.student_id AND e.school_class_id = l.school_class_id
+                          AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
+                GROUP BY m.student_id, l.school_class_id, m.date
+            ) d
+            JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
+            """,
+            [start, end, *ids],
+        )
+        if postgres_indexes:
             cursor.execute("ANALYZE eval_days")
             cursor.execute("ANALYZE eval_class_days")
         try:
@@ -221,16 +235,45 @@ def detect(
             cursor.execute("DROP TABLE IF EXISTS eval_class_days")
 
 
+# Instructional time of a student over a set of class days: whole-class lessons plus the
+# lessons of their groups, on the days they were enrolled. Used only for the few
+# candidate months, terms and weeks that the marks alone cannot rule out.
+_SCHEDULED = """
+    SELECT SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+               SELECT COUNT(*) FROM journal_lesson gl
+               JOIN schools_classgroup_students g
+                 ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
+               WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
+                 AND gl.status = 'scheduled') END),
+           SUM(CASE WHEN c.whole > 0 OR EXISTS (
+               SELECT 1 FROM journal_lesson gl
+               JOIN schools_classgroup_students g
+                 ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
+               WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
+                 AND gl.status = 'scheduled') THEN 1 ELSE 0 END)
+    FROM schools_enrollment e
+    JOIN eval_class_days c ON c.school_class_id = e.school_class_id
+     AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
+    WHERE e.student_id = %s AND c.date >= %s AND c.date <= %s
+"""
+
+
+def _scheduled(cursor, student_id: int, start, end) -> tuple[int, int]:
+    """(lessons, school days) of a student between two dates, from the class days table."""
+    cursor.execute(_SCHEDULED, [student_id, start, end])
+    lessons, days = cursor.fetchone()
+    return int(lessons or 0), int(days or 0)
+
+
 def _islands(cursor, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
     cursor.execute(
         f"""
         SELECT student_id, school_class_id, MIN(date), MAX(date), COUNT(*), {sql.date_list("date")}
         FROM (
             SELECT d.student_id, d.school_class_id, d.date,
-                   c.day_no - ROW_NUMBER() OVER (
+                   d.day_no - ROW_NUMBER() OVER (
                        PARTITION BY d.student_id, d.school_class_id ORDER BY d.date) AS island
             FROM eval_days d
-            JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
             WHERE {flag}
         ) flagged
         GROUP BY student_id, school_class_id, island
@@ -259,28 +302,42 @@ def _unknown_days(cursor) -> list[UnknownDay]:
 
 
 def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
+    """Monthly hours without a valid reason. The lessons of the marked days are a lower
+    bound of the month's instructional time, so a month below the share on them alone
+    cannot reach it; the exact time is computed for the rest only."""
     month = sql.month("date")
     cursor.execute(
         f"""
         SELECT student_id, MAX(school_class_id), {month} AS month, MIN(date), MAX(date),
-               SUM(lessons), SUM(invalid + unknown)
+               SUM(invalid + unknown), 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
         FROM eval_days
         GROUP BY student_id, {month}
         HAVING SUM(invalid + unknown) >= %s OR 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
         """,
-        [min_hours, min_percent],
+        [min_percent, min_hours, min_percent],
     )
-    return [
-        PeriodSum(r[0], r[1], r[2], _date(r[3]), _date(r[4]), int(r[5]), int(r[6]))
-        for r in cursor.fetchall()
-    ]
+    result = []
+    for student_id, class_id, key, first, last, missed, maybe_percent in cursor.fetchall():
+        first_day = _date(key + "-01")
+        following = datetime.date(
+            first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1
+        )
+        scheduled = (
+            _scheduled(cursor, student_id, first_day, following - datetime.timedelta(days=1))[0]
+            if maybe_percent
+            else None
+        )
+        result.append(
+            PeriodSum(student_id, class_id, key, _date(first), _date(last), scheduled, int(missed))
+        )
+    return result
 
 
 def _terms(cursor, min_percent: int) -> list[PeriodSum]:
     cursor.execute(
         """
         SELECT d.student_id, MAX(d.school_class_id), t.id, t.start_date, t.end_date,
-               SUM(d.lessons), SUM(d.invalid + d.unknown)
+               SUM(d.invalid + d.unknown)
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_term t ON t.academic_year_id = sc.academic_year_id
@@ -290,17 +347,30 @@ def _terms(cursor, min_percent: int) -> list[PeriodSum]:
         """,
         [min_percent],
     )
-    return [
-        PeriodSum(r[0], r[1], str(r[2]), _date(r[3]), _date(r[4]), int(r[5]), int(r[6]))
-        for r in cursor.fetchall()
-    ]
+    result = []
+    for student_id, class_id, term_id, first, last, missed in cursor.fetchall():
+        scheduled = _scheduled(cursor, student_id, _date(first), _date(last))[0]
+        result.append(
+            PeriodSum(
+                student_id,
+                class_id,
+                str(term_id),
+                _date(first),
+                _date(last),
+                scheduled,
+                int(missed),
+            )
+        )
+    return result
 
 
 def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
+    """Weeks missed and systematic lateness; marked days bound the week's school days from
+    below, which prunes every week that cannot qualify before its school days are counted."""
     week = sql.week_start("date")
     cursor.execute(
         f"""
-        SELECT student_id, MAX(school_class_id), {week} AS week, COUNT(*),
+        SELECT student_id, MAX(school_class_id), {week} AS week,
                SUM(CASE WHEN (invalid + unknown) * 2 > lessons THEN 1 ELSE 0 END),
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
         FROM eval_days
@@ -310,9 +380,12 @@ def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
         """,
         [],  # params given so that «%%» is unescaped on every backend
     )
-    return [
-        WeekRow(r[0], r[1], _date(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in cursor.fetchall()
-    ]
+    result = []
+    for student_id, class_id, monday, missed, late in cursor.fetchall():
+        monday = _date(monday)
+        days = _scheduled(cursor, student_id, monday, monday + datetime.timedelta(days=6))[1]
+        result.append(WeekRow(student_id, class_id, monday, days, int(missed), int(late)))
+    return result
 
 
 def _vacation_returns(cursor) -> list[VacationReturn]:

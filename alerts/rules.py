@@ -1,6 +1,8 @@
 """From detected episodes to alerts: the thresholds of spec §4 and the tasks each opens."""
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from accounts.roles import Role
@@ -96,6 +98,11 @@ class Finding:
     def key(self) -> tuple[int, str, str]:
         return (self.student_id, self.rule, self.episode)
 
+    @property
+    def digest(self) -> str:
+        payload = json.dumps([self.period_end.isoformat(), self.evidence], sort_keys=True)
+        return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
+
 
 def _month_bounds(key: str) -> tuple[datetime.date, datetime.date]:
     year, month = (int(part) for part in key.split("-"))
@@ -179,16 +186,19 @@ def findings(
     for month in detection.months:
         first, last = _month_bounds(month.key)
         systematic, long = config(month).hour_bands(classes[month.school_class_id][1])
-        evidence = {"hours_without_valid": month.without_valid, "hours_scheduled": month.scheduled}
+        evidence = {"hours_without_valid": month.without_valid}
         trigger = min(month.end, as_of)
         if month.without_valid >= systematic:
             add(month, Rule.HOURS_SYSTEMATIC, month.key, first, last, trigger, evidence)
         if month.without_valid >= long:
             add(month, Rule.HOURS_LONG, month.key, first, last, trigger, evidence)
-        if last < as_of and config(month).month_percent_reached(
-            month.without_valid, month.scheduled
+        if (
+            last < as_of
+            and month.scheduled is not None
+            and config(month).month_percent_reached(month.without_valid, month.scheduled)
         ):
-            add(month, Rule.PERCENT_MONTH, month.key, first, last, last, evidence)
+            percent_evidence = {**evidence, "hours_scheduled": month.scheduled}
+            add(month, Rule.PERCENT_MONTH, month.key, first, last, last, percent_evidence)
 
     for term in detection.terms:
         if term.end < as_of and config(term).term_percent_reached(

@@ -138,30 +138,46 @@ def _classes(found) -> dict[int, tuple[int, int]]:
     }
 
 
-def _existing(school_ids, student_ids, window_start):
+def _existing(school_ids, student_ids, window_start) -> dict[tuple, tuple[int, str, str]]:
+    """{(student, rule, episode): (id, status, digest)} without building model instances."""
     alerts = Alert.objects.filter(school_id__in=school_ids, period_end__gte=window_start)
     if student_ids is not None:
         alerts = alerts.filter(student_id__in=student_ids)
-    return {(a.student_id, a.rule, a.episode): a for a in alerts}
+    return {
+        (student_id, rule, episode): (pk, status, digest)
+        for pk, student_id, rule, episode, status, digest in alerts.values_list(
+            "pk", "student_id", "rule", "episode", "status", "digest"
+        ).order_by()
+    }
 
 
 def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Summary:
     summary = Summary()
     existing = _existing(school_ids, student_ids, window_start)
 
-    new = [f for key, f in desired.items() if key not in existing]
-    reopen, update = [], []
+    new, reopen, update = [], [], []
     for key, finding in desired.items():
-        alert = existing.get(key)
-        if alert is None:
+        current = existing.get(key)
+        if current is None:
+            new.append(finding)
             continue
-        if not alert.is_open:
-            alert.status, alert.resolved_at, alert.resolution = Alert.Status.OPEN, None, ""
-            reopen.append(alert)
-        if alert.period_end != finding.period_end or alert.evidence != finding.evidence:
-            alert.period_end, alert.evidence = finding.period_end, finding.evidence
-            update.append(alert)
-    resolve = [a for key, a in existing.items() if a.is_open and key not in desired]
+        pk, status, digest = current
+        if status != Alert.Status.OPEN:
+            reopen.append(pk)
+        if digest != finding.digest:
+            update.append(
+                Alert(
+                    pk=pk,
+                    period_end=finding.period_end,
+                    evidence=finding.evidence,
+                    digest=finding.digest,
+                )
+            )
+    resolve = [
+        pk
+        for key, (pk, status, _digest) in existing.items()
+        if status == Alert.Status.OPEN and key not in desired
+    ]
 
     if new:
         Alert.objects.bulk_create(
@@ -174,29 +190,32 @@ def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Su
                     period_start=f.period_start,
                     period_end=f.period_end,
                     evidence=f.evidence,
+                    digest=f.digest,
                 )
                 for f in new
             ],
             ignore_conflicts=True,
+            batch_size=2000,
         )
         created = _fetch(new)
         summary.fired = len(created)
         summary.tasks = _open_tasks(created, {f.key: f for f in new}, configs, now)
     if reopen:
-        Alert.objects.bulk_update(reopen, ["status", "resolved_at", "resolution"])
+        Alert.objects.filter(pk__in=reopen).update(
+            status=Alert.Status.OPEN, resolved_at=None, resolution=""
+        )
         Task.objects.filter(
-            alert__in=reopen, status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
+            alert_id__in=reopen, status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
         ).update(status=Task.Status.OPEN, cancel_reason="")
         summary.reopened = len(reopen)
     if update:
-        Alert.objects.bulk_update(update, ["period_end", "evidence"])
+        Alert.objects.bulk_update(update, ["period_end", "evidence", "digest"], batch_size=2000)
         summary.updated = len(update)
     if resolve:
-        ids = [a.pk for a in resolve]
-        Alert.objects.filter(pk__in=ids, status=Alert.Status.OPEN).update(
+        Alert.objects.filter(pk__in=resolve, status=Alert.Status.OPEN).update(
             status=Alert.Status.RESOLVED, resolved_at=now, resolution=AUTO_CANCEL
         )
-        Task.objects.filter(alert_id__in=ids, status=Task.Status.OPEN).update(
+        Task.objects.filter(alert_id__in=resolve, status=Task.Status.OPEN).update(
             status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
         )
         summary.resolved = len(resolve)

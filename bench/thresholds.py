@@ -178,9 +178,7 @@ def main():
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--schools", type=int, default=250)
     parser.add_argument("--samples", type=int, default=200, help="incremental evaluations timed")
-    parser.add_argument(
-        "--profile", action="store_true", help="print the slowest SQL of a repeat run"
-    )
+    parser.add_argument("--profile", action="store_true", help="profile the repeat run")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -242,10 +240,19 @@ def main():
         "full evaluation, first run (creates alerts)", evaluate, school_ids=school_ids, now=NOW
     )
     print(f"    {first.as_dict()}")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     repeat, repeat_time = timed(
         "full evaluation, repeat run", evaluate, school_ids=school_ids, now=NOW
     )
     print(f"    {repeat.as_dict()}")
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT student_id FROM journal_mark")

@@ -111,13 +111,13 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
     systematic, long = config.hour_bands(cls.grade)
     for first, (scheduled, missed) in months.items():
         key, last = first.strftime("%Y-%m"), _month_end(first)
-        evidence = {"hours_without_valid": missed, "hours_scheduled": scheduled}
+        evidence = {"hours_without_valid": missed}
         if missed >= systematic:
             add(Rule.HOURS_SYSTEMATIC, key, first, last, evidence)
         if missed >= long:
             add(Rule.HOURS_LONG, key, first, last, evidence)
         if last < as_of and config.month_percent_reached(missed, scheduled):
-            add(Rule.PERCENT_MONTH, key, first, last, evidence)
+            add(Rule.PERCENT_MONTH, key, first, last, {**evidence, "hours_scheduled": scheduled})
 
     for term in Term.objects.filter(academic_year=cls.academic_year_id):
         inside = [d for day, d in days.items() if term.start_date <= day <= term.end_date]

@@ -67,7 +67,8 @@ class SchoolClassFactory(DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     academic_year = factory.LazyAttribute(lambda o: AcademicYearFactory(school=o.school))
     grade = 5
-    letter = factory.Sequence(lambda n: "АБВГДЕЖИКЛМН"[n % 12] + ("" if n < 12 else str(n)))
+    # At most 4 characters, as the field allows, however many classes a test run creates.
+    letter = factory.Sequence(lambda n: "АБВГДЕЖИКЛМН"[n % 12] + (str(n // 12 % 1000) if n >= 12 else ""))
 
 
 class StudentFactory(DjangoModelFactory):

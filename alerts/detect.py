@@ -233,13 +233,15 @@ def detect(
         finally:
             cursor.execute("DROP TABLE IF EXISTS eval_days")
             cursor.execute("DROP TABLE IF EXISTS eval_class_days")
+            cursor.execute("DROP TABLE IF EXISTS eval_periods")
 
 
-# Instructional time of a student over a set of class days: whole-class lessons plus the
-# lessons of their groups, on the days they were enrolled. Used only for the few
+# Instructional time of students over periods: whole-class lessons plus the lessons of
+# their groups, on the class days they were enrolled. Computed in one query, only for the
 # candidate months, terms and weeks that the marks alone cannot rule out.
 _SCHEDULED = """
-    SELECT SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+    SELECT p.k,
+           SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
                SELECT COUNT(*) FROM journal_lesson gl
                JOIN schools_classgroup_students g
                  ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
@@ -251,18 +253,35 @@ _SCHEDULED = """
                  ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
                WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
                  AND gl.status = 'scheduled') THEN 1 ELSE 0 END)
-    FROM schools_enrollment e
+    FROM eval_periods p
+    JOIN schools_enrollment e ON e.student_id = p.student_id
     JOIN eval_class_days c ON c.school_class_id = e.school_class_id
      AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
-    WHERE e.student_id = %s AND c.date >= %s AND c.date <= %s
+     AND c.date >= p.start_date AND c.date <= p.end_date
+    GROUP BY p.k
 """
 
 
-def _scheduled(cursor, student_id: int, start, end) -> tuple[int, int]:
-    """(lessons, school days) of a student between two dates, from the class days table."""
-    cursor.execute(_SCHEDULED, [student_id, start, end])
-    lessons, days = cursor.fetchone()
-    return int(lessons or 0), int(days or 0)
+def _scheduled(cursor, periods: list[tuple[int, datetime.date, datetime.date]]):
+    """[(student, start, end)] → [(lessons, school days)] in the same order."""
+    if not periods:
+        return []
+    cursor.execute("DROP TABLE IF EXISTS eval_periods")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE eval_periods "
+        "(k integer, student_id bigint, start_date date, end_date date)"
+    )
+    rows = [(k, sid, start, end) for k, (sid, start, end) in enumerate(periods)]
+    for chunk in range(0, len(rows), 500):
+        part = rows[chunk : chunk + 500]
+        cursor.execute(
+            "INSERT INTO eval_periods VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(part)),
+            [value for row in part for value in row],
+        )
+    cursor.execute(_SCHEDULED)
+    found = {k: (int(lessons or 0), int(days or 0)) for k, lessons, days in cursor.fetchall()}
+    cursor.execute("DROP TABLE eval_periods")
+    return [found.get(k, (0, 0)) for k in range(len(periods))]
 
 
 def _islands(cursor, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
@@ -316,21 +335,30 @@ def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodS
         """,
         [min_percent, min_hours, min_percent],
     )
-    result = []
-    for student_id, class_id, key, first, last, missed, maybe_percent in cursor.fetchall():
+    rows = cursor.fetchall()
+    bounds = {}
+    for _sid, _cls, key, *_rest in rows:
         first_day = _date(key + "-01")
         following = datetime.date(
             first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1
         )
-        scheduled = (
-            _scheduled(cursor, student_id, first_day, following - datetime.timedelta(days=1))[0]
-            if maybe_percent
-            else None
+        bounds[key] = (first_day, following - datetime.timedelta(days=1))
+    candidates = [(row[0], *bounds[row[2]]) for row in rows if row[6]]
+    scheduled = dict(
+        zip([(c[0], c[1]) for c in candidates], _scheduled(cursor, candidates), strict=True)
+    )
+    return [
+        PeriodSum(
+            student_id,
+            class_id,
+            key,
+            _date(first),
+            _date(last),
+            scheduled[(student_id, bounds[key][0])][0] if maybe_percent else None,
+            int(missed),
         )
-        result.append(
-            PeriodSum(student_id, class_id, key, _date(first), _date(last), scheduled, int(missed))
-        )
-    return result
+        for student_id, class_id, key, first, last, missed, maybe_percent in rows
+    ]
 
 
 def _terms(cursor, min_percent: int) -> list[PeriodSum]:
@@ -347,21 +375,14 @@ def _terms(cursor, min_percent: int) -> list[PeriodSum]:
         """,
         [min_percent],
     )
-    result = []
-    for student_id, class_id, term_id, first, last, missed in cursor.fetchall():
-        scheduled = _scheduled(cursor, student_id, _date(first), _date(last))[0]
-        result.append(
-            PeriodSum(
-                student_id,
-                class_id,
-                str(term_id),
-                _date(first),
-                _date(last),
-                scheduled,
-                int(missed),
-            )
+    rows = cursor.fetchall()
+    scheduled = _scheduled(cursor, [(row[0], _date(row[3]), _date(row[4])) for row in rows])
+    return [
+        PeriodSum(sid, cls, str(term), _date(first), _date(last), lessons, int(missed))
+        for (sid, cls, term, first, last, missed), (lessons, _days) in zip(
+            rows, scheduled, strict=True
         )
-    return result
+    ]
 
 
 def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
@@ -380,12 +401,19 @@ def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
         """,
         [],  # params given so that «%%» is unescaped on every backend
     )
-    result = []
-    for student_id, class_id, monday, missed, late in cursor.fetchall():
-        monday = _date(monday)
-        days = _scheduled(cursor, student_id, monday, monday + datetime.timedelta(days=6))[1]
-        result.append(WeekRow(student_id, class_id, monday, days, int(missed), int(late)))
-    return result
+    rows = [
+        (sid, cls, _date(monday), missed, late)
+        for sid, cls, monday, missed, late in cursor.fetchall()
+    ]
+    days = _scheduled(
+        cursor, [(sid, monday, monday + datetime.timedelta(days=6)) for sid, _c, monday, *_ in rows]
+    )
+    return [
+        WeekRow(sid, cls, monday, school_days, int(missed), int(late))
+        for (sid, cls, monday, missed, late), (_lessons, school_days) in zip(
+            rows, days, strict=True
+        )
+    ]
 
 
 def _vacation_returns(cursor) -> list[VacationReturn]:

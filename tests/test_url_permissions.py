@@ -26,10 +26,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
+from journal.registries import REGISTRIES
 from tests.accounts.world import ALL_ROLES, ANONYMOUS, SUPERUSER, World, build_world
 
 LOGIN = "login"  # a redirect to the app's or the admin's sign-in page
@@ -54,10 +59,45 @@ class Case:
     expect: Mapping[str, int | str]
     kwargs: Callable[[World], dict] = field(default=lambda w: {})
     anonymous: int | str = LOGIN
-    query: str = ""
+    query: str | Callable[[World], str] = ""
+    # A POST case sends ``data(world)``; every request is rolled back, so it changes nothing.
+    method: str = "get"
+    data: Callable[[World], dict] | None = None
+    # Set when the view contradicts spec §1: the case then fails until the view is fixed.
+    xfail: str = ""
 
     def expected(self, role: str):
         return self.anonymous if role == ANONYMOUS else self.expect[role]
+
+    def query_string(self, world: World) -> str:
+        return self.query(world) if callable(self.query) else self.query
+
+
+# Journal (journal/rules.py). Municipal and regional officials never see pupils: 404.
+WHOLE_SCHOOL = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
+# journal.view_class_attendance: the class teacher, the whole school, the psychologist (who
+# sees the students of their school until casework has referrals, see schools/rules.py).
+ATTENDANCE_READERS = (Role.CLASS_TEACHER, *WHOLE_SCHOOL, Role.PSYCHOLOGIST, SUPERUSER)
+# journal.settle_reasons: reasons and excuse documents.
+SETTLERS = (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, SUPERUSER)
+# journal.mark_lesson.
+MARKERS = (Role.SUBJECT_TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, SUPERUSER)
+
+
+def in_school(*roles, yes=200) -> dict:
+    """``roles`` get ``yes`` on an object of school A, other staff 403, officials 404."""
+    return allow(*roles, yes=yes) | dict.fromkeys(TERRITORY, 404)
+
+
+def other_school(superuser=200) -> dict:
+    return everyone(404, **{SUPERUSER: superuser})
+
+
+SETTINGS_READERS = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
+SETTINGS_EDITORS = (Role.SCHOOL_ADMIN, Role.DIRECTOR)
+SETTING_KEY = "journal.unknown_reason_deadline"
+REGION_SETTINGS = allow(Role.REGIONAL, SUPERUSER) | {Role.MUNICIPAL: 404}
+REGISTRY_KINDS = sorted(REGISTRIES)
 
 
 def _start_page(role: str) -> Case:
@@ -112,10 +152,265 @@ URL_MATRIX: dict[str, list[Case]] = {
         ),
     ],
     "journal:lesson_mark": [
-        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405))
+        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405)),
+        # Readers who may not mark: the service's refusal propagates as 403.
+        Case(
+            "POST own school",
+            kwargs=lambda w: {"lesson_id": w.a.lesson.pk},
+            method="post",
+            data=lambda w: {"student": w.a.student.pk, "kind": "late"},
+            expect=in_school(*MARKERS, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"lesson_id": w.b.lesson.pk},
+            method="post",
+            data=lambda w: {"student": w.b.student.pk, "kind": "late"},
+            expect=other_school(superuser=302),
+        ),
     ],
     "journal:lesson_confirm": [
-        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405))
+        Case("GET", kwargs=lambda w: {"lesson_id": w.a.lesson.pk}, expect=everyone(405)),
+        Case(
+            "POST own school",
+            kwargs=lambda w: {"lesson_id": w.a.lesson.pk},
+            method="post",
+            expect=in_school(*MARKERS, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"lesson_id": w.b.lesson.pk},
+            method="post",
+            expect=other_school(superuser=302),
+        ),
+    ],
+    # The class teacher's day, the month grid: journal.view_class_attendance on the class.
+    **{
+        name: [
+            Case(
+                "own class",
+                kwargs=lambda w: {"class_id": w.a.school_class.pk},
+                expect=in_school(*ATTENDANCE_READERS),
+            ),
+            Case(
+                "another class of the school",
+                kwargs=lambda w: {"class_id": w.a.other_class.pk},
+                expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
+            ),
+            Case(
+                "other school",
+                kwargs=lambda w: {"class_id": w.b.school_class.pk},
+                expect=other_school(),
+            ),
+        ]
+        for name in ("journal:class_day", "journal:class_grid")
+    },
+    # Both POST views fetch the class as readers; the service refuses a reader who may not
+    # settle reasons or log contacts (psychologist, director) with a message (302).
+    **{
+        f"journal:class_day_{name}": [
+            Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
+            Case(
+                "POST own class",
+                kwargs=lambda w: {"class_id": w.a.school_class.pk},
+                method="post",
+                data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
+                expect=in_school(*ATTENDANCE_READERS, yes=302),
+            ),
+            Case(
+                "POST other school",
+                kwargs=lambda w: {"class_id": w.b.school_class.pk},
+                method="post",
+                data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
+                expect=other_school(superuser=302),
+            ),
+        ]
+        for name in ("reasons", "call")
+    },
+    # A student's attendance card and excuse documents: view_class_attendance on their class.
+    **{
+        name: [
+            Case(
+                "student of own class",
+                kwargs=lambda w: {"student_id": w.a.student.pk},
+                expect=in_school(*ATTENDANCE_READERS),
+            ),
+            Case(
+                "student of another class",
+                kwargs=lambda w: {"student_id": w.a.other_student.pk},
+                expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
+            ),
+            Case(
+                "other school",
+                kwargs=lambda w: {"student_id": w.b.student.pk},
+                expect=other_school(),
+            ),
+        ]
+        for name in ("journal:student_card", "journal:excuse_list")
+    },
+    "journal:excuse_add": [
+        Case(
+            "student of own class",
+            kwargs=lambda w: {"student_id": w.a.student.pk},
+            expect=in_school(*SETTLERS),
+        ),
+        Case(
+            "student of another class",
+            kwargs=lambda w: {"student_id": w.a.other_student.pk},
+            expect=in_school(*SETTLERS) | {Role.CLASS_TEACHER: 403},
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"student_id": w.b.student.pk},
+            expect=other_school(),
+        ),
+    ],
+    "journal:excuse_withdraw": [
+        Case("GET", kwargs=lambda w: {"excuse_id": w.a.excuse.pk}, expect=everyone(405)),
+        Case(
+            "POST own school",
+            kwargs=lambda w: {"excuse_id": w.a.excuse.pk},
+            method="post",
+            data=lambda w: {"reason": "Документ выдан не тому ребёнку"},
+            expect=in_school(*SETTLERS, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"excuse_id": w.b.excuse.pk},
+            method="post",
+            data=lambda w: {"reason": "Документ выдан не тому ребёнку"},
+            expect=other_school(superuser=302),
+        ),
+    ],
+    # The scan of a medical certificate, sent as an attachment.
+    "journal:excuse_scan": [
+        Case(
+            "own school",
+            kwargs=lambda w: {"excuse_id": w.a.excuse.pk},
+            expect=in_school(*ATTENDANCE_READERS),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"excuse_id": w.b.excuse.pk},
+            expect=other_school(),
+        ),
+    ],
+    # Registries list the user's own schools (or led classes) only: no object in the URL.
+    **{
+        name: [
+            *(
+                Case(
+                    kind,
+                    kwargs=lambda w, kind=kind: {"kind": kind},
+                    expect=allow(Role.CLASS_TEACHER, *WHOLE_SCHOOL, SUPERUSER),
+                )
+                for kind in REGISTRY_KINDS
+            ),
+            Case("unknown kind", kwargs=lambda w: {"kind": "nothing"}, expect=everyone(404)),
+        ]
+        for name in ("journal:registry", "journal:registry_export")
+    },
+    # Settings (policy/rules.py): a school's are read by its deputy and changed by its
+    # administrator and director; a region's by its officials. Officials of the school's
+    # territory know the school exists (403); anybody else gets 404.
+    "policy:index": [
+        Case("", expect=allow(*SETTINGS_READERS, Role.REGIONAL, SUPERUSER)),
+    ],
+    # One place to choose: straight to its history; a superuser chooses among the regions.
+    "policy:history": [
+        Case("", expect=allow(*SETTINGS_READERS, Role.REGIONAL, yes=302) | {SUPERUSER: 200}),
+    ],
+    **{
+        f"policy:school_{name}": [
+            Case(
+                "own school",
+                kwargs=lambda w: {"pk": w.a.school.pk},
+                expect=allow(*SETTINGS_READERS, SUPERUSER),
+            ),
+            Case("other school", kwargs=lambda w: {"pk": w.b.school.pk}, expect=other_school()),
+        ]
+        for name in ("settings", "history")
+    },
+    "policy:school_edit": [
+        Case(
+            "own school",
+            kwargs=lambda w: {"pk": w.a.school.pk, "key": SETTING_KEY},
+            expect=allow(*SETTINGS_EDITORS, SUPERUSER),
+        ),
+        Case(
+            "unknown setting",
+            kwargs=lambda w: {"pk": w.a.school.pk, "key": "no.such.setting"},
+            expect=allow(*SETTINGS_EDITORS, SUPERUSER, yes=404),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"pk": w.b.school.pk, "key": SETTING_KEY},
+            expect=other_school(),
+        ),
+    ],
+    "policy:school_reset": [
+        # require_POST comes before login_required: even the anonymous get 405.
+        Case(
+            "GET",
+            kwargs=lambda w: {"pk": w.a.school.pk, "key": SETTING_KEY},
+            expect=everyone(405),
+            anonymous=405,
+        ),
+        Case(
+            "POST own school",
+            kwargs=lambda w: {"pk": w.a.school.pk, "key": SETTING_KEY},
+            method="post",
+            expect=allow(*SETTINGS_EDITORS, SUPERUSER, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"pk": w.b.school.pk, "key": SETTING_KEY},
+            method="post",
+            expect=other_school(superuser=302),
+        ),
+    ],
+    # A region's settings: its regional officials. School staff of the region know the
+    # region (403); a municipal official holds no school and no region (404).
+    **{
+        f"policy:region_{name}": [
+            Case("own region", kwargs=lambda w: {"pk": w.a.region.pk}, expect=REGION_SETTINGS),
+            Case("other region", kwargs=lambda w: {"pk": w.b.region.pk}, expect=other_school()),
+        ]
+        for name in ("settings", "history")
+    },
+    "policy:region_edit": [
+        Case(
+            "own region",
+            kwargs=lambda w: {"pk": w.a.region.pk, "key": SETTING_KEY},
+            expect=REGION_SETTINGS,
+        ),
+        Case(
+            "other region",
+            kwargs=lambda w: {"pk": w.b.region.pk, "key": SETTING_KEY},
+            expect=other_school(),
+        ),
+    ],
+    "policy:region_reset": [
+        Case(
+            "GET",
+            kwargs=lambda w: {"pk": w.a.region.pk, "key": SETTING_KEY},
+            expect=everyone(405),
+            anonymous=405,
+        ),
+        Case(
+            "POST own region",
+            kwargs=lambda w: {"pk": w.a.region.pk, "key": SETTING_KEY},
+            method="post",
+            expect={
+                role: 302 if status == 200 else status for role, status in REGION_SETTINGS.items()
+            },
+        ),
+        Case(
+            "POST other region",
+            kwargs=lambda w: {"pk": w.b.region.pk, "key": SETTING_KEY},
+            method="post",
+            expect=other_school(superuser=302),
+        ),
     ],
 }
 
@@ -357,27 +652,69 @@ def _is_login_redirect(response) -> bool:
     )
 
 
-MATRIX_PARAMS = [
-    pytest.param(key, case, id=f"{key}[{case.label}]" if case.label else key)
-    for key, cases in URL_MATRIX.items()
-    for case in cases
-]
+def _param(key: str, case: Case):
+    label = f"{key}[{case.label}]" if case.label else key
+    marks = pytest.mark.xfail(strict=True, reason=case.xfail) if case.xfail else ()
+    return pytest.param(key, case, id=label, marks=marks)
+
+
+MATRIX_PARAMS = [_param(key, case) for key, cases in URL_MATRIX.items() for case in cases]
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world and one signed-in client per role for the whole matrix, rolled back at the end.
+
+    Each test runs in its own savepoint (``db``) and each request in another one that is
+    rolled back, so a POST case or an audited read cannot change what the next case sees.
+    """
+    storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("private"))},
+    }
+    with (
+        override_settings(STORAGES={**settings.STORAGES, "default": storage}),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        clients = {ANONYMOUS: Client()}
+        for role, user in world.users.items():
+            clients[role] = Client()
+            clients[role].force_login(user)
+        yield world, clients
+        transaction.set_rollback(True)
+
+
+def _request(client: Client, case: Case, url: str, world: World):
+    with transaction.atomic():
+        if case.method == "post":
+            response = client.post(url, case.data(world) if case.data else {})
+        else:
+            response = client.get(url)
+        transaction.set_rollback(True)
+    if response.streaming:
+        # A download holds its file open until closed; closing sends request_finished, whose
+        # close_old_connections would drop the connection inside the test's transaction.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
+    return response
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "case"), MATRIX_PARAMS)
-def test_url_answers_each_role_as_expected(client, key, case):
-    world = build_world()
-    url = _url(key, case.kwargs(world)) + case.query
+def test_url_answers_each_role_as_expected(shared_world, key, case):
+    world, clients = shared_world
+    url = _url(key, case.kwargs(world)) + case.query_string(world)
     mismatches = []
     for role in ALL_ROLES:
-        client.logout()
-        if role != ANONYMOUS:
-            client.force_login(world.users[role])
-        response = client.get(url)
+        response = _request(clients[role], case, url, world)
         expected = case.expected(role)
         ok = _is_login_redirect(response) if expected == LOGIN else response.status_code == expected
         if not ok:
             got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
             mismatches.append(f"{role}: expected {expected}, got {got}")
-    assert not mismatches, f"GET {url}\n" + "\n".join(mismatches)
+    assert not mismatches, f"{case.method.upper()} {url}\n" + "\n".join(mismatches)

@@ -8,6 +8,7 @@ reach. Other apps' tests may import :func:`build_world` and add their objects.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
@@ -17,21 +18,35 @@ from audit.models import AuditEntry
 from journal.models import (
     BellPeriod,
     CalendarOverride,
+    ExcuseDocument,
     GradeBandWeek,
     Lesson,
+    Mark,
     PublicCalendarDay,
     Quarantine,
     Term,
     TimetableEntry,
     Vacation,
 )
+from journal.services import register_excuse, set_mark
 from policy.models import PolicyValue
-from schools.models import AcademicYear, ClassGroup, School, SchoolClass, Student, Subject
+from schools.models import (
+    AcademicYear,
+    ClassGroup,
+    Region,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+)
 from tests import factories
 
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
 ALL_ROLES = (ANONYMOUS, *Role.values, SUPERUSER)
+
+# The smallest file the scan check takes for a PDF (it looks at the content, not the name).
+PDF_SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def current_year_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -63,7 +78,9 @@ class SchoolSide:
     subject: Subject
     group: ClassGroup
     timetable_entry: TimetableEntry
-    lesson: Lesson
+    lesson: Lesson  # today, student marked absent (reason unknown)
+    mark: Mark
+    excuse: ExcuseDocument  # of student, with a scan in the private storage
     role_assignment: RoleAssignment
     bell_period: BellPeriod
     term: Term
@@ -73,6 +90,10 @@ class SchoolSide:
     calendar_override: CalendarOverride
     policy_value: PolicyValue
     audit_entry: AuditEntry
+
+    @property
+    def region(self) -> Region:
+        return self.school.municipality.region
 
 
 def build_side(school: School, today: datetime.date) -> SchoolSide:
@@ -109,6 +130,19 @@ def build_side(school: School, today: datetime.date) -> SchoolSide:
         source_entry=entry,
     )
     group = ClassGroup.objects.create(school_class=school_class, name="1 подгруппа")
+    mark = set_mark(
+        lesson=lesson, student_id=student.pk, kind=Mark.Kind.ABSENT, acting_user=subject_teacher
+    )
+    # The first days of the year, so that today's absence keeps its unknown reason.
+    excuse = register_excuse(
+        student=student,
+        school=school,
+        kind=ExcuseDocument.Kind.MEDICAL_CERTIFICATE,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=2),
+        acting_user=class_teacher,
+        scan=SimpleUploadedFile("справка.pdf", PDF_SCAN, content_type="application/pdf"),
+    )
     return SchoolSide(
         school=school,
         year=year,
@@ -122,6 +156,8 @@ def build_side(school: School, today: datetime.date) -> SchoolSide:
         group=group,
         timetable_entry=entry,
         lesson=lesson,
+        mark=mark,
+        excuse=excuse,
         role_assignment=RoleAssignment.objects.get(user=class_teacher),
         bell_period=BellPeriod.objects.create(
             school=school, number=1, start_time=datetime.time(8, 30), end_time=datetime.time(9, 15)

@@ -175,9 +175,10 @@ def detect(
             """,
             [start, end, *ids],
         )
-        cursor.execute(
-            "CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)"
-        )
+        if postgres_indexes:  # a handful of rows for one student needs no index
+            cursor.execute(
+                "CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)"
+            )
         # Days with marks only: marks on scheduled lessons that count for the student
         # (enrolled in the class that day, member of the group for a group lesson).
         cursor.execute(

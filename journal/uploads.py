@@ -21,6 +21,16 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def upload_limit(school=None) -> int:
+    """Bytes allowed for one scan: the school's setting (R-CFG), within the server's cap."""
+    cap = settings.UPLOAD_MAX_BYTES
+    if school is None:
+        return cap
+    from policy.services import get_setting
+
+    return min(cap, get_setting("security.upload_max_mb", school=school) * 1024 * 1024)
+
+
 def validate_scan(upload, *, max_bytes: int | None = None) -> tuple[str, str]:
     """Return (content type, extension) of an acceptable scan or raise ValidationError."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES

@@ -13,7 +13,7 @@ from schools.models import Enrollment, SchoolClass
 from .. import selectors
 from ..models import AttendanceChange, ExcuseDocument, Mark, ReasonStatus
 from ..signals import notify_attendance_changed
-from ..uploads import private_name, validate_scan
+from ..uploads import private_name, upload_limit, validate_scan
 from .errors import JournalError, JournalPermissionDenied
 
 MAX_EXCUSE_DAYS = 366
@@ -65,7 +65,7 @@ def register_excuse(
     scan_type = ""
     if scan is not None:
         try:
-            scan_type, extension = validate_scan(scan)
+            scan_type, extension = validate_scan(scan, max_bytes=upload_limit(school))
         except ValidationError as error:
             raise JournalError(error.messages[0]) from error
 

@@ -121,6 +121,21 @@ def test_oversized_scan_is_refused(setup, school, settings):
     assert not ExcuseDocument.objects.exists()
 
 
+def test_the_schools_upload_limit_applies(setup, school):
+    from accounts.roles import Role
+    from policy.services import set_setting
+
+    student, teacher, _ = setup
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, school)
+    set_setting(key="security.upload_max_mb", value=1, acting_user=admin, school=school)
+    scan = SimpleUploadedFile(
+        "scan.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10), "application/pdf"
+    )
+    with pytest.raises(JournalError, match="не более 1 МБ"):
+        _register(student, teacher, school, scan=scan)
+    assert not ExcuseDocument.objects.exists()
+
+
 def test_pdf_scan_is_stored_under_a_random_name(setup, school):
     student, teacher, _ = setup
     pdf = SimpleUploadedFile("../../etc/passwd.pdf", b"%PDF-1.4\n%test\n", "text/plain")

@@ -1,4 +1,14 @@
+"""When marks and reasons need the deputy to change them (R-J-6, setting journal.mark_edit_lock).
+
+* ``week_approved`` (default): once the class's reporting week is locked — a LockedWeek
+  row, written when its рапортичка is approved;
+* ``days_after_lesson``: once ``journal.mark_edit_lock_days`` days have passed since the day;
+* ``never``: marks stay editable by their author and the class teacher.
+"""
+
 import datetime
+
+from django.utils import timezone
 
 from ..models import LockedWeek
 
@@ -7,7 +17,17 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def is_week_locked(school_class_id: int, day: datetime.date) -> bool:
+def is_week_locked(school_class_id: int, day: datetime.date, *, school=None) -> bool:
+    rule, days = "week_approved", 0
+    if school is not None:
+        from policy.services import settings_for
+
+        values = settings_for(school)
+        rule, days = values["journal.mark_edit_lock"], values["journal.mark_edit_lock_days"]
+    if rule == "never":
+        return False
+    if rule == "days_after_lesson":
+        return timezone.localdate() > day + datetime.timedelta(days=days)
     return LockedWeek.objects.filter(
         school_class_id=school_class_id, week_start=week_start(day)
     ).exists()

@@ -30,9 +30,9 @@ def snapshot(mark: Mark | None) -> dict:
 def check_can_edit_lesson(user, lesson: Lesson) -> None:
     if not user.has_perm("journal.mark_lesson", lesson):
         raise JournalPermissionDenied(_("Вы не можете отмечать посещаемость этого урока."))
-    if is_week_locked(lesson.school_class_id, lesson.date) and not user.has_perm(
-        "journal.edit_locked_marks", lesson
-    ):
+    if is_week_locked(
+        lesson.school_class_id, lesson.date, school=lesson.school
+    ) and not user.has_perm("journal.edit_locked_marks", lesson):
         raise JournalPermissionDenied(
             _(
                 "Неделя закрыта (рапортичка утверждена): изменить отметку может только заместитель директора."

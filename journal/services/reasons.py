@@ -99,7 +99,7 @@ def _check_can_settle(user, mark: Mark) -> None:
         raise JournalPermissionDenied(
             _("Вы не можете устанавливать причины пропусков этого класса.")
         )
-    if is_week_locked(school_class.pk, mark.date) and not user.has_perm(
+    if is_week_locked(school_class.pk, mark.date, school=school_class.school) and not user.has_perm(
         "journal.edit_locked_marks", school_class
     ):
         raise JournalPermissionDenied(

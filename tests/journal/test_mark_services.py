@@ -140,6 +140,30 @@ def test_locked_week_only_deputy_edits(lesson, student, school_class, school):
     assert not Mark.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("rule", "days", "locked"), [("days_after_lesson", 3, True), ("never", 0, False)]
+)
+def test_edit_lock_follows_the_schools_setting(lesson, student, school, rule, days, locked):
+    from policy.services import set_setting
+
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, school)
+    set_setting(key="journal.mark_edit_lock", value=rule, acting_user=admin, school=school)
+    set_setting(
+        key="journal.mark_edit_lock_days", value=max(days, 1), acting_user=admin, school=school
+    )
+    LockedWeek.objects.create(
+        school_class=lesson.school_class, week_start=DAY - datetime.timedelta(days=DAY.weekday())
+    )
+    if locked:  # the lesson was long ago: editable by the deputy only
+        with pytest.raises(PermissionDenied, match="Неделя закрыта"):
+            set_mark(
+                lesson=lesson, student_id=student.pk, kind="absent", acting_user=lesson.teacher
+            )
+    else:  # «never» ignores even an approved week
+        set_mark(lesson=lesson, student_id=student.pk, kind="absent", acting_user=lesson.teacher)
+        assert Mark.objects.filter(lesson=lesson).exists()
+
+
 def test_confirm_attendance_taken_without_marks(lesson):
     confirm_attendance_taken(lesson=lesson, acting_user=lesson.teacher)
     lesson.refresh_from_db()

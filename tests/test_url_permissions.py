@@ -93,6 +93,7 @@ def other_school(superuser=200) -> dict:
     return everyone(404, **{SUPERUSER: superuser})
 
 
+OVERSEERS = (Role.DEPUTY, Role.DIRECTOR)
 SETTINGS_READERS = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
 SETTINGS_EDITORS = (Role.SCHOOL_ADMIN, Role.DIRECTOR)
 SETTING_KEY = "journal.unknown_reason_deadline"
@@ -310,6 +311,96 @@ URL_MATRIX: dict[str, list[Case]] = {
         ]
         for name in ("journal:registry", "journal:registry_export")
     },
+    # Alerts (alerts/permissions.py): an alert is seen by the student's class teacher and the
+    # whole school; deputy and director oversee every task and run the recalculation.
+    "alerts:inbox": [Case("", expect=everyone(200))],
+    "alerts:tasks": [Case("", expect=everyone(200))],
+    "alerts:inbox_read_all": [
+        Case("GET", expect=everyone(405)),
+        Case("POST", method="post", expect=everyone(302)),
+    ],
+    # Another user's notification does not exist for the user, superuser included.
+    "alerts:notification_read": [
+        Case(
+            "GET", kwargs=lambda w: {"notification_id": w.a.notification.pk}, expect=everyone(405)
+        ),
+        Case(
+            "POST own",
+            kwargs=lambda w: {"notification_id": w.a.notification.pk},
+            method="post",
+            expect=everyone(404, **{Role.CLASS_TEACHER: 302}),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"notification_id": w.b.notification.pk},
+            method="post",
+            expect=everyone(404),
+        ),
+    ],
+    "alerts:task_done": [
+        Case("GET", kwargs=lambda w: {"task_id": w.a.task.pk}, expect=everyone(405)),
+        Case(
+            "POST own school",
+            kwargs=lambda w: {"task_id": w.a.task.pk},
+            method="post",
+            expect=in_school(Role.CLASS_TEACHER, *OVERSEERS, SUPERUSER, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"task_id": w.b.task.pk},
+            method="post",
+            expect=other_school(superuser=302),
+        ),
+    ],
+    "alerts:alert": [
+        Case(
+            "own school",
+            kwargs=lambda w: {"alert_id": w.a.alert.pk},
+            expect=in_school(Role.CLASS_TEACHER, *WHOLE_SCHOOL, SUPERUSER),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"alert_id": w.b.alert.pk},
+            expect=other_school(),
+        ),
+    ],
+    # Without ?school= the user's first school with the overview (officials have none: 403).
+    "alerts:school_alerts": [
+        Case("", expect=allow(*WHOLE_SCHOOL, SUPERUSER)),
+        Case(
+            "own school",
+            query=lambda w: f"?school={w.a.school.pk}",
+            expect=in_school(*WHOLE_SCHOOL, SUPERUSER),
+        ),
+        Case("other school", query=lambda w: f"?school={w.b.school.pk}", expect=other_school()),
+    ],
+    "alerts:recalculate": [
+        Case("GET", expect=everyone(405)),
+        Case(
+            "POST own school",
+            method="post",
+            data=lambda w: {"school": w.a.school.pk},
+            expect=in_school(*OVERSEERS, SUPERUSER, yes=302),
+        ),
+        Case(
+            "POST other school",
+            method="post",
+            data=lambda w: {"school": w.b.school.pk},
+            expect=other_school(superuser=302),
+        ),
+    ],
+    "alerts:run": [
+        Case(
+            "own school",
+            kwargs=lambda w: {"run_id": w.a.evaluation_run.pk},
+            expect=in_school(*WHOLE_SCHOOL, SUPERUSER),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"run_id": w.b.evaluation_run.pk},
+            expect=other_school(),
+        ),
+    ],
     # Settings (policy/rules.py): a school's are read by its deputy and changed by its
     # administrator and director; a region's by its officials. Officials of the school's
     # territory know the school exists (403); anybody else gets 404.
@@ -665,8 +756,8 @@ MATRIX_PARAMS = [_param(key, case) for key, cases in URL_MATRIX.items() for case
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One world and one signed-in client per role for the whole matrix, rolled back at the end.
 
-    Each test runs in its own savepoint (``db``) and each request in another one that is
-    rolled back, so a POST case or an audited read cannot change what the next case sees.
+    Each test runs in its own savepoint (``db``), rolled back after it, and each POST in
+    another one, so neither a POST case nor an audited read changes what other cases see.
     """
     storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -687,12 +778,13 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _request(client: Client, case: Case, url: str, world: World):
-    with transaction.atomic():
-        if case.method == "post":
+    if case.method == "post":
+        # Rolled back at once, so that the next role meets the same world.
+        with transaction.atomic():
             response = client.post(url, case.data(world) if case.data else {})
-        else:
-            response = client.get(url)
-        transaction.set_rollback(True)
+            transaction.set_rollback(True)
+    else:
+        response = client.get(url)
     if response.streaming:
         # A download holds its file open until closed; closing sends request_finished, whose
         # close_old_connections would drop the connection inside the test's transaction.

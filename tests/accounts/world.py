@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from accounts.services import assign_role
+from alerts.models import Alert, EvaluationRun, Notification, Rule, Task
 from audit.models import AuditEntry
 from journal.models import (
     BellPeriod,
@@ -81,6 +82,10 @@ class SchoolSide:
     lesson: Lesson  # today, student marked absent (reason unknown)
     mark: Mark
     excuse: ExcuseDocument  # of student, with a scan in the private storage
+    alert: Alert  # today's unknown reason of student
+    task: Task  # of the alert, assigned to class_teacher
+    notification: Notification  # of the alert, for class_teacher
+    evaluation_run: EvaluationRun
     role_assignment: RoleAssignment
     bell_period: BellPeriod
     term: Term
@@ -143,7 +148,32 @@ def build_side(school: School, today: datetime.date) -> SchoolSide:
         acting_user=class_teacher,
         scan=SimpleUploadedFile("справка.pdf", PDF_SCAN, content_type="application/pdf"),
     )
+    alert = Alert.objects.create(
+        school=school,
+        student=student,
+        rule=Rule.UNKNOWN_REASON,
+        episode=f"{today}",
+        period_start=today,
+        period_end=today,
+        evidence={"dates": [f"{today}"]},
+    )
     return SchoolSide(
+        alert=alert,
+        task=Task.objects.create(
+            school=school,
+            student=student,
+            alert=alert,
+            kind=Task.Kind.PHONE_PARENTS,
+            assignee_role=Role.CLASS_TEACHER,
+            assignee=class_teacher,
+            due_date=today,
+        ),
+        notification=Notification.objects.create(
+            user=class_teacher, alert=alert, text="Причина пропуска не установлена"
+        ),
+        evaluation_run=EvaluationRun.objects.create(
+            school=school, status=EvaluationRun.Status.DONE, progress=100
+        ),
         school=school,
         year=year,
         school_class=school_class,

@@ -189,11 +189,11 @@ def test_inbox_queries_do_not_grow_with_notifications(client, a, django_assert_m
 
     signed_in(client, a.class_teacher)
     add(3)
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(6) as few:
         response = client.get(reverse("alerts:inbox"))
     assert len(response.context["page"]) == 3
     add(27)
-    with django_assert_max_num_queries(7) as many:
+    with django_assert_max_num_queries(6) as many:
         response = client.get(reverse("alerts:inbox"))
     assert len(response.context["page"]) == 30
     assert len(many) == len(few)
@@ -232,7 +232,7 @@ def test_navbar_hides_zero_counts_and_shows_school_alerts_to_deputy(client, a):
     assert 'data-testid="nav-school-alerts"' in html
 
 
-def test_navbar_counts_cost_two_queries_and_nothing_for_anonymous(a, django_assert_num_queries):
+def test_navbar_counts_cost_one_query_and_nothing_for_anonymous(a, django_assert_num_queries):
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
@@ -242,7 +242,7 @@ def test_navbar_counts_cost_two_queries_and_nothing_for_anonymous(a, django_asse
     factories.NotificationFactory(user=a.class_teacher, alert=a.alert)
     roles_of(a.class_teacher)  # the roles are loaded once per request by accounts' processor
     counts = navigation_counts(request)["alerts_counts"]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert (counts.unread, counts.overdue) == (1, 1)
         assert (counts.unread, counts.overdue) == (1, 1)
 
@@ -456,11 +456,11 @@ def test_tasks_page_queries_do_not_grow_with_tasks(client, a, role, django_asser
 
     signed_in(client, getattr(a, role))
     add(2)
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(7) as few:
         response = client.get(reverse("alerts:tasks"))
     assert len(response.context["rows"]) == 3
     add(27)
-    with django_assert_max_num_queries(8) as many:
+    with django_assert_max_num_queries(7) as many:
         response = client.get(reverse("alerts:tasks"))
     assert len(response.context["rows"]) == 30
     assert len(many) == len(few)

@@ -98,7 +98,7 @@ class Task(models.Model):
         )
         WEEKLY_CONTROL = "weekly_control", _("Еженедельный контроль выполнения плана ИПР")
         WEEKLY_FAMILY_CONTACT = "weekly_family_contact", _("Еженедельная связь с семьёй")
-        CASEWORK = "casework", _("Открыть профилактическую работу по случаю")
+        CASEWORK = "casework", _("Начать профилактическую работу по делу: причины пропусков, меры")
         COUNCIL_CANDIDATE = "council_candidate", _("Рассмотреть на Совете профилактики")
         OUTSIDE_NOTIFICATIONS = (
             "outside_notifications",

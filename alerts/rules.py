@@ -80,6 +80,14 @@ ALSO_NOTIFY: dict[str, tuple[str, ...]] = {
 }
 EMAIL_AT_ONCE = frozenset({Rule.STREAK_10})
 
+# Rules that open (or join) the student's prevention case, and who is responsible for it:
+# R-T-H systematic → class teacher and social pedagogue; long → add the deputy (spec §4).
+OPENS_CASE: dict[str, tuple[str, ...]] = {
+    Rule.HOURS_SYSTEMATIC: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE),
+    Rule.HOURS_LONG: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
+    Rule.STREAK_10: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
+}
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -27,7 +27,7 @@ from schools.models import AcademicYear, School, SchoolClass
 from . import detect as detection
 from .config import ThresholdConfig
 from .models import Alert, Notification, Task
-from .rules import ALSO_NOTIFY, EMAIL_AT_ONCE, TASKS, Finding, findings
+from .rules import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +287,27 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
     Task.objects.bulk_create(tasks, ignore_conflicts=True)
     created = list(Task.objects.filter(alert__in=alerts).select_related("alert", "student"))
     _notify(created, alerts, found, staff)
+    _open_cases(alerts, found, staff)
     return len(created)
+
+
+def _open_cases(alerts: list[Alert], found, staff: "_Staff") -> None:
+    from casework.services import open_case
+
+    for alert in alerts:
+        roles = OPENS_CASE.get(alert.rule)
+        if not roles:
+            continue
+        class_id = found[alert.pk].school_class_id
+        open_case(
+            student_id=alert.student_id,
+            school_id=alert.school_id,
+            reason=str(alert.get_rule_display()),
+            alert=alert,
+            responsible=[
+                uid for role in roles for uid in staff.users(role, alert.school_id, class_id)
+            ],
+        )
 
 
 class _DeadlineCalendar:

@@ -68,3 +68,51 @@ class ParentContact(models.Model):
     @property
     def audit_school(self):
         return self.school
+
+
+class Case(models.Model):
+    """R-C-1: prevention casework for one student, opened by an alert or by hand."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("открыт")
+        MONITORING = "monitoring", _("наблюдение")
+        CLOSED = "closed", _("закрыт")
+
+    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="cases")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("статус"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.CharField(_("основание"), max_length=500)
+    opened_at = models.DateTimeField(_("открыт"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The alert that opened it, when opened by the threshold engine.
+    opened_by_alert = models.ForeignKey(
+        "alerts.Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responsible = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="cases", blank=True, verbose_name=_("ответственные")
+    )
+    closed_at = models.DateTimeField(_("закрыт"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("профилактическое дело")
+        verbose_name_plural = _("профилактические дела")
+        ordering = ["-opened_at"]
+        constraints = [
+            # One active case per student and school; a closed one stays as history.
+            models.UniqueConstraint(
+                fields=["student", "school"],
+                condition=~models.Q(status="closed"),
+                name="one_active_case_per_student",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student} ({self.get_status_display()})"
+
+    @property
+    def audit_school(self):
+        return self.school

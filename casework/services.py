@@ -81,3 +81,44 @@ def log_parent_contact(
             },
         )
     return contact
+
+
+def open_case(
+    *, student_id: int, school_id: int, reason: str, acting_user=None, alert=None, responsible=()
+):
+    """Open a case for the student, or return the active one, adding the responsible staff.
+
+    Safe to call repeatedly (the threshold engine does): one active case per student.
+    """
+    from django.db import IntegrityError
+
+    from .models import Case
+
+    active = Case.objects.exclude(status=Case.Status.CLOSED)
+    with transaction.atomic():
+        case = active.select_for_update().filter(student_id=student_id, school_id=school_id).first()
+        created = False
+        if case is None:
+            try:
+                with transaction.atomic():
+                    case = Case.objects.create(
+                        student_id=student_id,
+                        school_id=school_id,
+                        reason=reason[:500],
+                        opened_by=acting_user,
+                        opened_by_alert=alert,
+                    )
+                    created = True
+            except IntegrityError:  # opened concurrently
+                case = active.get(student_id=student_id, school_id=school_id)
+        ids = [user_id for user_id in responsible if user_id]
+        if ids:
+            case.responsible.add(*ids)
+        if created:
+            log_action(
+                actor=acting_user,
+                action="casework.case.opened",
+                obj=case,
+                data={"reason": reason, "alert_id": alert.pk if alert else None},
+            )
+    return case

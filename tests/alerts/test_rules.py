@@ -265,6 +265,25 @@ def test_long_absence_makes_a_council_candidate_for_the_deputy(make_world):
     assert (task.kind, task.assignee) == (Task.Kind.COUNCIL_CANDIDATE, world.deputy)
 
 
+def test_systematic_hours_open_a_case_and_long_hours_add_the_deputy(make_world):
+    from casework.models import Case
+
+    world = make_world(grade=7, autumn_vacation=False)
+    miss_hours(world, 40)
+    run(world, D(2025, 11, 29))
+    case = Case.objects.get(student=world.student)
+    assert set(case.responsible.all()) == {world.class_teacher, world.social_pedagogue}
+    Mark.objects.all().delete()
+    miss_hours(world, 60)
+    run(world, D(2025, 11, 29))
+    case = Case.objects.get(student=world.student)  # the same case, not a second one
+    assert set(case.responsible.all()) == {
+        world.class_teacher,
+        world.social_pedagogue,
+        world.deputy,
+    }
+
+
 def test_a_region_can_change_one_band(make_world):
     world = make_world(grade=7, autumn_vacation=False)
     admin = factories.staff_user(Role.SCHOOL_ADMIN, world.school)

@@ -157,84 +157,105 @@ def detect(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
     )
-    postgres_indexes = sql.postgres and student_ids is None
+    class_days = f"""
+        SELECT l.school_class_id, l.date,
+               DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
+               SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
+               SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped
+        FROM journal_lesson l
+        WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
+        GROUP BY l.school_class_id, l.date
+    """
+    # Days with marks only: marks on scheduled lessons that count for the student
+    # (enrolled in the class that day, member of the group for a group lesson).
+    marked_days = f"""
+        SELECT d.*, c.day_no,
+               c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+                   SELECT COUNT(*) FROM journal_lesson gl
+                   JOIN schools_classgroup_students g
+                     ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
+                   WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
+                     AND gl.status = 'scheduled') END AS lessons
+        FROM (
+            SELECT m.student_id, l.school_class_id, m.date,
+                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
+                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
+                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
+                   SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
+            FROM journal_mark m
+            JOIN journal_lesson l ON l.id = m.lesson_id
+            WHERE m.date >= %s AND m.date <= %s AND {mark_cond} AND l.status = 'scheduled'
+              AND (l.group_id IS NULL OR EXISTS (
+                    SELECT 1 FROM schools_classgroup_students g
+                    WHERE g.classgroup_id = l.group_id AND g.student_id = m.student_id))
+              AND EXISTS (
+                    SELECT 1 FROM schools_enrollment e
+                    WHERE e.student_id = m.student_id AND e.school_class_id = l.school_class_id
+                      AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
+            GROUP BY m.student_id, l.school_class_id, m.date
+        ) d
+        JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
+    """
+    tables = [
+        ("eval_class_days", class_days, [start, end, *ids]),
+        ("eval_days", marked_days, [start, end, *ids]),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS eval_days")
-        cursor.execute("DROP TABLE IF EXISTS eval_class_days")
-        # School days of each class: numbered, with whole-class and group lesson counts.
-        cursor.execute(
-            f"""
-            CREATE TEMPORARY TABLE eval_class_days AS
-            SELECT l.school_class_id, l.date,
-                   DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
-                   SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
-                   SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped
-            FROM journal_lesson l
-            WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
-            GROUP BY l.school_class_id, l.date
-            """,
-            [start, end, *ids],
-        )
-        if postgres_indexes:  # a handful of rows for one student needs no index
-            cursor.execute(
-                "CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)"
-            )
-        # Days with marks only: marks on scheduled lessons that count for the student
-        # (enrolled in the class that day, member of the group for a group lesson).
-        cursor.execute(
-            f"""
-            CREATE TEMPORARY TABLE eval_days AS
-            SELECT d.*, c.day_no,
-                   c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
-                       SELECT COUNT(*) FROM journal_lesson gl
-                       JOIN schools_classgroup_students g
-                         ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
-                       WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
-                         AND gl.status = 'scheduled') END AS lessons
-            FROM (
-                SELECT m.student_id, l.school_class_id, m.date,
-                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
-                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
-                       SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
-                       SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
-                FROM journal_mark m
-                JOIN journal_lesson l ON l.id = m.lesson_id
-                WHERE m.date >= %s AND m.date <= %s AND {mark_cond} AND l.status = 'scheduled'
-                  AND (l.group_id IS NULL OR EXISTS (
-                        SELECT 1 FROM schools_classgroup_students g
-                        WHERE g.classgroup_id = l.group_id AND g.student_id = m.student_id))
-                  AND EXISTS (
-                        SELECT 1 FROM schools_enrollment e
-                        WHERE e.student_id = m.student_id AND e.school_class_id = l.school_class_id
-                          AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
-                GROUP BY m.student_id, l.school_class_id, m.date
-            ) d
-            JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
-            """,
-            [start, end, *ids],
-        )
-        if postgres_indexes:
-            cursor.execute("ANALYZE eval_days")
-            cursor.execute("ANALYZE eval_class_days")
+        if student_ids is not None:
+            # One student's rows are few: common table expressions spare the catalog
+            # writes of temporary tables, which dominate an incremental evaluation.
+            db = _Source(cursor, tables)
+        else:
+            db = _Source(cursor, None)
+            _create_tables(cursor, sql, tables)
         try:
             return Detection(
-                streaks=_islands(
-                    cursor, sql, "(d.invalid + d.unknown) * 2 > d.lessons", min_streak
-                ),
+                streaks=_islands(db, sql, "(d.invalid + d.unknown) * 2 > d.lessons", min_streak),
                 unknown_streaks=_islands(
-                    cursor, sql, "d.unknown = d.lessons AND d.lessons > 0", min_streak
+                    db, sql, "d.unknown = d.lessons AND d.lessons > 0", min_streak
                 ),
-                unknown_days=_unknown_days(cursor),
-                months=_months(cursor, sql, min_hours, min_percent),
-                terms=_terms(cursor, min_percent),
-                weeks=_weeks(cursor, sql),
-                vacation_returns=_vacation_returns(cursor),
-                student_ids=_students(cursor),
+                unknown_days=_unknown_days(db),
+                months=_months(db, sql, min_hours, min_percent),
+                terms=_terms(db, min_percent),
+                weeks=_weeks(db, sql),
+                vacation_returns=_vacation_returns(db),
+                student_ids=_students(db),
             )
         finally:
-            cursor.execute("DROP TABLE IF EXISTS eval_days")
-            cursor.execute("DROP TABLE IF EXISTS eval_class_days")
-            cursor.execute("DROP TABLE IF EXISTS eval_periods")
+            if student_ids is None:
+                db.execute("DROP TABLE IF EXISTS eval_days")
+                db.execute("DROP TABLE IF EXISTS eval_class_days")
+
+
+class _Source:
+    """Runs the detection queries against the temporary tables or, given their
+    definitions, against common table expressions of the same names."""
+
+    def __init__(self, cursor, ctes):
+        self.cursor = cursor
+        self.ctes = ctes or []
+
+    def execute(self, query: str, params=(), extra=()):
+        ctes = [*self.ctes, *extra]
+        if ctes:
+            query = (
+                "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in ctes) + " " + query
+            )
+        self.cursor.execute(query, [p for *_, values in ctes for p in values] + list(params))
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
+def _create_tables(cursor, sql: _Sql, tables) -> None:
+    cursor.execute("DROP TABLE IF EXISTS eval_days")
+    cursor.execute("DROP TABLE IF EXISTS eval_class_days")
+    for name, body, params in tables:
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
+    cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
+    if sql.postgres:
+        cursor.execute("ANALYZE eval_days")
+        cursor.execute("ANALYZE eval_class_days")
 
 
 # Instructional time of students over periods: whole-class lessons plus the lessons of
@@ -263,30 +284,25 @@ _SCHEDULED = """
 """
 
 
-def _scheduled(cursor, periods: list[tuple[int, datetime.date, datetime.date]]):
+def _scheduled(db, periods: list[tuple[int, datetime.date, datetime.date]]):
     """[(student, start, end)] → [(lessons, school days)] in the same order."""
-    if not periods:
-        return []
-    cursor.execute("DROP TABLE IF EXISTS eval_periods")
-    cursor.execute(
-        "CREATE TEMPORARY TABLE eval_periods "
-        "(k integer, student_id bigint, start_date date, end_date date)"
-    )
+    found: dict[int, tuple[int, int]] = {}
+    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     rows = [(k, sid, start, end) for k, (sid, start, end) in enumerate(periods)]
-    for chunk in range(0, len(rows), 500):
-        part = rows[chunk : chunk + 500]
-        cursor.execute(
-            "INSERT INTO eval_periods VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(part)),
+    for chunk in range(0, len(rows), 1000):
+        part = rows[chunk : chunk + 1000]
+        periods_cte = (
+            "eval_periods(k, student_id, start_date, end_date)",
+            "VALUES " + ", ".join([f"(%s, %s, {day}, {day})"] * len(part)),
             [value for row in part for value in row],
         )
-    cursor.execute(_SCHEDULED)
-    found = {k: (int(lessons or 0), int(days or 0)) for k, lessons, days in cursor.fetchall()}
-    cursor.execute("DROP TABLE eval_periods")
+        db.execute(_SCHEDULED, extra=[periods_cte])
+        found.update((k, (int(lessons or 0), int(days or 0))) for k, lessons, days in db.fetchall())
     return [found.get(k, (0, 0)) for k in range(len(periods))]
 
 
-def _islands(cursor, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
-    cursor.execute(
+def _islands(db, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
+    db.execute(
         f"""
         SELECT student_id, school_class_id, MIN(date), MAX(date), COUNT(*), {sql.date_list("date")}
         FROM (
@@ -310,23 +326,21 @@ def _islands(cursor, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
             length=int(row[4]),
             dates=tuple(sorted(_date(d) for d in row[5].split(","))),
         )
-        for row in cursor.fetchall()
+        for row in db.fetchall()
     ]
 
 
-def _unknown_days(cursor) -> list[UnknownDay]:
-    cursor.execute(
-        "SELECT student_id, school_class_id, date, unknown FROM eval_days WHERE unknown > 0"
-    )
-    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3])) for r in cursor.fetchall()]
+def _unknown_days(db) -> list[UnknownDay]:
+    db.execute("SELECT student_id, school_class_id, date, unknown FROM eval_days WHERE unknown > 0")
+    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3])) for r in db.fetchall()]
 
 
-def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
+def _months(db, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
     """Monthly hours without a valid reason. The lessons of the marked days are a lower
     bound of the month's instructional time, so a month below the share on them alone
     cannot reach it; the exact time is computed for the rest only."""
     month = sql.month("date")
-    cursor.execute(
+    db.execute(
         f"""
         SELECT student_id, MAX(school_class_id), {month} AS month, MIN(date), MAX(date),
                SUM(invalid + unknown), 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
@@ -336,7 +350,7 @@ def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodS
         """,
         [min_percent, min_hours, min_percent],
     )
-    rows = cursor.fetchall()
+    rows = db.fetchall()
     bounds = {}
     for _sid, _cls, key, *_rest in rows:
         first_day = _date(key + "-01")
@@ -346,7 +360,7 @@ def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodS
         bounds[key] = (first_day, following - datetime.timedelta(days=1))
     candidates = [(row[0], *bounds[row[2]]) for row in rows if row[6]]
     scheduled = dict(
-        zip([(c[0], c[1]) for c in candidates], _scheduled(cursor, candidates), strict=True)
+        zip([(c[0], c[1]) for c in candidates], _scheduled(db, candidates), strict=True)
     )
     return [
         PeriodSum(
@@ -362,8 +376,8 @@ def _months(cursor, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodS
     ]
 
 
-def _terms(cursor, min_percent: int) -> list[PeriodSum]:
-    cursor.execute(
+def _terms(db, min_percent: int) -> list[PeriodSum]:
+    db.execute(
         """
         SELECT d.student_id, MAX(d.school_class_id), t.id, t.start_date, t.end_date,
                SUM(d.invalid + d.unknown)
@@ -376,8 +390,8 @@ def _terms(cursor, min_percent: int) -> list[PeriodSum]:
         """,
         [min_percent],
     )
-    rows = cursor.fetchall()
-    scheduled = _scheduled(cursor, [(row[0], _date(row[3]), _date(row[4])) for row in rows])
+    rows = db.fetchall()
+    scheduled = _scheduled(db, [(row[0], _date(row[3]), _date(row[4])) for row in rows])
     return [
         PeriodSum(sid, cls, str(term), _date(first), _date(last), lessons, int(missed))
         for (sid, cls, term, first, last, missed), (lessons, _days) in zip(
@@ -386,11 +400,11 @@ def _terms(cursor, min_percent: int) -> list[PeriodSum]:
     ]
 
 
-def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
+def _weeks(db, sql: _Sql) -> list[WeekRow]:
     """Weeks missed and systematic lateness; marked days bound the week's school days from
     below, which prunes every week that cannot qualify before its school days are counted."""
     week = sql.week_start("date")
-    cursor.execute(
+    db.execute(
         f"""
         SELECT student_id, MAX(school_class_id), {week} AS week,
                SUM(CASE WHEN (invalid + unknown) * 2 > lessons THEN 1 ELSE 0 END),
@@ -403,11 +417,10 @@ def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
         [],  # params given so that «%%» is unescaped on every backend
     )
     rows = [
-        (sid, cls, _date(monday), missed, late)
-        for sid, cls, monday, missed, late in cursor.fetchall()
+        (sid, cls, _date(monday), missed, late) for sid, cls, monday, missed, late in db.fetchall()
     ]
     days = _scheduled(
-        cursor, [(sid, monday, monday + datetime.timedelta(days=6)) for sid, _c, monday, *_ in rows]
+        db, [(sid, monday, monday + datetime.timedelta(days=6)) for sid, _c, monday, *_ in rows]
     )
     return [
         WeekRow(sid, cls, monday, school_days, int(missed), int(late))
@@ -417,8 +430,8 @@ def _weeks(cursor, sql: _Sql) -> list[WeekRow]:
     ]
 
 
-def _vacation_returns(cursor) -> list[VacationReturn]:
-    cursor.execute(
+def _vacation_returns(db) -> list[VacationReturn]:
+    db.execute(
         """
         SELECT d.student_id, d.school_class_id, d.date, v.id
         FROM eval_days d
@@ -431,9 +444,9 @@ def _vacation_returns(cursor) -> list[VacationReturn]:
                         WHERE c.school_class_id = d.school_class_id AND c.date > v.end_date)
         """
     )
-    return [VacationReturn(r[0], r[1], _date(r[2]), r[3]) for r in cursor.fetchall()]
+    return [VacationReturn(r[0], r[1], _date(r[2]), r[3]) for r in db.fetchall()]
 
 
-def _students(cursor) -> frozenset[int]:
-    cursor.execute("SELECT DISTINCT student_id FROM eval_days")
-    return frozenset(r[0] for r in cursor.fetchall())
+def _students(db) -> frozenset[int]:
+    db.execute("SELECT DISTINCT student_id FROM eval_days")
+    return frozenset(r[0] for r in db.fetchall())

@@ -159,4 +159,14 @@ def test_set_based_evaluation_matches_the_reference(
             sorted(Alert.objects.filter(school=school).values_list("id", "status", "evidence"))
             == before
         )
+
+        # The incremental path (one student, no temporary tables) agrees with the full one.
+        for student in students:
+            summary = evaluate(student_ids=[student.pk], now=now)
+            assert (summary.fired, summary.updated, summary.resolved, summary.reopened) == (
+                0,
+                0,
+                0,
+                0,
+            )
         transaction.set_rollback(True)

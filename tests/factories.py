@@ -68,7 +68,9 @@ class SchoolClassFactory(DjangoModelFactory):
     academic_year = factory.LazyAttribute(lambda o: AcademicYearFactory(school=o.school))
     grade = 5
     # At most 4 characters, as the field allows, however many classes a test run creates.
-    letter = factory.Sequence(lambda n: "АБВГДЕЖИКЛМН"[n % 12] + (str(n // 12 % 1000) if n >= 12 else ""))
+    letter = factory.Sequence(
+        lambda n: "АБВГДЕЖИКЛМН"[n % 12] + (str(n // 12 % 1000) if n >= 12 else "")
+    )
 
 
 class StudentFactory(DjangoModelFactory):

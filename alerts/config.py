@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from journal.units import Fractions
 from policy.services import settings_for
 
 
@@ -28,6 +29,7 @@ class ThresholdConfig:
     hours: dict[str, int]
     unknown_reason_deadline: datetime.time
     due_days: dict[str, int]
+    fractions: Fractions
 
     @classmethod
     def from_values(cls, values: dict) -> "ThresholdConfig":
@@ -44,6 +46,7 @@ class ThresholdConfig:
             hours={k: v for k, v in values.items() if k.startswith("thresholds.hours_")},
             unknown_reason_deadline=values["journal.unknown_reason_deadline"],
             due_days={k: v for k, v in values.items() if k.startswith("deadlines.")},
+            fractions=Fractions.from_values(values),
         )
 
     @classmethod

@@ -25,6 +25,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from journal.units import Fractions
+
+# A day missed without a valid reason (seed 002 §2.7) on a row of eval_days (alias d).
+DAY_MISSED_WITHOUT_VALID = "(d.invalid + d.unknown) * d.day_den > d.day_num * d.lessons"
+
 
 @dataclass(frozen=True)
 class Streak:
@@ -146,30 +151,39 @@ def detect(
     min_streak: int = 3,
     min_hours: int = 24,
     min_percent: int = 30,
+    fractions: dict[int, Fractions] | None = None,
 ) -> Detection:
     """Find the raw episodes in [start, end] for some schools, some students, or everyone.
 
     The ``min_*`` cut-offs only prune rows that no school's thresholds could use; callers
-    pass the lowest values of the schools evaluated.
+    pass the lowest values of the schools evaluated. ``fractions`` are the shares that
+    define a day missed, a week missed and systematic lateness per school (R-J-5); a
+    school not named uses the seed's halves.
     """
     sql = _Sql()
     lesson_cond, mark_cond, ids = _scope(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
     )
+    shares = _shares(fractions or {})
     class_days = f"""
         SELECT l.school_class_id, l.date,
                DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
                SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
-               SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped
+               SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped,
+               COALESCE(MAX(f.day_num), 1) AS day_num, COALESCE(MAX(f.day_den), 2) AS day_den,
+               COALESCE(MAX(f.week_num), 1) AS week_num, COALESCE(MAX(f.week_den), 2) AS week_den,
+               COALESCE(MAX(f.late_num), 1) AS late_num, COALESCE(MAX(f.late_den), 2) AS late_den
         FROM journal_lesson l
+        LEFT JOIN eval_shares f ON f.school_id = l.school_id
         WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
         GROUP BY l.school_class_id, l.date
     """
     # Days with marks only: marks on scheduled lessons that count for the student
     # (enrolled in the class that day, member of the group for a group lesson).
     marked_days = f"""
-        SELECT d.*, c.day_no,
+        SELECT d.*, c.day_no, c.day_num, c.day_den, c.week_num, c.week_den,
+               c.late_num, c.late_den,
                c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
                    SELECT COUNT(*) FROM journal_lesson gl
                    JOIN schools_classgroup_students g
@@ -197,6 +211,7 @@ def detect(
         JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
     """
     tables = [
+        shares,
         ("eval_class_days", class_days, [start, end, *ids]),
         ("eval_days", marked_days, [start, end, *ids]),
     ]
@@ -210,7 +225,7 @@ def detect(
             _create_tables(cursor, sql, tables)
         try:
             return Detection(
-                streaks=_islands(db, sql, "(d.invalid + d.unknown) * 2 > d.lessons", min_streak),
+                streaks=_islands(db, sql, DAY_MISSED_WITHOUT_VALID, min_streak),
                 unknown_streaks=_islands(
                     db, sql, "d.unknown = d.lessons AND d.lessons > 0", min_streak
                 ),
@@ -223,8 +238,7 @@ def detect(
             )
         finally:
             if student_ids is None:
-                db.execute("DROP TABLE IF EXISTS eval_days")
-                db.execute("DROP TABLE IF EXISTS eval_class_days")
+                _drop_tables(cursor)
 
 
 class _Source:
@@ -247,9 +261,28 @@ class _Source:
         return self.cursor.fetchall()
 
 
+def _drop_tables(cursor) -> None:
+    for name in ("eval_days", "eval_class_days", "eval_shares"):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _shares(fractions: dict[int, Fractions]):
+    """The schools' shares as a table body; integer numerators and denominators keep the
+    comparisons exact on every backend."""
+    rows = [
+        (school_id, f.day.numerator, f.day.denominator, f.week.numerator, f.week.denominator)
+        + (f.lateness.numerator, f.lateness.denominator)
+        for school_id, f in sorted(fractions.items())
+    ] or [(0, 1, 2, 1, 2, 1, 2)]
+    columns = ("school_id", "day_num", "day_den", "week_num", "week_den", "late_num", "late_den")
+    first = "SELECT " + ", ".join(f"%s AS {c}" for c in columns)
+    rest = " UNION ALL SELECT " + ", ".join(["%s"] * len(columns))
+    body = first + rest * (len(rows) - 1)
+    return ("eval_shares", body, [value for row in rows for value in row])
+
+
 def _create_tables(cursor, sql: _Sql, tables) -> None:
-    cursor.execute("DROP TABLE IF EXISTS eval_days")
-    cursor.execute("DROP TABLE IF EXISTS eval_class_days")
+    _drop_tables(cursor)
     for name, body, params in tables:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
     cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
@@ -407,12 +440,14 @@ def _weeks(db, sql: _Sql) -> list[WeekRow]:
     db.execute(
         f"""
         SELECT student_id, MAX(school_class_id), {week} AS week,
-               SUM(CASE WHEN (invalid + unknown) * 2 > lessons THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END),
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
-        FROM eval_days
+        FROM eval_days d
         GROUP BY student_id, {week}
-        HAVING 2 * SUM(CASE WHEN (invalid + unknown) * 2 > lessons THEN 1 ELSE 0 END) > COUNT(*)
-            OR 2 * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) >= COUNT(*)
+        HAVING MAX(week_den) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
+                 > MAX(week_num) * COUNT(*)
+            OR MAX(late_den) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
+                 >= MAX(late_num) * COUNT(*)
         """,
         [],  # params given so that «%%» is unescaped on every backend
     )
@@ -439,7 +474,7 @@ def _vacation_returns(db) -> list[VacationReturn]:
         JOIN journal_vacation v ON v.academic_year_id = sc.academic_year_id
                                AND sc.grade >= v.grade_from AND sc.grade <= v.grade_to
         WHERE d.unknown > 0
-          AND (d.valid + d.invalid + d.unknown) * 2 > d.lessons
+          AND (d.valid + d.invalid + d.unknown) * d.day_den > d.day_num * d.lessons
           AND d.date = (SELECT MIN(c.date) FROM eval_class_days c
                         WHERE c.school_class_id = d.school_class_id AND c.date > v.end_date)
         """

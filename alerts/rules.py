@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from accounts.roles import Role
+from journal import units
 
 from .config import ThresholdConfig
 from .detect import Detection
@@ -236,9 +237,10 @@ def findings(
             "days_late": week.days_late,
         }
         episode = week.week_start.isoformat()
-        if week.days_missed * 2 > week.school_days:
+        shares = config(week).fractions
+        if units.week_missed(week.school_days, week.days_missed, shares.week):
             add(week, Rule.WEEK_MISSED, episode, week.week_start, week_end, week_end, evidence)
-        if week.days_late * 2 >= week.school_days:
+        if units.systematic_lateness(week.school_days, week.days_late, shares.lateness):
             add(week, Rule.LATENESS, episode, week.week_start, week_end, week_end, evidence)
 
     for back in detection.vacation_returns:

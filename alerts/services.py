@@ -84,6 +84,7 @@ def evaluate(
         min_streak=min(c.streak_invite_days for c in configs.values()),
         min_hours=min(c.lowest_hours for c in configs.values()),
         min_percent=min(c.lowest_percent for c in configs.values()),
+        fractions={sid: c.fractions for sid, c in configs.items()},
     )
     classes = _classes(found)
     desired = findings(

@@ -153,8 +153,13 @@ def _not_attending(enrollments: QuerySet, period: Period, today: datetime.date):
     if start > end:
         return []
     records = units.daily_records(list(chosen), start, end)
+    fractions = {}  # one settings query per school of the registry
     rows = []
     for student_id, days in records.items():
+        school = chosen[student_id].school
+        if school.pk not in fractions:
+            fractions[school.pk] = units.Fractions.for_school(school)
+        days = units.with_fractions(days, fractions[school.pk])
         missed_weeks = [w for w in units.weeks(days) if w.missed_without_valid]
         if not missed_weeks:
             continue

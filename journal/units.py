@@ -13,36 +13,81 @@ Definitions (all «missed» counts treat an unknown reason as without a valid re
 * **week missed** (§2.8): more than half of the week's school days missed.
 * **systematic lateness** (§2.5): late on half or more of the week's school days.
 
+«Half» is the seed's number; each is an R-CFG setting (``units.*_fraction``) a region or
+school may change, carried by ``Fractions``. Comparisons are exact (rational arithmetic),
+so a share of exactly the fraction is decided the same way in Python and in SQL.
+
 The pure functions below take counts; ``daily_records`` builds those counts with one SQL
 query whatever the number of students or days.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from django.db import connection
 
 from .models import Mark
+
+HALF = Fraction(1, 2)
+
+
+@dataclass(frozen=True)
+class Fractions:
+    """The shares that define the units (seed 002 §2.4–2.8), from the R-CFG settings."""
+
+    lesson: Fraction = HALF  # late by less than this share of the lesson; more is absent
+    day: Fraction = HALF
+    week: Fraction = HALF
+    lateness: Fraction = HALF
+
+    @classmethod
+    def from_values(cls, values) -> "Fractions":
+        return cls(
+            lesson=Fraction(values["journal.lesson_missed_fraction"]),
+            day=Fraction(values["units.school_day_missed_fraction"]),
+            week=Fraction(values["units.week_missed_fraction"]),
+            lateness=Fraction(values["units.systematic_lateness_fraction"]),
+        )
+
+    @classmethod
+    def for_school(cls, school) -> "Fractions":
+        from policy.services import settings_for
+
+        return cls.from_values(settings_for(school).values())
+
+
+DEFAULT = Fractions()
+
+
+def more_than(part: int, whole: int, share: Fraction) -> bool:
+    """part > share × whole, exactly."""
+    return part * share.denominator > share.numerator * whole
+
+
+def at_least(part: int, whole: int, share: Fraction) -> bool:
+    """part ≥ share × whole, exactly."""
+    return part * share.denominator >= share.numerator * whole
 
 
 def lesson_missed(mark_kind: str | None) -> bool:
     return mark_kind == Mark.Kind.ABSENT
 
 
-def day_missed(lessons: int, missed: int) -> bool:
-    """§2.7: absent on more than half of the day's lessons."""
-    return lessons > 0 and missed * 2 > lessons
+def day_missed(lessons: int, missed: int, share: Fraction = HALF) -> bool:
+    """§2.7: absent on more than half (the setting's share) of the day's lessons."""
+    return lessons > 0 and more_than(missed, lessons, share)
 
 
-def week_missed(school_days: int, days_missed: int) -> bool:
-    """§2.8: more than half of the week's school days missed."""
-    return school_days > 0 and days_missed * 2 > school_days
+def week_missed(school_days: int, days_missed: int, share: Fraction = HALF) -> bool:
+    """§2.8: more than half (the setting's share) of the week's school days missed."""
+    return school_days > 0 and more_than(days_missed, school_days, share)
 
 
-def systematic_lateness(school_days: int, days_late: int) -> bool:
-    """§2.5: late on half or more of the week's school days."""
-    return school_days > 0 and days_late * 2 >= school_days
+def systematic_lateness(school_days: int, days_late: int, share: Fraction = HALF) -> bool:
+    """§2.5: late on half (the setting's share) or more of the week's school days."""
+    return school_days > 0 and at_least(days_late, school_days, share)
 
 
 def percent(part: int, whole: int) -> float:
@@ -67,6 +112,7 @@ class DayRecord:
     invalid: int = 0
     unknown: int = 0
     late: int = 0
+    fractions: Fractions = field(default=DEFAULT, compare=False, repr=False)
 
     @property
     def absent(self) -> int:
@@ -78,11 +124,11 @@ class DayRecord:
 
     @property
     def missed(self) -> bool:
-        return day_missed(self.lessons, self.absent)
+        return day_missed(self.lessons, self.absent, self.fractions.day)
 
     @property
     def missed_without_valid(self) -> bool:
-        return day_missed(self.lessons, self.without_valid)
+        return day_missed(self.lessons, self.without_valid, self.fractions.day)
 
     @property
     def status(self) -> str:
@@ -141,18 +187,19 @@ class WeekSummary:
     days_missed: int
     days_missed_without_valid: int
     days_late: int
+    fractions: Fractions = field(default=DEFAULT, compare=False, repr=False)
 
     @property
     def missed(self) -> bool:
-        return week_missed(self.school_days, self.days_missed)
+        return week_missed(self.school_days, self.days_missed, self.fractions.week)
 
     @property
     def missed_without_valid(self) -> bool:
-        return week_missed(self.school_days, self.days_missed_without_valid)
+        return week_missed(self.school_days, self.days_missed_without_valid, self.fractions.week)
 
     @property
     def systematic_lateness(self) -> bool:
-        return systematic_lateness(self.school_days, self.days_late)
+        return systematic_lateness(self.school_days, self.days_late, self.fractions.lateness)
 
 
 def totals(days: dict[datetime.date, DayRecord]) -> AttendanceTotals:
@@ -162,7 +209,15 @@ def totals(days: dict[datetime.date, DayRecord]) -> AttendanceTotals:
     return result
 
 
-def weeks(days: dict[datetime.date, DayRecord]) -> list[WeekSummary]:
+def with_fractions(days: dict[datetime.date, DayRecord], fractions: Fractions):
+    """The same days judged with another school's shares."""
+    return {day: replace(record, fractions=fractions) for day, record in days.items()}
+
+
+def weeks(days: dict[datetime.date, DayRecord], fractions: Fractions | None = None):
+    """[WeekSummary] of the student's weeks; the shares default to the days' own."""
+    if fractions is None:
+        fractions = next(iter(days.values())).fractions if days else DEFAULT
     by_week: dict[datetime.date, list[DayRecord]] = defaultdict(list)
     for day, record in days.items():
         by_week[day - datetime.timedelta(days=day.weekday())].append(record)
@@ -173,6 +228,7 @@ def weeks(days: dict[datetime.date, DayRecord]) -> list[WeekSummary]:
             days_missed=sum(r.missed for r in records),
             days_missed_without_valid=sum(r.missed_without_valid for r in records),
             days_late=sum(1 for r in records if r.late),
+            fractions=fractions,
         )
         for start, records in sorted(by_week.items())
     ]
@@ -201,10 +257,13 @@ ORDER BY e.student_id, l.date
 """
 
 
-def daily_records(student_ids, start: datetime.date, end: datetime.date):
+def daily_records(
+    student_ids, start: datetime.date, end: datetime.date, fractions: Fractions = DEFAULT
+):
     """{student_id: {date: DayRecord}} for every school day of each student in [start, end].
 
     One query: only marks on lessons that count as the student's instructional time count.
+    ``fractions`` are the school's (``Fractions.for_school``).
     """
     ids = sorted(set(student_ids))
     result: dict[int, dict[datetime.date, DayRecord]] = defaultdict(dict)
@@ -217,20 +276,29 @@ def daily_records(student_ids, start: datetime.date, end: datetime.date):
             if isinstance(day, str):  # SQLite returns ISO strings
                 day = datetime.date.fromisoformat(day)
             result[student_id][day] = DayRecord(
-                lessons=lessons, valid=valid, invalid=invalid, unknown=unknown, late=late
+                lessons=lessons,
+                valid=valid,
+                invalid=invalid,
+                unknown=unknown,
+                late=late,
+                fractions=fractions,
             )
     return result
 
 
-def attendance_totals(student_ids, start: datetime.date, end: datetime.date):
+def attendance_totals(
+    student_ids, start: datetime.date, end: datetime.date, fractions: Fractions = DEFAULT
+):
     """{student_id: AttendanceTotals}; students without instructional time get zeros."""
-    records = daily_records(student_ids, start, end)
+    records = daily_records(student_ids, start, end, fractions)
     return {sid: totals(records.get(sid, {})) for sid in student_ids}
 
 
-def day_statuses(student_ids, start: datetime.date, end: datetime.date):
+def day_statuses(
+    student_ids, start: datetime.date, end: datetime.date, fractions: Fractions = DEFAULT
+):
     """{student_id: {date: DayStatus}} for the school days of each student."""
-    records = daily_records(student_ids, start, end)
+    records = daily_records(student_ids, start, end, fractions)
     return {
         sid: {day: record.status for day, record in records.get(sid, {}).items()}
         for sid in student_ids

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 
-from .. import selectors
+from .. import selectors, units
 from ..models import AttendanceChange, Lesson, Mark, ReasonStatus
 from ..signals import notify_attendance_changed
 from .errors import JournalError, JournalPermissionDenied
@@ -47,12 +47,19 @@ def _validate(lesson: Lesson, kind: str, minutes_late: int | None) -> None:
         raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
     if minutes_late is not None and kind != Mark.Kind.LATE:
         raise JournalError(_("Минуты опоздания указываются только для опоздания."))
-    if minutes_late is not None and not 0 < minutes_late * 2 < lesson.duration_minutes:
+    if minutes_late is None:
+        return
+    share = units.Fractions.for_school(lesson.school).lesson
+    if minutes_late <= 0 or units.at_least(minutes_late, lesson.duration_minutes, share):
         # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
-        raise JournalError(
-            _("Опоздание должно быть меньше половины урока (%(half)s мин); иначе это пропуск (Н).")
-            % {"half": lesson.duration_minutes // 2}
-        )
+        limit = f"{float(share * lesson.duration_minutes):g}".replace(".", ",")
+        if share == units.HALF:
+            message = _(
+                "Опоздание должно быть меньше половины урока (%(limit)s мин); иначе это пропуск (Н)."
+            )
+        else:
+            message = _("Опоздание должно быть меньше %(limit)s мин урока; иначе это пропуск (Н).")
+        raise JournalError(message % {"limit": limit})
 
 
 def record_attendance_taken(lesson: Lesson, user) -> None:

@@ -207,7 +207,8 @@ def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
     # One read of the whole span the three totals need; the future has no attendance yet.
     span_start = min(first, year.start_date)
     span_end = min(max(last, year.end_date), today)
-    days = units.daily_records([student.pk], span_start, span_end).get(student.pk, {})
+    fractions = units.Fractions.for_school(enrollment.school)
+    days = units.daily_records([student.pk], span_start, span_end, fractions).get(student.pk, {})
 
     weeks = [
         [CalendarCell(day, day.month == first.month, days.get(day)) for day in week]
@@ -279,7 +280,8 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
         .order_by("student__last_name", "student__first_name", "student__patronymic", "pk")
     )
     students = list({e.student_id: e.student for e in enrollments}.values())
-    records = units.daily_records([s.pk for s in students], first, last)
+    fractions = units.Fractions.for_school(school_class.school)
+    records = units.daily_records([s.pk for s in students], first, last, fractions)
     days = [first + ONE_DAY * n for n in range((last - first).days + 1)]
     school_days = {day for by_day in records.values() for day in by_day}
     rows = []

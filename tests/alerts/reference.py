@@ -67,7 +67,7 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
 
     def bad(day):
         d = days.get(day)
-        return d is not None and without(d) * 2 > d["lessons"]
+        return d is not None and without(d) > config.fractions.day * d["lessons"]
 
     def all_unknown(day):
         d = days.get(day)
@@ -134,12 +134,12 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
         sunday = monday + datetime.timedelta(days=6)
         if sunday >= as_of:
             continue
-        missed = sum(1 for d in week if without(d) * 2 > d["lessons"])
+        missed = sum(1 for d in week if without(d) > config.fractions.day * d["lessons"])
         late = sum(1 for d in week if d["late"])
         evidence = {"school_days": len(week), "days_missed": missed, "days_late": late}
-        if missed * 2 > len(week):
+        if missed > config.fractions.week * len(week):
             add(Rule.WEEK_MISSED, monday.isoformat(), monday, sunday, evidence)
-        if late * 2 >= len(week):
+        if late >= config.fractions.lateness * len(week):
             add(Rule.LATENESS, monday.isoformat(), monday, sunday, evidence)
 
     for vacation in Vacation.objects.filter(academic_year=cls.academic_year_id):
@@ -150,7 +150,11 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
             continue
         d = days[after[0]]
         absent = d["valid"] + d["invalid"] + d["unknown"]
-        if d["unknown"] and absent * 2 > d["lessons"] and config.after_vacation_enabled:
+        if (
+            d["unknown"]
+            and absent > config.fractions.day * d["lessons"]
+            and config.after_vacation_enabled
+        ):
             add(
                 Rule.AFTER_VACATION,
                 after[0].isoformat(),

@@ -13,6 +13,7 @@ from alerts.models import Alert
 from alerts.services import evaluate
 from journal.models import Mark, Quarantine, ReasonStatus, Term, TimetableEntry, Vacation
 from journal.timetable import generate_lessons
+from policy.services import set_setting
 from schools.models import ClassGroup
 from tests import factories
 from tests.alerts.reference import reference_alerts
@@ -20,6 +21,11 @@ from tests.alerts.reference import reference_alerts
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime.date(2025, 9, 1)
 HORIZON = 120  # days of lessons generated
+SHARE_KEYS = (
+    "units.school_day_missed_fraction",
+    "units.week_missed_fraction",
+    "units.systematic_lateness_fraction",
+)
 
 absence = st.tuples(
     st.integers(0, HORIZON - 1),  # first day
@@ -41,6 +47,7 @@ absence = st.tuples(
     absences=st.lists(absence, max_size=12),
     as_of_offset=st.integers(10, HORIZON + 10),
     hour=st.sampled_from([9, 20]),
+    shares=st.sampled_from([None, ("0.3", "0.35", "0.4"), ("0.75", "0.6", "0.25")]),
 )
 def test_set_based_evaluation_matches_the_reference(
     grade,
@@ -52,9 +59,14 @@ def test_set_based_evaluation_matches_the_reference(
     absences,
     as_of_offset,
     hour,
+    shares,
 ):
     with transaction.atomic():
         school = factories.SchoolFactory(week_length=6 if periods[5] else 5)
+        if shares:  # the units' shares of R-CFG, read by both evaluators
+            admin = factories.staff_user(Role.SCHOOL_ADMIN, school)
+            for key, value in zip(SHARE_KEYS, shares, strict=True):
+                set_setting(key=key, value=value, acting_user=admin, school=school)
         year = factories.AcademicYearFactory(
             school=school, name="2025/2026", start_date=START, end_date=datetime.date(2026, 5, 31)
         )

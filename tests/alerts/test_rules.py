@@ -377,6 +377,35 @@ def test_lateness_on_two_of_five_days_is_not_systematic(world):
     assert not fired(world, Rule.LATENESS)
 
 
+def _share(world, key, value):
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, world.school)
+    set_setting(key=key, value=value, acting_user=admin, school=world.school)
+
+
+def test_the_schools_shares_define_a_day_and_a_week_missed(world):
+    # Two of six lessons is not a day missed at the seed's half …
+    world.miss(weekdays(D(2025, 10, 13), 2), lessons=2)
+    run(world)
+    assert not fired(world, Rule.STREAK_3) and not fired(world, Rule.WEEK_MISSED)
+    # … but is at a school's 0,3; two days of five then miss the week at its 0,35.
+    _share(world, "units.school_day_missed_fraction", "0,3")
+    _share(world, "units.week_missed_fraction", "0,35")
+    run(world)
+    assert fired(world, Rule.WEEK_MISSED)
+    assert not fired(world, Rule.STREAK_3)  # two days are no streak of three
+    world.miss([D(2025, 10, 15)], lessons=2)
+    run(world)
+    [streak] = fired(world, Rule.STREAK_3)
+    assert streak.evidence["days"] == 3
+
+
+def test_the_schools_share_defines_systematic_lateness(world):
+    world.miss([D(2025, 10, 13), D(2025, 10, 14)], kind="late", lessons=1)
+    _share(world, "units.systematic_lateness_fraction", "0,4")
+    run(world)
+    assert fired(world, Rule.LATENESS)
+
+
 # R-T-V and R-T-0 --------------------------------------------------------------------------
 
 

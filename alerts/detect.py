@@ -27,6 +27,8 @@ from django.db import connection
 
 from journal.units import Fractions
 
+WORK_MEM = "64MB"  # of the full evaluation's session, reset afterwards
+
 # A day missed without a valid reason (seed 002 §2.7) on a row of eval_days (alias d).
 DAY_MISSED_WITHOUT_VALID = "(d.invalid + d.unknown) * d.day_den > d.day_num * d.lessons"
 
@@ -106,8 +108,19 @@ class _Sql:
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
 
-    def month(self, col: str) -> str:
-        return f"to_char({col}, 'YYYY-MM')" if self.postgres else f"strftime('%%Y-%%m', {col})"
+    def month_start(self, col: str) -> str:
+        if self.postgres:  # date arithmetic; date_trunc would go through timestamptz
+            return f"({col} - (EXTRACT(DAY FROM {col})::int - 1))"
+        return f"date({col}, 'start of month')"
+
+    def month_end(self, month_start: str) -> str:
+        """The last day of the month that starts on ``month_start``."""
+        if self.postgres:
+            return f"(CAST({month_start} + interval '1 month' AS date) - 1)"
+        return f"date({month_start}, '+1 month', '-1 day')"
+
+    def plus_days(self, expr: str, days: int) -> str:
+        return f"({expr} + {days})" if self.postgres else f"date({expr}, '+{days} days')"
 
     def week_start(self, col: str) -> str:
         if self.postgres:
@@ -222,6 +235,11 @@ def detect(
             db = _Source(cursor, tables)
         else:
             db = _Source(cursor, None)
+            if sql.postgres:
+                # Sets of a whole region: hash aggregates and joins in memory rather than in
+                # batches on disk, and no JIT compilation for queries that run once.
+                cursor.execute(f"SET work_mem = '{WORK_MEM}'")
+                cursor.execute("SET jit = off")
             _create_tables(cursor, sql, tables)
         try:
             return Detection(
@@ -239,6 +257,9 @@ def detect(
         finally:
             if student_ids is None:
                 _drop_tables(cursor)
+                if sql.postgres:
+                    cursor.execute("RESET work_mem")
+                    cursor.execute("RESET jit")
 
 
 class _Source:
@@ -291,47 +312,48 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
         cursor.execute("ANALYZE eval_class_days")
 
 
-# Instructional time of students over periods: whole-class lessons plus the lessons of
-# their groups, on the class days they were enrolled. Computed in one query, only for the
-# candidate months, terms and weeks that the marks alone cannot rule out.
+# Instructional time of students over candidate periods (alias p: student_id, pkey,
+# pstart, pend): whole-class lessons plus the lessons of their groups, on the class days
+# they were enrolled. Only the periods the marks alone cannot rule out are candidates.
 _SCHEDULED = """
-    SELECT p.k,
+    SELECT p.student_id, p.pkey,
            SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
                SELECT COUNT(*) FROM journal_lesson gl
                JOIN schools_classgroup_students g
                  ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
                WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
-                 AND gl.status = 'scheduled') END),
+                 AND gl.status = 'scheduled') END) AS lessons,
            SUM(CASE WHEN c.whole > 0 OR EXISTS (
                SELECT 1 FROM journal_lesson gl
                JOIN schools_classgroup_students g
                  ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
                WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
-                 AND gl.status = 'scheduled') THEN 1 ELSE 0 END)
-    FROM eval_periods p
+                 AND gl.status = 'scheduled') THEN 1 ELSE 0 END) AS days
+    FROM eval_candidates p
     JOIN schools_enrollment e ON e.student_id = p.student_id
     JOIN eval_class_days c ON c.school_class_id = e.school_class_id
      AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
-     AND c.date >= p.start_date AND c.date <= p.end_date
-    GROUP BY p.k
+     AND c.date >= p.pstart AND c.date <= p.pend
+    WHERE {only}
+    GROUP BY p.student_id, p.pkey
 """
 
 
-def _scheduled(db, periods: list[tuple[int, datetime.date, datetime.date]]):
-    """[(student, start, end)] → [(lessons, school days)] in the same order."""
-    found: dict[int, tuple[int, int]] = {}
-    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    rows = [(k, sid, start, end) for k, (sid, start, end) in enumerate(periods)]
-    for chunk in range(0, len(rows), 1000):
-        part = rows[chunk : chunk + 1000]
-        periods_cte = (
-            "eval_periods(k, student_id, start_date, end_date)",
-            "VALUES " + ", ".join([f"(%s, %s, {day}, {day})"] * len(part)),
-            [value for row in part for value in row],
-        )
-        db.execute(_SCHEDULED, extra=[periods_cte])
-        found.update((k, (int(lessons or 0), int(days or 0))) for k, lessons, days in db.fetchall())
-    return [found.get(k, (0, 0)) for k in range(len(periods))]
+def _with_scheduled(db, candidates: str, params=(), only: str = "1 = 1"):
+    """Rows of ``candidates`` (student_id, pkey, pstart, pend, …) followed by the lessons
+    and school days of each period, in one statement: no round trip per candidate."""
+    db.execute(
+        """
+        SELECT p.*, COALESCE(s.lessons, 0), COALESCE(s.days, 0)
+        FROM eval_candidates p
+        LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.pkey = p.pkey
+        """,
+        extra=[
+            ("eval_candidates", candidates, list(params)),
+            ("eval_scheduled", _SCHEDULED.format(only=only), []),
+        ],
+    )
+    return db.fetchall()
 
 
 def _islands(db, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
@@ -372,48 +394,42 @@ def _months(db, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
     """Monthly hours without a valid reason. The lessons of the marked days are a lower
     bound of the month's instructional time, so a month below the share on them alone
     cannot reach it; the exact time is computed for the rest only."""
-    month = sql.month("date")
-    db.execute(
+    month = sql.month_start("date")
+    rows = _with_scheduled(
+        db,
         f"""
-        SELECT student_id, MAX(school_class_id), {month} AS month, MIN(date), MAX(date),
-               SUM(invalid + unknown), 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
+        SELECT student_id, {month} AS pkey, {month} AS pstart, {sql.month_end(month)} AS pend,
+               MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
+               SUM(invalid + unknown) AS missed,
+               CASE WHEN 100 * SUM(invalid + unknown) >= %s * SUM(lessons) THEN 1 ELSE 0 END
+                 AS maybe_percent
         FROM eval_days
         GROUP BY student_id, {month}
         HAVING SUM(invalid + unknown) >= %s OR 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
         """,
         [min_percent, min_hours, min_percent],
-    )
-    rows = db.fetchall()
-    bounds = {}
-    for _sid, _cls, key, *_rest in rows:
-        first_day = _date(key + "-01")
-        following = datetime.date(
-            first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1
-        )
-        bounds[key] = (first_day, following - datetime.timedelta(days=1))
-    candidates = [(row[0], *bounds[row[2]]) for row in rows if row[6]]
-    scheduled = dict(
-        zip([(c[0], c[1]) for c in candidates], _scheduled(db, candidates), strict=True)
+        only="p.maybe_percent = 1",
     )
     return [
         PeriodSum(
             student_id,
             class_id,
-            key,
+            str(key)[:7],
             _date(first),
             _date(last),
-            scheduled[(student_id, bounds[key][0])][0] if maybe_percent else None,
+            int(lessons) if maybe_percent else None,
             int(missed),
         )
-        for student_id, class_id, key, first, last, missed, maybe_percent in rows
+        for student_id, key, _s, _e, class_id, first, last, missed, maybe_percent, lessons, _d in rows
     ]
 
 
 def _terms(db, min_percent: int) -> list[PeriodSum]:
-    db.execute(
+    rows = _with_scheduled(
+        db,
         """
-        SELECT d.student_id, MAX(d.school_class_id), t.id, t.start_date, t.end_date,
-               SUM(d.invalid + d.unknown)
+        SELECT d.student_id, t.id AS pkey, t.start_date AS pstart, t.end_date AS pend,
+               MAX(d.school_class_id) AS class_id, SUM(d.invalid + d.unknown) AS missed
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_term t ON t.academic_year_id = sc.academic_year_id
@@ -423,13 +439,9 @@ def _terms(db, min_percent: int) -> list[PeriodSum]:
         """,
         [min_percent],
     )
-    rows = db.fetchall()
-    scheduled = _scheduled(db, [(row[0], _date(row[3]), _date(row[4])) for row in rows])
     return [
-        PeriodSum(sid, cls, str(term), _date(first), _date(last), lessons, int(missed))
-        for (sid, cls, term, first, last, missed), (lessons, _days) in zip(
-            rows, scheduled, strict=True
-        )
+        PeriodSum(sid, cls, str(term), _date(first), _date(last), int(lessons), int(missed))
+        for sid, term, first, last, cls, missed, lessons, _days in rows
     ]
 
 
@@ -437,11 +449,13 @@ def _weeks(db, sql: _Sql) -> list[WeekRow]:
     """Weeks missed and systematic lateness; marked days bound the week's school days from
     below, which prunes every week that cannot qualify before its school days are counted."""
     week = sql.week_start("date")
-    db.execute(
+    rows = _with_scheduled(
+        db,
         f"""
-        SELECT student_id, MAX(school_class_id), {week} AS week,
-               SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
+        SELECT student_id, {week} AS pkey, {week} AS pstart, {sql.plus_days(week, 6)} AS pend,
+               MAX(school_class_id) AS class_id,
+               SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
+               SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days
         FROM eval_days d
         GROUP BY student_id, {week}
         HAVING MAX(week_den) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
@@ -449,19 +463,10 @@ def _weeks(db, sql: _Sql) -> list[WeekRow]:
             OR MAX(late_den) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
                  >= MAX(late_num) * COUNT(*)
         """,
-        [],  # params given so that «%%» is unescaped on every backend
-    )
-    rows = [
-        (sid, cls, _date(monday), missed, late) for sid, cls, monday, missed, late in db.fetchall()
-    ]
-    days = _scheduled(
-        db, [(sid, monday, monday + datetime.timedelta(days=6)) for sid, _c, monday, *_ in rows]
     )
     return [
-        WeekRow(sid, cls, monday, school_days, int(missed), int(late))
-        for (sid, cls, monday, missed, late), (_lessons, school_days) in zip(
-            rows, days, strict=True
-        )
+        WeekRow(sid, cls, _date(monday), int(school_days), int(missed), int(late))
+        for sid, monday, _s, _e, cls, missed, late, _lessons, school_days in rows
     ]
 
 

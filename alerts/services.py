@@ -227,12 +227,16 @@ def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Su
 
 def _fetch(findings_list: list[Finding]) -> list[Alert]:
     keys = {f.key for f in findings_list}
-    candidates = Alert.objects.filter(
-        student_id__in={f.student_id for f in findings_list},
-        rule__in={f.rule for f in findings_list},
-        episode__in={f.episode for f in findings_list},
-        tasks__isnull=True,
-    ).distinct()
+    candidates = (
+        Alert.objects.filter(
+            student_id__in={f.student_id for f in findings_list},
+            rule__in={f.rule for f in findings_list},
+            episode__in={f.episode for f in findings_list},
+            tasks__isnull=True,
+        )
+        .select_related("student")
+        .distinct()
+    )
     return [a for a in candidates if (a.student_id, a.rule, a.episode) in keys]
 
 
@@ -358,7 +362,7 @@ def _notify(tasks: list[Task], alerts: list[Alert], found, staff: _Staff) -> Non
         finding = found[alert.pk]
         for role in ALSO_NOTIFY.get(alert.rule, ()):
             for user_id in staff.users(role, alert.school_id, finding.school_class_id):
-                text = f"{alert.get_rule_display()}: {alert.student_id}"
+                text = f"{alert.get_rule_display()}: {alert.student.short_name}"
                 rows.append(Notification(user_id=user_id, alert=alert, text=text[:500]))
                 if alert.rule in EMAIL_AT_ONCE:
                     emails.append((user_id, alert))

@@ -1,10 +1,8 @@
 """Celery tasks: thin wrappers that take ids and call the services."""
 
 from celery import shared_task
-from django.db import transaction
 
 from . import queue, services
-from .models import EvaluationRun
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -29,10 +27,3 @@ def evaluate_school(school_id: int, run_id: int | None = None) -> dict:
 def evaluate_all(run_id: int | None = None) -> dict:
     """Nightly full evaluation of every school (celery beat)."""
     return queue.run_full(school_ids=None, run_id=run_id)
-
-
-def start_full_evaluation(*, school, acting_user) -> EvaluationRun:
-    """The deputy's «пересчитать» button: queue a full evaluation and show its progress."""
-    run = EvaluationRun.objects.create(school=school, requested_by=acting_user)
-    transaction.on_commit(lambda: evaluate_school.delay(school.pk, run.pk))
-    return run

@@ -33,7 +33,7 @@ MONTH_START = datetime.date(2026, 11, 1)
 NOW = datetime.datetime(2026, 11, 30, 20, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
-def recreate_database(url: str) -> str:
+def recreate_database(url: str, reuse: bool) -> str:
     import psycopg2
 
     parsed = urlparse(url)
@@ -42,8 +42,10 @@ def recreate_database(url: str) -> str:
     admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if not (reuse and cursor.fetchone()):
+            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
     admin.close()
     return urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
 
@@ -179,10 +181,15 @@ def main():
     parser.add_argument("--schools", type=int, default=250)
     parser.add_argument("--samples", type=int, default=200, help="incremental evaluations timed")
     parser.add_argument("--profile", action="store_true", help="profile the repeat run")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data of an earlier run (its alerts are deleted first); for tuning",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
-    os.environ["DATABASE_URL"] = recreate_database(url)
+    os.environ["DATABASE_URL"] = recreate_database(url, args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attendance_portal.settings.base")
     os.environ["CELERY_BROKER_URL"] = ""
     import django
@@ -204,14 +211,20 @@ def main():
         and MONTH_START + datetime.timedelta(days=i) != datetime.date(2026, 11, 4)
     ]
     with connection.cursor() as cursor:
-        timed(
-            "generate data",
-            generate,
-            cursor,
-            students=args.students,
-            schools=args.schools,
-            school_days=days,
-        )
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM journal_mark)")
+        if args.reuse and cursor.fetchone()[0]:
+            cursor.execute(
+                "TRUNCATE alerts_notification, alerts_task, alerts_alert, casework_case CASCADE"
+            )
+        else:
+            timed(
+                "generate data",
+                generate,
+                cursor,
+                students=args.students,
+                schools=args.schools,
+                school_days=days,
+            )
         cursor.execute(
             "SELECT count(*), count(DISTINCT student_id) FROM journal_mark WHERE kind = 'absent'"
         )

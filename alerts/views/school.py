@@ -1,6 +1,6 @@
 """The school's open alerts for the deputy, director and social pedagogue, and «Пересчитать».
 
-The button queues a full evaluation of the school (``alerts.tasks.start_full_evaluation``)
+The button queues a full evaluation of the school (``alerts.queue.start_full_evaluation``)
 and opens a page that polls the run's progress every two seconds (htmx).
 """
 
@@ -24,7 +24,7 @@ from schools.models import Enrollment, School, SchoolClass
 from ..forms import RecalculateForm, SchoolAlertsFilterForm
 from ..models import Alert, EvaluationRun, Rule
 from ..permissions import school_alerts_school_ids
-from ..tasks import start_full_evaluation
+from ..queue import start_full_evaluation
 from .common import PAGE_SIZE, with_class
 
 # A run still queued or running after this long is taken for lost: a new one may start.

@@ -168,7 +168,8 @@ def test_eleven_days_absent_on_all_lessons_with_unknown_reason_fire_criterion_22
     meeting = alert.tasks.get(kind=Task.Kind.PARENT_MEETING)
     assert meeting.due_date == D(2025, 11, 26)  # two working days after the 11th day (Mon 24)
     assert alert.tasks.get(kind=Task.Kind.PREVENTION_PLAN).assignee == world.deputy
-    assert Notification.objects.filter(user=world.deputy, alert=alert).exists()
+    notice = Notification.objects.get(user=world.deputy, alert=alert)
+    assert world.student.short_name in notice.text
 
 
 def test_criterion_22_email_goes_to_the_deputy_at_once(world, django_capture_on_commit_callbacks):
@@ -176,7 +177,8 @@ def test_criterion_22_email_goes_to_the_deputy_at_once(world, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         run(world)
     assert [m.to for m in mail.outbox] == [["deputy@example.org"]]
-    assert "Критерий №22" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == f"Критерий №22: {world.student}"
+    assert "11.11.2025" not in mail.outbox[0].body and "10.11.2025" in mail.outbox[0].body
 
 
 def test_ten_days_do_not_fire_criterion_22(world):

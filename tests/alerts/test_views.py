@@ -15,6 +15,7 @@ from accounts.roles import Role
 from accounts.selectors import roles_of
 from alerts.context_processors import navigation_counts
 from alerts.models import Alert, EvaluationRun, Notification, Rule, Task
+from audit.models import AuditEntry
 from alerts.services import evaluate
 from journal.models import ReasonStatus
 from schools.models import School, SchoolClass, Student
@@ -662,6 +663,8 @@ def test_recalculation_runs_and_its_page_shows_progress_and_summary(
     assert run.summary["resolved"] == 1
     stale.refresh_from_db()
     assert stale.status == Alert.Status.RESOLVED
+    entry = AuditEntry.objects.get(action="alerts.evaluation.requested")
+    assert (entry.actor, entry.school, entry.object_id) == (a.deputy, a.school, str(run.pk))
 
     page = client.get(response.url)
     html = page.content.decode()

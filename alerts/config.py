@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from journal.units import Fractions
-from policy.services import settings_for
+from policy.services import settings_for, settings_for_schools
 
 
 def _reached(missed: int, scheduled: int, percent: Decimal, comparison: str) -> bool:
@@ -52,6 +52,14 @@ class ThresholdConfig:
     @classmethod
     def for_school(cls, school) -> "ThresholdConfig":
         return cls.from_values(settings_for(school).values())
+
+    @classmethod
+    def for_schools(cls, schools) -> dict[int, "ThresholdConfig"]:
+        """{school id: config} with one settings query (municipalities loaded)."""
+        return {
+            pk: cls.from_values(snapshot.values())
+            for pk, snapshot in settings_for_schools(schools).items()
+        }
 
     def hour_bands(self, grade: int) -> tuple[int, int]:
         """(systematic, long) monthly hours without a valid reason, seed 002 §2.12."""

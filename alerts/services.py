@@ -74,7 +74,7 @@ def evaluate(
     if not school_ids:
         return Summary()
     schools = School.objects.select_related("municipality").in_bulk(school_ids)
-    configs = {sid: ThresholdConfig.for_school(school) for sid, school in schools.items()}
+    configs = ThresholdConfig.for_schools(schools.values())
     start = evaluation_window(school_ids, as_of)
     found = detection.detect(
         start=start,

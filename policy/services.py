@@ -6,6 +6,7 @@ reads. A caller that needs many values (a nightly evaluation, a page) takes one
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -164,6 +165,34 @@ def settings_for(school=None, *, region=None) -> PolicySnapshot:
             for setting in registry.SETTINGS
         }
     )
+
+
+def settings_for_schools(schools) -> dict[int, PolicySnapshot]:
+    """{school id: snapshot} for many schools with one query (their municipalities loaded)."""
+    schools = list(schools)
+    region_ids = {school.municipality.region_id for school in schools}
+    by_school, by_region = defaultdict(dict), defaultdict(dict)
+    rows = PolicyValue.objects.filter(
+        Q(school_id__in=[school.pk for school in schools]) | Q(region_id__in=region_ids)
+    )
+    for row in rows:
+        if row.school_id is not None:
+            by_school[row.school_id][row.key] = row
+        else:
+            by_region[row.region_id][row.key] = row
+    return {
+        school.pk: PolicySnapshot(
+            {
+                setting.key: _resolve(
+                    setting,
+                    by_school[school.pk].get(setting.key),
+                    by_region[school.municipality.region_id].get(setting.key),
+                )
+                for setting in registry.SETTINGS
+            }
+        )
+        for school in schools
+    }
 
 
 def _check_scope(school, region) -> None:

@@ -15,8 +15,8 @@ from accounts.roles import Role
 from accounts.selectors import roles_of
 from alerts.context_processors import navigation_counts
 from alerts.models import Alert, EvaluationRun, Notification, Rule, Task
-from audit.models import AuditEntry
 from alerts.services import evaluate
+from audit.models import AuditEntry
 from journal.models import ReasonStatus
 from schools.models import School, SchoolClass, Student
 from tests import factories

@@ -62,6 +62,29 @@ def test_settings_for_reads_everything_with_one_query(
     assert snapshot.values() == {key: get_setting(key, school=school) for key in snapshot.values()}
 
 
+def test_many_schools_read_in_one_query_resolve_like_one(
+    school,
+    neighbour_school,
+    other_school,
+    region,
+    regional,
+    school_admin,
+    django_assert_num_queries,
+):
+    set_setting(key=KEY, value=4, acting_user=regional, region=region)
+    set_setting(key=KEY, value=2, acting_user=school_admin, school=school)
+    schools = list(School.objects.select_related("municipality").order_by("pk"))
+    with django_assert_num_queries(1):
+        snapshots = services.settings_for_schools(schools)
+    assert {pk: snap[KEY] for pk, snap in snapshots.items()} == {
+        school.pk: 2,
+        neighbour_school.pk: 4,
+        other_school.pk: 3,
+    }
+    for each in schools:
+        assert snapshots[each.pk].values() == settings_for(each).values()
+
+
 def test_change_takes_effect_at_the_next_read(school, school_admin):
     assert get_setting(KEY, school=school) == 3
     set_setting(key=KEY, value=5, acting_user=school_admin, school=school)

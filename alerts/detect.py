@@ -20,6 +20,8 @@ alerts using the school's thresholds. Nothing here loops over students or days i
 """
 
 import datetime
+import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -232,7 +234,7 @@ def detect(
         if student_ids is not None:
             # One student's rows are few: common table expressions spare the catalog
             # writes of temporary tables, which dominate an incremental evaluation.
-            db = _Source(cursor, tables)
+            db = _Source(cursor, tables, prepare=sql.postgres)
         else:
             db = _Source(cursor, None)
             if sql.postgres:
@@ -264,11 +266,17 @@ def detect(
 
 class _Source:
     """Runs the detection queries against the temporary tables or, given their
-    definitions, against common table expressions of the same names."""
+    definitions, against common table expressions of the same names.
 
-    def __init__(self, cursor, ctes):
+    With ``prepare`` (PostgreSQL, one student's evaluation) each statement is prepared
+    once per connection and executed with its parameters: planning these statements
+    costs more than running them on one student's rows.
+    """
+
+    def __init__(self, cursor, ctes, *, prepare=False):
         self.cursor = cursor
         self.ctes = ctes or []
+        self.prepare = prepare
 
     def execute(self, query: str, params=(), extra=()):
         ctes = [*self.ctes, *extra]
@@ -276,10 +284,39 @@ class _Source:
             query = (
                 "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in ctes) + " " + query
             )
-        self.cursor.execute(query, [p for *_, values in ctes for p in values] + list(params))
+        values = [p for *_, values in ctes for p in values] + list(params)
+        if self.prepare:
+            _execute_prepared(self.cursor, query, values)
+        else:
+            self.cursor.execute(query, values)
 
     def fetchall(self):
         return self.cursor.fetchall()
+
+
+_PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime.date: "date"}
+_PLACEHOLDER = re.compile(r"%s|%%")
+# Statements prepared on each database connection (a new connection starts empty).
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _execute_prepared(cursor, query: str, values: list) -> None:
+    if any(type(value) not in _PG_TYPES for value in values):
+        cursor.execute(query, values)  # a parameter we cannot type: plan it each time
+        return
+    types = tuple(_PG_TYPES[type(value)] for value in values)
+    raw = connection.connection
+    names = _prepared.setdefault(raw, {})
+    name = names.get((query, types))
+    if name is None:
+        counter = iter(range(1, len(values) + 1))
+        numbered = _PLACEHOLDER.sub(lambda m: "%" if m[0] == "%%" else f"${next(counter)}", query)
+        name = f"eval_{len(names) + 1}"
+        signature = f" ({', '.join(types)})" if types else ""
+        cursor.execute(f"PREPARE {name}{signature} AS {numbered}")
+        names[(query, types)] = name
+    arguments = f" ({', '.join(['%s'] * len(values))})" if values else ""
+    cursor.execute(f"EXECUTE {name}{arguments}", values)
 
 
 def _drop_tables(cursor) -> None:

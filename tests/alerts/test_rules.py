@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from alerts.models import Alert, Notification, Rule, Task
@@ -478,3 +480,25 @@ def test_weekly_control_opens_its_next_instance_when_done(world):
     following = Task.objects.get(kind=Task.Kind.WEEKLY_CONTROL, sequence=2)
     assert following.due_date == task.due_date + datetime.timedelta(days=7)
     assert following.status == Task.Status.OPEN
+
+
+# Incremental evaluation ----------------------------------------------------------------
+
+
+def test_one_students_statements_are_prepared_once_per_connection(world):
+    world.miss(weekdays(D(2025, 10, 13), 3))
+    other = factories.enrolled_student(world.school_class)
+    world.miss(weekdays(D(2025, 10, 13), 6), student=other)
+
+    def statements(student):
+        with CaptureQueriesContext(connection) as captured:
+            evaluate(student_ids=[student.pk], now=at(D(2025, 12, 20)))
+        return [q["sql"].split()[0] for q in captured.captured_queries]
+
+    statements(world.student)
+    again = statements(other)
+    assert "EXECUTE" in again and "PREPARE" not in again
+    # The prepared statements find each student's own episodes.
+    assert [a.evidence["days"] for a in fired(world, Rule.STREAK_3)] == [3]
+    [alert] = Alert.objects.filter(student=other, rule=Rule.STREAK_5)
+    assert alert.evidence["days"] == 6

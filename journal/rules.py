@@ -26,6 +26,19 @@ def is_class_teacher(user, obj) -> bool:
     )
 
 
+@rules.predicate
+def teaches_class(user, school_class) -> bool:
+    """A subject teacher of the class: its timetable or one of its lessons names them."""
+    from .models import Lesson, TimetableEntry
+
+    if school_class is None or not has_role(user, Role.SUBJECT_TEACHER, school_class.school_id):
+        return False
+    return (
+        TimetableEntry.objects.filter(school_class=school_class, teacher=user).exists()
+        or Lesson.objects.filter(school_class=school_class, teacher=user).exists()
+    )
+
+
 def _school_role(role):
     @rules.predicate(name=f"has_{role}_role_in_school")
     def predicate(user, obj) -> bool:
@@ -48,8 +61,10 @@ rules.add_perm("journal.view_lesson", is_lesson_teacher | is_class_teacher | who
 rules.add_perm("journal.edit_locked_marks", is_deputy)
 # Reasons and excuse documents: class teacher of the class, deputy, social pedagogue (obj: class).
 rules.add_perm("journal.settle_reasons", is_class_teacher | is_deputy | is_social_pedagogue)
-rules.add_perm(
-    "journal.view_class_attendance", is_class_teacher | whole_school_reader | is_psychologist
-)
+attendance_reader = is_class_teacher | whole_school_reader | is_psychologist
+rules.add_perm("journal.view_class_attendance", attendance_reader)
+# The month grid of marks (spec §1: subject teachers see the marks of the classes they
+# teach); reasons, documents and a student's card stay with the readers above.
+rules.add_perm("journal.view_class_marks", attendance_reader | teaches_class)
 rules.add_perm("journal.view_school_attendance", whole_school_reader)
 rules.add_perm("journal.lock_weeks", is_deputy | is_director)

@@ -185,27 +185,42 @@ URL_MATRIX: dict[str, list[Case]] = {
             expect=other_school(superuser=302),
         ),
     ],
-    # The class teacher's day, the month grid: journal.view_class_attendance on the class.
-    **{
-        name: [
-            Case(
-                "own class",
-                kwargs=lambda w: {"class_id": w.a.school_class.pk},
-                expect=in_school(*ATTENDANCE_READERS),
-            ),
-            Case(
-                "another class of the school",
-                kwargs=lambda w: {"class_id": w.a.other_class.pk},
-                expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
-            ),
-            Case(
-                "other school",
-                kwargs=lambda w: {"class_id": w.b.school_class.pk},
-                expect=other_school(),
-            ),
-        ]
-        for name in ("journal:class_day", "journal:class_grid")
-    },
+    # The class teacher's day: journal.view_class_attendance on the class.
+    "journal:class_day": [
+        Case(
+            "own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            expect=in_school(*ATTENDANCE_READERS),
+        ),
+        Case(
+            "another class of the school",
+            kwargs=lambda w: {"class_id": w.a.other_class.pk},
+            expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            expect=other_school(),
+        ),
+    ],
+    # The month grid: journal.view_class_marks, the readers and the class's subject teachers.
+    "journal:class_grid": [
+        Case(
+            "own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            expect=in_school(*ATTENDANCE_READERS, Role.SUBJECT_TEACHER),
+        ),
+        Case(
+            "another class of the school",
+            kwargs=lambda w: {"class_id": w.a.other_class.pk},
+            expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            expect=other_school(),
+        ),
+    ],
     # Both POST views fetch the class as readers; the service refuses a reader who may not
     # settle reasons or log contacts (psychologist, director) with a message (302).
     **{

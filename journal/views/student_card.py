@@ -270,7 +270,7 @@ def _cell_class(record: units.DayRecord | None) -> str:
 @require_GET
 def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
     """Students × days of a month; a cell is the number of lessons missed, coloured by reason."""
-    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_marks")
     first = month_start(request.GET.get("month"), timezone.localdate())
     first, last = month_bounds(first)
     enrollments = (
@@ -297,6 +297,8 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
         "days": [(day, day in school_days) for day in days],
         "rows": rows,
         "class_totals": _sum_totals(row.totals for row in rows),
+        # A subject teacher sees the marks, not the cards (reasons, documents, history).
+        "full_access": request.user.has_perm("journal.view_class_attendance", school_class),
     }
     return render(request, "journal/class/grid.html", context)
 

@@ -469,6 +469,26 @@ def test_class_grid_counts_lessons_missed_per_day_with_row_totals(
     assert dict(page.context["days"])[datetime.date(2025, 10, 12)] is False
 
 
+def test_subject_teacher_sees_the_grid_of_a_class_they_teach_without_the_cards(
+    client, school, school_class, pupils
+):
+    teacher = factories.staff_user(Role.SUBJECT_TEACHER, school)
+    stranger = factories.staff_user(Role.SUBJECT_TEACHER, school)
+    absent(make_lesson(school_class, MON, 1, teacher=teacher), pupils[0])
+    url = f"{reverse('journal:class_grid', args=[school_class.pk])}?month=2025-10"
+
+    client.force_login(teacher)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["full_access"] is False
+    assert reverse("journal:student_card", args=[pupils[0].pk]) not in page.text
+    assert reverse("journal:class_day", args=[school_class.pk]) not in page.text
+    assert client.get(reverse("journal:student_card", args=[pupils[0].pk])).status_code == 403
+
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+
+
 # Registries.
 
 

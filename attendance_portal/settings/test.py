@@ -18,3 +18,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "ru"
+# Static files come from the app directories (WHITENOISE_USE_FINDERS); no collectstatic.
+STATIC_ROOT = None

@@ -80,6 +80,8 @@ WHOLE_SCHOOL = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
 ATTENDANCE_READERS = (Role.CLASS_TEACHER, *WHOLE_SCHOOL, Role.PSYCHOLOGIST, SUPERUSER)
 # journal.settle_reasons: reasons and excuse documents.
 SETTLERS = (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, SUPERUSER)
+# casework.log_parent_contact: calls to the parents.
+CONTACT_KEEPERS = (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR, SUPERUSER)
 # journal.mark_lesson.
 MARKERS = (Role.SUBJECT_TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, SUPERUSER)
 
@@ -221,28 +223,43 @@ URL_MATRIX: dict[str, list[Case]] = {
             expect=other_school(),
         ),
     ],
-    # Both POST views fetch the class as readers; the service refuses a reader who may not
-    # settle reasons or log contacts (psychologist, director) with a message (302).
-    **{
-        f"journal:class_day_{name}": [
-            Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
-            Case(
-                "POST own class",
-                kwargs=lambda w: {"class_id": w.a.school_class.pk},
-                method="post",
-                data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
-                expect=in_school(*ATTENDANCE_READERS, yes=302),
-            ),
-            Case(
-                "POST other school",
-                kwargs=lambda w: {"class_id": w.b.school_class.pk},
-                method="post",
-                data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
-                expect=other_school(superuser=302),
-            ),
-        ]
-        for name in ("reasons", "call")
-    },
+    # Both POST views fetch the class as readers (404 elsewhere), then refuse a reader who
+    # may not settle reasons (journal.settle_reasons) or log contacts
+    # (casework.log_parent_contact) with 403; the others are sent back to the page (302).
+    "journal:class_day_reasons": [
+        Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
+        Case(
+            "POST own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
+            expect=in_school(*SETTLERS, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
+            expect=other_school(superuser=302),
+        ),
+    ],
+    "journal:class_day_call": [
+        Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
+        Case(
+            "POST own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
+            expect=in_school(*CONTACT_KEEPERS, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
+            expect=other_school(superuser=302),
+        ),
+    ],
     # A student's attendance card and excuse documents: view_class_attendance on their class.
     **{
         name: [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -164,6 +165,8 @@ def _back(request: HttpRequest, school_class: SchoolClass, day: datetime.date) -
 def class_day_reasons(request: HttpRequest, class_id: int) -> HttpResponse:
     """Set the reason of one student's absences on one day (all of them or chosen lessons)."""
     school_class = _get_class(request, class_id)
+    if not request.user.has_perm("journal.settle_reasons", school_class):
+        raise PermissionDenied(_("Причины отсутствия устанавливает классный руководитель."))
     try:
         student_id = int(request.POST.get("student", ""))
         day = datetime.date.fromisoformat(request.POST.get("date", ""))
@@ -228,6 +231,8 @@ def class_day_call(request: HttpRequest, class_id: int) -> HttpResponse:
     if enrollment is None:
         raise Http404
     student = enrollment.student
+    if not request.user.has_perm("casework.log_parent_contact", student):
+        raise PermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
     form = ParentCallForm(request.POST, guardians=list(student.guardians.all()))
     today = timezone.localdate()
     if not form.is_valid():

@@ -95,6 +95,54 @@ def other_school(superuser=200) -> dict:
     return everyone(404, **{SUPERUSER: superuser})
 
 
+def own_other_foreign(readers, key="class_id", *, own_only=(Role.CLASS_TEACHER,)) -> list[Case]:
+    """A page of a class (``key="class_id"``) or of a student (``"student_id"``) for
+    ``readers``: ``own_only`` roles see their own class only; another school is 404."""
+    objects = {
+        "class_id": ("school_class", "other_class"),
+        "student_id": ("student", "other_student"),
+    }
+    own, other = objects[key]
+    return [
+        Case(
+            "own class" if key == "class_id" else "student of own class",
+            kwargs=lambda w: {key: getattr(w.a, own).pk},
+            expect=in_school(*readers),
+        ),
+        Case(
+            "another class of the school" if key == "class_id" else "student of another class",
+            kwargs=lambda w: {key: getattr(w.a, other).pk},
+            expect=in_school(*readers) | dict.fromkeys(own_only, 403),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {key: getattr(w.b, own).pk},
+            expect=other_school(),
+        ),
+    ]
+
+
+def class_posts(allowed) -> list[Case]:
+    """A POST about a student of the class: ``allowed`` are sent back to the page (302)."""
+    return [
+        Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
+        Case(
+            "POST own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
+            expect=in_school(*allowed, yes=302),
+        ),
+        Case(
+            "POST other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            method="post",
+            data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
+            expect=other_school(superuser=302),
+        ),
+    ]
+
+
 OVERSEERS = (Role.DEPUTY, Role.DIRECTOR)
 SETTINGS_READERS = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
 SETTINGS_EDITORS = (Role.SCHOOL_ADMIN, Role.DIRECTOR)
@@ -188,116 +236,21 @@ URL_MATRIX: dict[str, list[Case]] = {
         ),
     ],
     # The class teacher's day: journal.view_class_attendance on the class.
-    "journal:class_day": [
-        Case(
-            "own class",
-            kwargs=lambda w: {"class_id": w.a.school_class.pk},
-            expect=in_school(*ATTENDANCE_READERS),
-        ),
-        Case(
-            "another class of the school",
-            kwargs=lambda w: {"class_id": w.a.other_class.pk},
-            expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
-        ),
-        Case(
-            "other school",
-            kwargs=lambda w: {"class_id": w.b.school_class.pk},
-            expect=other_school(),
-        ),
-    ],
+    "journal:class_day": own_other_foreign(ATTENDANCE_READERS),
     # The month grid: journal.view_class_marks, the readers and the class's subject teachers.
-    "journal:class_grid": [
-        Case(
-            "own class",
-            kwargs=lambda w: {"class_id": w.a.school_class.pk},
-            expect=in_school(*ATTENDANCE_READERS, Role.SUBJECT_TEACHER),
-        ),
-        Case(
-            "another class of the school",
-            kwargs=lambda w: {"class_id": w.a.other_class.pk},
-            expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
-        ),
-        Case(
-            "other school",
-            kwargs=lambda w: {"class_id": w.b.school_class.pk},
-            expect=other_school(),
-        ),
-    ],
+    "journal:class_grid": own_other_foreign(
+        (*ATTENDANCE_READERS, Role.SUBJECT_TEACHER),
+        own_only=(Role.CLASS_TEACHER, Role.SUBJECT_TEACHER),
+    ),
     # Both POST views fetch the class as readers (404 elsewhere), then refuse a reader who
     # may not settle reasons (journal.settle_reasons) or log contacts
     # (casework.log_parent_contact) with 403; the others are sent back to the page (302).
-    "journal:class_day_reasons": [
-        Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
-        Case(
-            "POST own class",
-            kwargs=lambda w: {"class_id": w.a.school_class.pk},
-            method="post",
-            data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
-            expect=in_school(*SETTLERS, yes=302),
-        ),
-        Case(
-            "POST other school",
-            kwargs=lambda w: {"class_id": w.b.school_class.pk},
-            method="post",
-            data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
-            expect=other_school(superuser=302),
-        ),
-    ],
-    "journal:class_day_call": [
-        Case("GET", kwargs=lambda w: {"class_id": w.a.school_class.pk}, expect=everyone(405)),
-        Case(
-            "POST own class",
-            kwargs=lambda w: {"class_id": w.a.school_class.pk},
-            method="post",
-            data=lambda w: {"student": w.a.student.pk, "date": f"{w.a.lesson.date}"},
-            expect=in_school(*CONTACT_KEEPERS, yes=302),
-        ),
-        Case(
-            "POST other school",
-            kwargs=lambda w: {"class_id": w.b.school_class.pk},
-            method="post",
-            data=lambda w: {"student": w.b.student.pk, "date": f"{w.b.lesson.date}"},
-            expect=other_school(superuser=302),
-        ),
-    ],
+    "journal:class_day_reasons": class_posts(SETTLERS),
+    "journal:class_day_call": class_posts(CONTACT_KEEPERS),
     # A student's attendance card and excuse documents: view_class_attendance on their class.
-    **{
-        name: [
-            Case(
-                "student of own class",
-                kwargs=lambda w: {"student_id": w.a.student.pk},
-                expect=in_school(*ATTENDANCE_READERS),
-            ),
-            Case(
-                "student of another class",
-                kwargs=lambda w: {"student_id": w.a.other_student.pk},
-                expect=in_school(*ATTENDANCE_READERS) | {Role.CLASS_TEACHER: 403},
-            ),
-            Case(
-                "other school",
-                kwargs=lambda w: {"student_id": w.b.student.pk},
-                expect=other_school(),
-            ),
-        ]
-        for name in ("journal:student_card", "journal:excuse_list")
-    },
-    "journal:excuse_add": [
-        Case(
-            "student of own class",
-            kwargs=lambda w: {"student_id": w.a.student.pk},
-            expect=in_school(*SETTLERS),
-        ),
-        Case(
-            "student of another class",
-            kwargs=lambda w: {"student_id": w.a.other_student.pk},
-            expect=in_school(*SETTLERS) | {Role.CLASS_TEACHER: 403},
-        ),
-        Case(
-            "other school",
-            kwargs=lambda w: {"student_id": w.b.student.pk},
-            expect=other_school(),
-        ),
-    ],
+    "journal:student_card": own_other_foreign(ATTENDANCE_READERS, "student_id"),
+    "journal:excuse_list": own_other_foreign(ATTENDANCE_READERS, "student_id"),
+    "journal:excuse_add": own_other_foreign(SETTLERS, "student_id"),
     "journal:excuse_withdraw": [
         Case("GET", kwargs=lambda w: {"excuse_id": w.a.excuse.pk}, expect=everyone(405)),
         Case(

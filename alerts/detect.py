@@ -32,7 +32,9 @@ from journal.units import Fractions
 WORK_MEM = "64MB"  # of the full evaluation's session, reset afterwards
 
 # A day missed without a valid reason (seed 002 §2.7) on a row of eval_days (alias d).
-DAY_MISSED_WITHOUT_VALID = "(d.invalid + d.unknown) * d.day_den > d.day_num * d.lessons"
+DAY_MISSED_WITHOUT_VALID = (
+    "(d.invalid + d.unknown) * d.day_denominator > d.day_numerator * d.lessons"
+)
 
 
 @dataclass(slots=True)  # not frozen: built by the hundred thousand per run
@@ -137,16 +139,19 @@ class _Sql:
         return f"group_concat({col}, ',')"
 
 
-def _scope(school_ids, student_ids) -> tuple[str, str, list]:
-    """SQL conditions on lessons (alias l) and marks (alias m) for the evaluated scope."""
+def _scope(school_ids, student_ids, postgres: bool) -> tuple[str, str, list]:
+    """SQL conditions on lessons (alias l) and marks (alias m) for the evaluated scope,
+    and their parameters (used once by each condition)."""
     if student_ids is not None:
         ids = sorted(student_ids)
+        # On PostgreSQL one array parameter keeps the statement's text (and so its
+        # prepared plan) the same whatever the number of students.
+        students = "= ANY(%s)" if postgres else f"IN ({_placeholders(ids)})"
         lesson_cond = (
             "l.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
-            f"WHERE student_id IN ({_placeholders(ids)}))"
+            f"WHERE student_id {students})"
         )
-        mark_cond = f"m.student_id IN ({_placeholders(ids)})"
-        return lesson_cond, mark_cond, ids
+        return lesson_cond, f"m.student_id {students}", [ids] if postgres else ids
     if school_ids is not None:
         ids = sorted(school_ids)
         return (
@@ -179,6 +184,7 @@ def detect(
     lesson_cond, mark_cond, ids = _scope(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
+        sql.postgres,
     )
     shares = _shares(fractions or {})
     class_days = f"""
@@ -186,9 +192,9 @@ def detect(
                DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
                SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
                SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped,
-               COALESCE(MAX(f.day_num), 1) AS day_num, COALESCE(MAX(f.day_den), 2) AS day_den,
-               COALESCE(MAX(f.week_num), 1) AS week_num, COALESCE(MAX(f.week_den), 2) AS week_den,
-               COALESCE(MAX(f.late_num), 1) AS late_num, COALESCE(MAX(f.late_den), 2) AS late_den
+               COALESCE(MAX(f.day_numerator), 1) AS day_numerator, COALESCE(MAX(f.day_denominator), 2) AS day_denominator,
+               COALESCE(MAX(f.week_numerator), 1) AS week_numerator, COALESCE(MAX(f.week_denominator), 2) AS week_denominator,
+               COALESCE(MAX(f.late_numerator), 1) AS late_numerator, COALESCE(MAX(f.late_denominator), 2) AS late_denominator
         FROM journal_lesson l
         LEFT JOIN eval_shares f ON f.school_id = l.school_id
         WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
@@ -197,8 +203,8 @@ def detect(
     # Days with marks only: marks on scheduled lessons that count for the student
     # (enrolled in the class that day, member of the group for a group lesson).
     marked_days = f"""
-        SELECT d.*, c.day_no, c.day_num, c.day_den, c.week_num, c.week_den,
-               c.late_num, c.late_den,
+        SELECT d.*, c.day_no, c.day_numerator, c.day_denominator, c.week_numerator, c.week_denominator,
+               c.late_numerator, c.late_denominator,
                c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
                    SELECT COUNT(*) FROM journal_lesson gl
                    JOIN schools_classgroup_students g
@@ -237,13 +243,14 @@ def detect(
             db = _Source(cursor, tables, prepare=sql.postgres)
         else:
             db = _Source(cursor, None)
-            if sql.postgres:
-                # Sets of a whole region: hash aggregates and joins in memory rather than in
-                # batches on disk, and no JIT compilation for queries that run once.
-                cursor.execute(f"SET work_mem = '{WORK_MEM}'")
-                cursor.execute("SET jit = off")
-            _create_tables(cursor, sql, tables)
         try:
+            if student_ids is None:
+                if sql.postgres:
+                    # Sets of a whole region: hash aggregates and joins in memory rather
+                    # than in batches on disk, and no JIT for queries that run once.
+                    cursor.execute(f"SET work_mem = '{WORK_MEM}'")
+                    cursor.execute("SET jit = off")
+                _create_tables(cursor, sql, tables)
             return Detection(
                 streaks=_islands(db, sql, DAY_MISSED_WITHOUT_VALID, min_streak),
                 unknown_streaks=_islands(
@@ -295,17 +302,25 @@ class _Source:
 
 
 _PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime.date: "date"}
+
+
+def _pg_type(value) -> str | None:
+    if isinstance(value, list):
+        return "bigint[]" if all(type(item) is int for item in value) else None
+    return _PG_TYPES.get(type(value))
+
+
 _PLACEHOLDER = re.compile(r"%s|%%")
 # Statements prepared on each database connection (a new connection starts empty).
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _execute_prepared(cursor, query: str, values: list) -> None:
-    if any(type(value) not in _PG_TYPES for value in values):
+    types = tuple(_pg_type(value) for value in values)
+    if None in types:
         cursor.execute(query, values)  # a parameter we cannot type: plan it each time
         return
-    types = tuple(_PG_TYPES[type(value)] for value in values)
-    raw = connection.connection
+    raw = cursor.db.connection  # the DB-API connection this statement runs on
     names = _prepared.setdefault(raw, {})
     name = names.get((query, types))
     if name is None:
@@ -332,7 +347,15 @@ def _shares(fractions: dict[int, Fractions]):
         + (f.lateness.numerator, f.lateness.denominator)
         for school_id, f in sorted(fractions.items())
     ] or [(0, 1, 2, 1, 2, 1, 2)]
-    columns = ("school_id", "day_num", "day_den", "week_num", "week_den", "late_num", "late_den")
+    columns = (
+        "school_id",
+        "day_numerator",
+        "day_denominator",
+        "week_numerator",
+        "week_denominator",
+        "late_numerator",
+        "late_denominator",
+    )
     first = "SELECT " + ", ".join(f"%s AS {c}" for c in columns)
     rest = " UNION ALL SELECT " + ", ".join(["%s"] * len(columns))
     body = first + rest * (len(rows) - 1)
@@ -349,11 +372,11 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
         cursor.execute("ANALYZE eval_class_days")
 
 
-# Instructional time of students over candidate periods (alias p: student_id, pkey,
-# pstart, pend): whole-class lessons plus the lessons of their groups, on the class days
+# Instructional time of students over candidate periods (alias p: student_id, period_key,
+# period_start, period_end): whole-class lessons plus the lessons of their groups, on the class days
 # they were enrolled. Only the periods the marks alone cannot rule out are candidates.
 _SCHEDULED = """
-    SELECT p.student_id, p.pkey,
+    SELECT p.student_id, p.period_key,
            SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
                SELECT COUNT(*) FROM journal_lesson gl
                JOIN schools_classgroup_students g
@@ -370,20 +393,20 @@ _SCHEDULED = """
     JOIN schools_enrollment e ON e.student_id = p.student_id
     JOIN eval_class_days c ON c.school_class_id = e.school_class_id
      AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
-     AND c.date >= p.pstart AND c.date <= p.pend
+     AND c.date >= p.period_start AND c.date <= p.period_end
     WHERE {only}
-    GROUP BY p.student_id, p.pkey
+    GROUP BY p.student_id, p.period_key
 """
 
 
 def _with_scheduled(db, candidates: str, params=(), only: str = "1 = 1"):
-    """Rows of ``candidates`` (student_id, pkey, pstart, pend, …) followed by the lessons
+    """Rows of ``candidates`` (student_id, period_key, period_start, period_end, …) followed by the lessons
     and school days of each period, in one statement: no round trip per candidate."""
     db.execute(
         """
         SELECT p.*, COALESCE(s.lessons, 0), COALESCE(s.days, 0)
         FROM eval_candidates p
-        LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.pkey = p.pkey
+        LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.period_key = p.period_key
         """,
         extra=[
             ("eval_candidates", candidates, list(params)),
@@ -435,7 +458,7 @@ def _months(db, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
     rows = _with_scheduled(
         db,
         f"""
-        SELECT student_id, {month} AS pkey, {month} AS pstart, {sql.month_end(month)} AS pend,
+        SELECT student_id, {month} AS period_key, {month} AS period_start, {sql.month_end(month)} AS period_end,
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
                CASE WHEN 100 * SUM(invalid + unknown) >= %s * SUM(lessons) THEN 1 ELSE 0 END
@@ -465,7 +488,7 @@ def _terms(db, min_percent: int) -> list[PeriodSum]:
     rows = _with_scheduled(
         db,
         """
-        SELECT d.student_id, t.id AS pkey, t.start_date AS pstart, t.end_date AS pend,
+        SELECT d.student_id, t.id AS period_key, t.start_date AS period_start, t.end_date AS period_end,
                MAX(d.school_class_id) AS class_id, SUM(d.invalid + d.unknown) AS missed
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
@@ -489,16 +512,18 @@ def _weeks(db, sql: _Sql) -> list[WeekRow]:
     rows = _with_scheduled(
         db,
         f"""
-        SELECT student_id, {week} AS pkey, {week} AS pstart, {sql.plus_days(week, 6)} AS pend,
+        SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
                MAX(school_class_id) AS class_id,
                SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days
         FROM eval_days d
         GROUP BY student_id, {week}
-        HAVING MAX(week_den) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
-                 > MAX(week_num) * COUNT(*)
-            OR MAX(late_den) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
-                 >= MAX(late_num) * COUNT(*)
+        -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
+        -- school the student's week touched, so no week a school's share flags is lost.
+        HAVING MAX(week_denominator) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
+                 > MIN(week_numerator) * COUNT(*)
+            OR MAX(late_denominator) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
+                 >= MIN(late_numerator) * COUNT(*)
         """,
     )
     return [
@@ -516,7 +541,7 @@ def _vacation_returns(db) -> list[VacationReturn]:
         JOIN journal_vacation v ON v.academic_year_id = sc.academic_year_id
                                AND sc.grade >= v.grade_from AND sc.grade <= v.grade_to
         WHERE d.unknown > 0
-          AND (d.valid + d.invalid + d.unknown) * d.day_den > d.day_num * d.lessons
+          AND (d.valid + d.invalid + d.unknown) * d.day_denominator > d.day_numerator * d.lessons
           AND d.date = (SELECT MIN(c.date) FROM eval_class_days c
                         WHERE c.school_class_id = d.school_class_id AND c.date > v.end_date)
         """

@@ -3,6 +3,7 @@
 import rules
 
 from accounts.roles import Role
+from accounts.rules import teaches_class
 from accounts.selectors import has_role
 
 
@@ -23,19 +24,6 @@ def is_class_teacher(user, obj) -> bool:
         school_class is not None
         and school_class.class_teacher_id == user.pk
         and has_role(user, Role.CLASS_TEACHER, school_class.school_id)
-    )
-
-
-@rules.predicate
-def teaches_class(user, school_class) -> bool:
-    """A subject teacher of the class: its timetable or one of its lessons names them."""
-    from .models import Lesson, TimetableEntry
-
-    if school_class is None or not has_role(user, Role.SUBJECT_TEACHER, school_class.school_id):
-        return False
-    return (
-        TimetableEntry.objects.filter(school_class=school_class, teacher=user).exists()
-        or Lesson.objects.filter(school_class=school_class, teacher=user).exists()
     )
 
 
@@ -64,7 +52,8 @@ rules.add_perm("journal.settle_reasons", is_class_teacher | is_deputy | is_socia
 attendance_reader = is_class_teacher | whole_school_reader | is_psychologist
 rules.add_perm("journal.view_class_attendance", attendance_reader)
 # The month grid of marks (spec §1: subject teachers see the marks of the classes they
-# teach); reasons, documents and a student's card stay with the readers above.
+# teach). It shows whether an absence is excused, as an e-journal's «УП» does; the kind of
+# reason, the documents and a student's card stay with the readers above.
 rules.add_perm("journal.view_class_marks", attendance_reader | teaches_class)
 rules.add_perm("journal.view_school_attendance", whole_school_reader)
 rules.add_perm("journal.lock_weeks", is_deputy | is_director)

@@ -312,8 +312,15 @@ _PARSERS = {
 }
 
 
+def _two_decimal_places(value: Decimal) -> None:
+    # The engine compares shares exactly as integer ratios; a hundredth is fine enough.
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("Укажите долю не точнее сотых (например, 0,5 или 0,33)."))
+
+
 def _fraction(key, default, label, source, help_text, group=Group.UNITS) -> Setting:
     return Setting(
+        validators=(_two_decimal_places,),
         key=key,
         default=Decimal(default),
         kind=Kind.DECIMAL,

@@ -1,10 +1,13 @@
 """Marking a lesson (R-J-1): only deviations from «present» are stored."""
 
+from fractions import Fraction
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
+from policy.services import get_setting
 
 from .. import selectors, units
 from ..models import AttendanceChange, Lesson, Mark, ReasonStatus
@@ -47,9 +50,13 @@ def _validate(lesson: Lesson, kind: str, minutes_late: int | None) -> None:
         raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
     if minutes_late is not None and kind != Mark.Kind.LATE:
         raise JournalError(_("Минуты опоздания указываются только для опоздания."))
+
+
+def _validate_minutes_late(lesson: Lesson, minutes_late: int | None) -> None:
+    """After the permission check: it reads the school's setting."""
     if minutes_late is None:
         return
-    share = units.Fractions.for_school(lesson.school).lesson
+    share = Fraction(get_setting("journal.lesson_missed_fraction", school=lesson.school))
     if minutes_late <= 0 or units.at_least(minutes_late, lesson.duration_minutes, share):
         # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
         limit = f"{float(share * lesson.duration_minutes):g}".replace(".", ",")
@@ -87,6 +94,7 @@ def set_mark(
     """Set one student's mark for a lesson. Repeating the same call changes nothing."""
     _validate(lesson, kind, minutes_late)
     check_can_edit_lesson(acting_user, lesson)
+    _validate_minutes_late(lesson, minutes_late)
     if not selectors.is_on_roster(lesson, student_id):
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
 

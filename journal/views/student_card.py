@@ -297,7 +297,7 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
         "days": [(day, day in school_days) for day in days],
         "rows": rows,
         "class_totals": _sum_totals(row.totals for row in rows),
-        # A subject teacher sees the marks, not the cards (reasons, documents, history).
+        # A subject teacher sees the marks, not the cards (reason kinds, documents, history).
         "full_access": request.user.has_perm("journal.view_class_attendance", school_class),
     }
     return render(request, "journal/class/grid.html", context)

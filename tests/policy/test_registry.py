@@ -92,6 +92,7 @@ def test_clean_accepts_form_input(key, raw, expected):
         ("thresholds.streak_invite_days", True, "целое число"),
         ("security.upload_max_mb", 500, "не больше 50"),
         ("units.week_missed_fraction", "1,5", "не больше"),
+        ("units.week_missed_fraction", "0,3333333333333333333", "не точнее сотых"),
         ("thresholds.month_percent_comparison", "<", "Выберите"),
         ("reports.monthly_months", [], "хотя бы один"),
         ("reports.monthly_months", ["13"], "от 1 до 12"),

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import log_action
 from schools.models import School
 
 from . import services
@@ -57,16 +56,6 @@ def requeue(school_id: int, student_ids) -> None:
         [PendingEvaluation(student_id=sid, school_id=school_id) for sid in student_ids],
         ignore_conflicts=True,
     )
-
-
-def start_full_evaluation(*, school, acting_user) -> EvaluationRun:
-    """The deputy's «пересчитать» button: queue a full evaluation and show its progress."""
-    from .tasks import evaluate_school
-
-    run = EvaluationRun.objects.create(school=school, requested_by=acting_user)
-    log_action(actor=acting_user, action="alerts.evaluation.requested", obj=run, school=school)
-    transaction.on_commit(lambda: evaluate_school.delay(school.pk, run.pk))
-    return run
 
 
 def run_full(*, school_ids, run_id=None) -> dict:

@@ -26,7 +26,7 @@ from schools.models import AcademicYear, School, SchoolClass
 
 from . import detect as detection
 from .config import ThresholdConfig
-from .models import Alert, Notification, Task
+from .models import Alert, EvaluationRun, Notification, Task
 from .rules import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
 
 logger = logging.getLogger(__name__)
@@ -390,6 +390,33 @@ def _send_alert_emails(emails) -> None:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except OSError:  # the alert and the inbox entry stand; mail is best effort
             logger.exception("Could not e-mail alert %s", alert.pk)
+
+
+RUN_IS_FRESH = datetime.timedelta(minutes=30)  # older queued/running runs are presumed dead
+
+
+def start_full_evaluation(*, school: School, acting_user) -> tuple[EvaluationRun, bool]:
+    """The deputy's «пересчитать»: queue a full evaluation of the school, or return the
+    run already under way. (run, created); the school's row serialises double submits."""
+    from .tasks import evaluate_school
+
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=school.pk).exists()
+        running = (
+            EvaluationRun.objects.filter(
+                school=school,
+                status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING],
+                created_at__gte=timezone.now() - RUN_IS_FRESH,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if running is not None:
+            return running, False
+        run = EvaluationRun.objects.create(school=school, requested_by=acting_user)
+        log_action(actor=acting_user, action="alerts.evaluation.requested", obj=run, school=school)
+        transaction.on_commit(lambda: evaluate_school.delay(school.pk, run.pk))
+    return run, True
 
 
 def complete_task(*, task: Task, acting_user, note: str = "", result=None) -> Task:

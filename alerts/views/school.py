@@ -1,10 +1,8 @@
 """The school's open alerts for the deputy, director and social pedagogue, and «Пересчитать».
 
-The button queues a full evaluation of the school (``alerts.queue.start_full_evaluation``)
+The button queues a full evaluation of the school (``alerts.services.start_full_evaluation``)
 and opens a page that polls the run's progress every two seconds (htmx).
 """
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +22,10 @@ from schools.models import Enrollment, School, SchoolClass
 from ..forms import RecalculateForm, SchoolAlertsFilterForm
 from ..models import Alert, EvaluationRun, Rule
 from ..permissions import school_alerts_school_ids
-from ..queue import start_full_evaluation
+from ..services import start_full_evaluation
 from .common import PAGE_SIZE, with_class
 
 # A run still queued or running after this long is taken for lost: a new one may start.
-RUN_IS_FRESH = datetime.timedelta(minutes=30)
 
 SUMMARY_LABELS = (
     ("students", gettext_lazy("Проверено обучающихся с пропусками")),
@@ -134,15 +131,9 @@ def recalculate(request: HttpRequest) -> HttpResponse:
         perm="alerts.run_evaluation",
         pk=form.cleaned_data["school"],
     )
-    running = EvaluationRun.objects.filter(
-        school=school,
-        status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING],
-        created_at__gte=timezone.now() - RUN_IS_FRESH,
-    ).first()
-    if running is not None:
+    run, created = start_full_evaluation(school=school, acting_user=request.user)
+    if not created:
         messages.info(request, _("Пересчёт по школе уже выполняется."))
-        return redirect("alerts:run", running.pk)
-    run = start_full_evaluation(school=school, acting_user=request.user)
     return redirect("alerts:run", run.pk)
 
 

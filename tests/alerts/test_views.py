@@ -639,6 +639,29 @@ def test_recalculation_is_refused_to_others(client, a, b):
     assert not EvaluationRun.objects.exists()
 
 
+def test_a_run_under_way_is_reused_and_a_dead_one_is_not(
+    client, a, django_capture_on_commit_callbacks
+):
+    url = reverse("alerts:recalculate")
+    signed_in(client, a.deputy)
+    running = EvaluationRun.objects.create(school=a.school, status=EvaluationRun.Status.RUNNING)
+
+    response = client.post(url, {"school": a.school.pk}, follow=True)
+    assert response.redirect_chain[0][0] == reverse("alerts:run", args=[running.pk])
+    assert "Пересчёт по школе уже выполняется." in response.content.decode()
+    assert EvaluationRun.objects.count() == 1
+
+    # A run queued over half an hour ago died with its worker: a new one starts.
+    EvaluationRun.objects.filter(pk=running.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"school": a.school.pk})
+    fresh = EvaluationRun.objects.exclude(pk=running.pk).get()
+    assert response.url == reverse("alerts:run", args=[fresh.pk])
+    assert fresh.status == EvaluationRun.Status.DONE
+
+
 def test_recalculation_runs_and_its_page_shows_progress_and_summary(
     client, a, django_capture_on_commit_callbacks
 ):

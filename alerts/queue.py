@@ -58,19 +58,28 @@ def requeue(school_id: int, student_ids) -> None:
     )
 
 
-def run_full(*, school_ids, run_id=None) -> dict:
-    """Evaluate schools one by one, recording progress on the EvaluationRun row."""
+FULL_RUN_BATCH = 50  # schools evaluated together: one set of statements per batch
+
+
+def run_full(*, school_ids, run_id=None, now=None) -> dict:
+    """Evaluate schools in batches, recording progress on the EvaluationRun row.
+
+    A batch shares the statements and temporary tables of one evaluation: one school at a
+    time would pay their fixed cost 250 times in a region (43 s instead of 7 s measured
+    for 100,000 students, bench/README.md)."""
     ids = list(school_ids or School.objects.order_by("pk").values_list("pk", flat=True))
     run = EvaluationRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None:
         EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.RUNNING)
     totals: dict[str, int] = {}
     try:
-        for index, school_id in enumerate(ids, start=1):
-            for key, value in services.evaluate(school_ids=[school_id]).as_dict().items():
+        for done in range(0, len(ids), FULL_RUN_BATCH):
+            batch = ids[done : done + FULL_RUN_BATCH]
+            for key, value in services.evaluate(school_ids=batch, now=now).as_dict().items():
                 totals[key] = totals.get(key, 0) + value
             if run is not None:
-                EvaluationRun.objects.filter(pk=run.pk).update(progress=int(100 * index / len(ids)))
+                progress = int(100 * (done + len(batch)) / len(ids))
+                EvaluationRun.objects.filter(pk=run.pk).update(progress=progress)
     except Exception:
         if run is not None:
             EvaluationRun.objects.filter(pk=run.pk).update(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from journal.units import Fractions
+from policy.registry import hours_band
 from policy.services import settings_for, settings_for_schools
 
 
@@ -63,18 +64,7 @@ class ThresholdConfig:
 
     def hour_bands(self, grade: int) -> tuple[int, int]:
         """(systematic, long) monthly hours without a valid reason, seed 002 §2.12."""
-        if grade <= 1:
-            band = "grade_1"
-        elif grade <= 4:
-            band = "grades_2_4"
-        elif grade <= 9:
-            band = "grades_5_9"
-        else:
-            band = "grades_10_11"
-        return (
-            self.hours[f"thresholds.hours_systematic_{band}"],
-            self.hours[f"thresholds.hours_long_{band}"],
-        )
+        return hours_band(self.hours, grade)
 
     def month_percent_reached(self, missed: int, scheduled: int) -> bool:
         return _reached(missed, scheduled, self.month_percent, self.month_comparison)

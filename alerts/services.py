@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.services import log_action
-from journal.calendar import SchoolCalendar
+from journal.calendar import SchoolCalendar, add_working_days
 from schools.models import AcademicYear, School, SchoolClass
 
 from . import detect as detection
@@ -273,8 +273,10 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
     tasks = []
     for alert in alerts:
         finding, config = found[alert.pk], configs[alert.school_id]
+        calendar = calendars[alert.school_id]
         for spec in TASKS[alert.rule]:
             assignees = staff.users(spec.role, alert.school_id, finding.school_class_id)
+            due_in = spec.due_working_days(config)
             tasks.append(
                 Task(
                     school_id=alert.school_id,
@@ -283,9 +285,9 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
                     kind=spec.kind,
                     assignee_role=spec.role,
                     assignee_id=assignees[0] if assignees else None,
-                    due_date=calendars[alert.school_id].add_working_days(
-                        finding.trigger_day, spec.due_working_days(config)
-                    ),
+                    # Beyond the loaded span (a long deadline) the calendar is read again.
+                    due_date=calendar.add_working_days(finding.trigger_day, due_in)
+                    or add_working_days(calendar.school, finding.trigger_day, due_in),
                     recurrence_days=spec.recurrence_days(config),
                 )
             )
@@ -315,34 +317,15 @@ def _open_cases(alerts: list[Alert], found, staff: "_Staff") -> None:
         )
 
 
-class _DeadlineCalendar:
-    """Working days of one school over the span the new tasks need (one load per school)."""
-
-    def __init__(self, school, start, end):
-        self.calendar = SchoolCalendar.for_school(school, start, end)
-        self.end = end
-
-    def add_working_days(self, day, n):
-        current, needed = (day, 1) if n == 0 else (day + datetime.timedelta(days=1), n)
-        while current <= self.end:
-            if self.calendar.is_working_day(current):
-                needed -= 1
-                if needed == 0:
-                    return current
-            current += datetime.timedelta(days=1)
-        from journal.calendar import add_working_days
-
-        return add_working_days(self.calendar.school, day, n)
-
-
-def _deadline_calendars(found) -> dict[int, _DeadlineCalendar]:
+def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
+    """Each school's calendar over the span its new tasks' due dates need (one load)."""
     spans: dict[int, list] = {}
     for f in found:
         low, high = spans.get(f.school_id, (f.trigger_day, f.trigger_day))
         spans[f.school_id] = (min(low, f.trigger_day), max(high, f.trigger_day))
     schools = School.objects.in_bulk(list(spans))
     return {
-        sid: _DeadlineCalendar(schools[sid], low, high + datetime.timedelta(days=40))
+        sid: SchoolCalendar.for_school(schools[sid], low, high + datetime.timedelta(days=40))
         for sid, (low, high) in spans.items()
     }
 

@@ -198,6 +198,19 @@ class SchoolCalendar:
             return self.school.week_length == WeekLength.SIX_DAYS
         return weekday < SATURDAY
 
+    def add_working_days(self, day: datetime.date, n: int) -> datetime.date | None:
+        """The ``n``-th working day after ``day`` (``day`` itself or the next working day
+        for ``n = 0``), or ``None`` when the loaded range ends first."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        needed = max(n, 1)  # working days still to count, the one returned included
+        for candidate in date_range(day if n == 0 else day + ONE_DAY, self.end):
+            if self.is_working_day(candidate):
+                needed -= 1
+                if needed == 0:
+                    return candidate
+        return None
+
 
 def is_school_day(school_class, day: datetime.date) -> bool:
     """Whether ``school_class`` has lessons on ``day``; see the module docstring for the rules."""
@@ -222,21 +235,14 @@ def add_working_days(school, day: datetime.date, n: int) -> datetime.date:
     working day. Working days follow the production calendar and the school's
     week length, not vacations (see the module docstring).
     """
-    if n < 0:
-        raise ValueError("n must not be negative")
-    current = day if n == 0 else day + ONE_DAY
-    needed = max(n, 1)  # working days still to count, the one returned included
+    # 2n calendar days plus three weeks hold n working days even across the New Year
+    # holidays; a longer window is loaded in the unlikely case they do not.
+    span = datetime.timedelta(days=2 * max(n, 1) + 21)
     while True:
-        # 2n calendar days plus three weeks hold n working days even across the
-        # New Year holidays; the loop moves on to the next window otherwise.
-        window_end = current + datetime.timedelta(days=2 * needed + 21)
-        calendar = SchoolCalendar.for_school(school, current, window_end)
-        for candidate in date_range(current, window_end):
-            if calendar.is_working_day(candidate):
-                needed -= 1
-                if needed == 0:
-                    return candidate
-        current = window_end + ONE_DAY
+        found = SchoolCalendar.for_school(school, day, day + span).add_working_days(day, n)
+        if found is not None:
+            return found
+        span *= 2
 
 
 def current_academic_year(school, day: datetime.date) -> AcademicYear | None:

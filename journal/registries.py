@@ -34,30 +34,14 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from policy.services import settings_for
+from policy.registry import hours_band
+from policy.services import settings_for_schools
 from schools.models import Enrollment, LeavingCategory
 
 from . import units
 
 # R-T-H bands of the policy registry (``thresholds.hours_systematic_<band>`` and
 # ``thresholds.hours_long_<band>``; seed defaults 24/40, 30/50, 38/60, 38/60).
-HOURS_BANDS = (
-    (1, 1, "grade_1"),
-    (2, 4, "grades_2_4"),
-    (5, 9, "grades_5_9"),
-    (10, 11, "grades_10_11"),
-)
-
-
-def hours_band(policy, grade: int) -> tuple[int, int]:
-    """(systematic from, long from) hours a month for ``grade`` in a school's ``policy``."""
-    for grade_from, grade_to, band in HOURS_BANDS:
-        if grade_from <= grade <= grade_to:
-            return (
-                policy[f"thresholds.hours_systematic_{band}"],
-                policy[f"thresholds.hours_long_{band}"],
-            )
-    raise ValueError(f"grade {grade} outside 1–11")
 
 
 @dataclass(frozen=True)
@@ -108,6 +92,11 @@ def _latest_per_student(enrollments) -> dict[int, Enrollment]:
     return latest
 
 
+def _policies(chosen: dict[int, Enrollment]):
+    """{school id: settings} of every school of the registry, with one query."""
+    return settings_for_schools({e.school_id: e.school for e in chosen.values()}.values())
+
+
 def _sorted(rows: list[RegistryRow]) -> list[RegistryRow]:
     return sorted(
         rows,
@@ -153,13 +142,13 @@ def _not_attending(enrollments: QuerySet, period: Period, today: datetime.date):
     if start > end:
         return []
     records = units.daily_records(list(chosen), start, end)
-    fractions = {}  # one settings query per school of the registry
+    fractions = {
+        school_id: units.Fractions.from_values(policy.values())
+        for school_id, policy in _policies(chosen).items()
+    }
     rows = []
     for student_id, days in records.items():
-        school = chosen[student_id].school
-        if school.pk not in fractions:
-            fractions[school.pk] = units.Fractions.for_school(school)
-        days = units.with_fractions(days, fractions[school.pk])
+        days = units.with_fractions(days, fractions[chosen[student_id].school_id])
         missed_weeks = [w for w in units.weeks(days) if w.missed_without_valid]
         if not missed_weeks:
             continue
@@ -192,12 +181,10 @@ def _systematic(enrollments: QuerySet, period: Period, today: datetime.date):
     next_month = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     month_end = next_month - datetime.timedelta(days=1)
     records = units.daily_records(list(chosen), start, min(month_end, today))
-    policies = {}  # one settings query per school of the registry
+    policies = _policies(chosen)
     rows = []
     for student_id, days in records.items():
         enrollment = chosen[student_id]
-        if enrollment.school_id not in policies:
-            policies[enrollment.school_id] = settings_for(enrollment.school)
         systematic, long = hours_band(policies[enrollment.school_id], enrollment.school_class.grade)
         by_month: dict[datetime.date, int] = defaultdict(int)
         for day, record in days.items():
@@ -267,7 +254,9 @@ REGISTRIES = {
 
 def build_rows(kind: str, enrollments: QuerySet, period: Period, today: datetime.date):
     """Rows of registry ``kind`` for the (already scoped and filtered) ``enrollments``."""
-    enrollments = enrollments.select_related("student", "school_class", "school").order_by()
+    enrollments = enrollments.select_related(
+        "student", "school_class", "school__municipality"
+    ).order_by()
     return REGISTRIES[kind].build(enrollments, period, today)
 
 

@@ -365,6 +365,26 @@ def _hours(key, default, label) -> Setting:
     )
 
 
+HOURS_BANDS = (
+    (1, 1, "grade_1"),
+    (2, 4, "grades_2_4"),
+    (5, 9, "grades_5_9"),
+    (10, 11, "grades_10_11"),
+)
+
+
+def hours_band(policy, grade: int) -> tuple[int, int]:
+    """(systematic from, long from) hours a month for ``grade``; ``policy`` maps setting keys
+    to values (a school's settings)."""
+    for grade_from, grade_to, band in HOURS_BANDS:
+        if grade_from <= grade <= grade_to:
+            return (
+                policy[f"thresholds.hours_systematic_{band}"],
+                policy[f"thresholds.hours_long_{band}"],
+            )
+    raise ValueError(f"grade {grade} outside 1–11")
+
+
 def _hour_band_settings() -> list[Setting]:
     bands = (
         ("grade_1", _("1 класс"), 24, 40),

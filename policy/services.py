@@ -153,10 +153,7 @@ def get_setting(key: str, *, school=None, region=None):
     return _resolve(setting, school_rows.get(key), region_rows.get(key)).value
 
 
-def settings_for(school=None, *, region=None) -> PolicySnapshot:
-    """Every setting's effective value for a school or a region, with one query."""
-    school, region_id = _scope(school, region)
-    school_rows, region_rows = _rows_by_key(_overrides_query(school, region_id))
+def _snapshot(school_rows: dict, region_rows: dict) -> PolicySnapshot:
     return PolicySnapshot(
         {
             setting.key: _resolve(
@@ -165,6 +162,12 @@ def settings_for(school=None, *, region=None) -> PolicySnapshot:
             for setting in registry.SETTINGS
         }
     )
+
+
+def settings_for(school=None, *, region=None) -> PolicySnapshot:
+    """Every setting's effective value for a school or a region, with one query."""
+    school, region_id = _scope(school, region)
+    return _snapshot(*_rows_by_key(_overrides_query(school, region_id)))
 
 
 def settings_for_schools(schools) -> dict[int, PolicySnapshot]:
@@ -181,16 +184,7 @@ def settings_for_schools(schools) -> dict[int, PolicySnapshot]:
         else:
             by_region[row.region_id][row.key] = row
     return {
-        school.pk: PolicySnapshot(
-            {
-                setting.key: _resolve(
-                    setting,
-                    by_school[school.pk].get(setting.key),
-                    by_region[school.municipality.region_id].get(setting.key),
-                )
-                for setting in registry.SETTINGS
-            }
-        )
+        school.pk: _snapshot(by_school[school.pk], by_region[school.municipality.region_id])
         for school in schools
     }
 

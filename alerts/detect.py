@@ -1,10 +1,11 @@
 """Set-based detection of threshold episodes (spec §4) in the database.
 
-One pass numbers the school days of each class (days with scheduled lessons) and builds
-a temporary table of the student days that carry marks (absences by reason, lateness,
-and the student's lessons that day: enrolled, group lessons only for members). Days
-without marks are attended days, so they need no row: a gap in the day numbers breaks
-a streak. Grouped queries then find:
+It reads the class days and student days that triggers keep up to date
+(``alerts.facts``): one pass numbers the school days of each class (days with scheduled
+lessons) and joins them to the student days that carry marks (absences by reason,
+lateness, and the student's lessons that day: enrolled, group lessons only for members).
+Days without marks are attended days, so they need no row: a gap in the day numbers
+breaks a streak. Grouped queries then find:
 
 * streaks with gaps-and-islands: a class's school days are numbered with DENSE_RANK;
   for the days a student missed without a valid reason, ``day_no - ROW_NUMBER()`` is
@@ -140,23 +141,23 @@ class _Sql:
 
 
 def _scope(school_ids, student_ids, postgres: bool) -> tuple[str, str, list]:
-    """SQL conditions on lessons (alias l) and marks (alias m) for the evaluated scope,
-    and their parameters (used once by each condition)."""
+    """SQL conditions on class days (alias c) and student days (alias d) for the evaluated
+    scope, and their parameters (used once by each condition)."""
     if student_ids is not None:
         ids = sorted(student_ids)
         # On PostgreSQL one array parameter keeps the statement's text (and so its
         # prepared plan) the same whatever the number of students.
         students = "= ANY(%s)" if postgres else f"IN ({_placeholders(ids)})"
-        lesson_cond = (
-            "l.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
+        class_cond = (
+            "c.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
             f"WHERE student_id {students})"
         )
-        return lesson_cond, f"m.student_id {students}", [ids] if postgres else ids
+        return class_cond, f"d.student_id {students}", [ids] if postgres else ids
     if school_ids is not None:
         ids = sorted(school_ids)
         return (
-            f"l.school_id IN ({_placeholders(ids)})",
-            f"m.school_id IN ({_placeholders(ids)})",
+            f"c.school_id IN ({_placeholders(ids)})",
+            f"d.school_id IN ({_placeholders(ids)})",
             ids,
         )
     return "1 = 1", "1 = 1", []
@@ -181,55 +182,30 @@ def detect(
     school not named uses the seed's halves.
     """
     sql = _Sql()
-    lesson_cond, mark_cond, ids = _scope(
+    class_cond, day_cond, ids = _scope(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
         sql.postgres,
     )
     shares = _shares(fractions or {})
+    # Class days and student days are kept up to date by triggers (alerts.facts).
     class_days = f"""
-        SELECT l.school_class_id, l.date,
-               DENSE_RANK() OVER (PARTITION BY l.school_class_id ORDER BY l.date) AS day_no,
-               SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END) AS whole,
-               SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END) AS grouped,
-               COALESCE(MAX(f.day_numerator), 1) AS day_numerator, COALESCE(MAX(f.day_denominator), 2) AS day_denominator,
-               COALESCE(MAX(f.week_numerator), 1) AS week_numerator, COALESCE(MAX(f.week_denominator), 2) AS week_denominator,
-               COALESCE(MAX(f.late_numerator), 1) AS late_numerator, COALESCE(MAX(f.late_denominator), 2) AS late_denominator
-        FROM journal_lesson l
-        LEFT JOIN eval_shares f ON f.school_id = l.school_id
-        WHERE l.status = 'scheduled' AND l.date >= %s AND l.date <= %s AND {lesson_cond}
-        GROUP BY l.school_class_id, l.date
+        SELECT c.school_class_id, c.date, c.whole, c.grouped,
+               ROW_NUMBER() OVER (PARTITION BY c.school_class_id ORDER BY c.date) AS day_no,
+               COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
+               COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
+               COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator
+        FROM alerts_classday c
+        LEFT JOIN eval_shares f ON f.school_id = c.school_id
+        WHERE c.date >= %s AND c.date <= %s AND {class_cond}
     """
-    # Days with marks only: marks on scheduled lessons that count for the student
-    # (enrolled in the class that day, member of the group for a group lesson).
     marked_days = f"""
-        SELECT d.*, c.day_no, c.day_numerator, c.day_denominator, c.week_numerator, c.week_denominator,
-               c.late_numerator, c.late_denominator,
-               c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
-                   SELECT COUNT(*) FROM journal_lesson gl
-                   JOIN schools_classgroup_students g
-                     ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
-                   WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
-                     AND gl.status = 'scheduled') END AS lessons
-        FROM (
-            SELECT m.student_id, l.school_class_id, m.date,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
-                   SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
-                   SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
-            FROM journal_mark m
-            JOIN journal_lesson l ON l.id = m.lesson_id
-            WHERE m.date >= %s AND m.date <= %s AND {mark_cond} AND l.status = 'scheduled'
-              AND (l.group_id IS NULL OR EXISTS (
-                    SELECT 1 FROM schools_classgroup_students g
-                    WHERE g.classgroup_id = l.group_id AND g.student_id = m.student_id))
-              AND EXISTS (
-                    SELECT 1 FROM schools_enrollment e
-                    WHERE e.student_id = m.student_id AND e.school_class_id = l.school_class_id
-                      AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
-            GROUP BY m.student_id, l.school_class_id, m.date
-        ) d
+        SELECT d.student_id, d.school_class_id, d.date, d.valid, d.invalid, d.unknown, d.late,
+               d.lessons, c.day_no, c.day_numerator, c.day_denominator, c.week_numerator,
+               c.week_denominator, c.late_numerator, c.late_denominator
+        FROM alerts_studentday d
         JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
+        WHERE d.date >= %s AND d.date <= %s AND {day_cond}
     """
     tables = [
         shares,
@@ -257,9 +233,9 @@ def detect(
                     db, sql, "d.unknown = d.lessons AND d.lessons > 0", min_streak
                 ),
                 unknown_days=_unknown_days(db),
-                months=_months(db, sql, min_hours, min_percent),
-                terms=_terms(db, min_percent),
-                weeks=_weeks(db, sql),
+                months=_months(db, sql, min_hours, min_percent, end),
+                terms=_terms(db, min_percent, end),
+                weeks=_weeks(db, sql, end),
                 vacation_returns=_vacation_returns(db),
                 student_ids=_students(db),
             )
@@ -450,24 +426,27 @@ def _unknown_days(db) -> list[UnknownDay]:
     return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3])) for r in db.fetchall()]
 
 
-def _months(db, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
-    """Monthly hours without a valid reason. The lessons of the marked days are a lower
-    bound of the month's instructional time, so a month below the share on them alone
-    cannot reach it; the exact time is computed for the rest only."""
+def _months(
+    db, sql: _Sql, min_hours: int, min_percent: int, as_of: datetime.date
+) -> list[PeriodSum]:
+    """Monthly hours without a valid reason. The share of instructional time is judged
+    once the month is over; the lessons of the marked days are a lower bound of the
+    month's instructional time, so a month below the share on them alone cannot reach it.
+    The exact time is computed for the rest only."""
     month = sql.month_start("date")
+    reachable = f"{sql.month_end(month)} < %s AND 100 * SUM(invalid + unknown) >= %s * SUM(lessons)"
     rows = _with_scheduled(
         db,
         f"""
         SELECT student_id, {month} AS period_key, {month} AS period_start, {sql.month_end(month)} AS period_end,
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
-               CASE WHEN 100 * SUM(invalid + unknown) >= %s * SUM(lessons) THEN 1 ELSE 0 END
-                 AS maybe_percent
+               CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent
         FROM eval_days
         GROUP BY student_id, {month}
-        HAVING SUM(invalid + unknown) >= %s OR 100 * SUM(invalid + unknown) >= %s * SUM(lessons)
+        HAVING SUM(invalid + unknown) >= %s OR ({reachable})
         """,
-        [min_percent, min_hours, min_percent],
+        [as_of, min_percent, min_hours, as_of, min_percent],
         only="p.maybe_percent = 1",
     )
     return [
@@ -484,7 +463,8 @@ def _months(db, sql: _Sql, min_hours: int, min_percent: int) -> list[PeriodSum]:
     ]
 
 
-def _terms(db, min_percent: int) -> list[PeriodSum]:
+def _terms(db, min_percent: int, as_of: datetime.date) -> list[PeriodSum]:
+    """Shares of instructional time in the terms that are over."""
     rows = _with_scheduled(
         db,
         """
@@ -494,10 +474,11 @@ def _terms(db, min_percent: int) -> list[PeriodSum]:
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_term t ON t.academic_year_id = sc.academic_year_id
                            AND d.date >= t.start_date AND d.date <= t.end_date
+        WHERE t.end_date < %s
         GROUP BY d.student_id, t.id, t.start_date, t.end_date
         HAVING 100 * SUM(d.invalid + d.unknown) >= %s * SUM(d.lessons)
         """,
-        [min_percent],
+        [as_of, min_percent],
     )
     return [
         PeriodSum(sid, cls, str(term), _date(first), _date(last), int(lessons), int(missed))
@@ -505,9 +486,10 @@ def _terms(db, min_percent: int) -> list[PeriodSum]:
     ]
 
 
-def _weeks(db, sql: _Sql) -> list[WeekRow]:
-    """Weeks missed and systematic lateness; marked days bound the week's school days from
-    below, which prunes every week that cannot qualify before its school days are counted."""
+def _weeks(db, sql: _Sql, as_of: datetime.date) -> list[WeekRow]:
+    """Weeks missed and systematic lateness, judged once the week is over; marked days
+    bound the week's school days from below, which prunes every week that cannot qualify
+    before its school days are counted."""
     week = sql.week_start("date")
     rows = _with_scheduled(
         db,
@@ -520,11 +502,12 @@ def _weeks(db, sql: _Sql) -> list[WeekRow]:
         GROUP BY student_id, {week}
         -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
         -- school the student's week touched, so no week a school's share flags is lost.
-        HAVING MAX(week_denominator) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
+        HAVING {sql.plus_days(week, 6)} < %s AND (MAX(week_denominator) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
                  > MIN(week_numerator) * COUNT(*)
             OR MAX(late_denominator) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
-                 >= MIN(late_numerator) * COUNT(*)
+                 >= MIN(late_numerator) * COUNT(*))
         """,
+        [as_of],
     )
     return [
         WeekRow(sid, cls, _date(monday), int(school_days), int(missed), int(late))

@@ -248,3 +248,69 @@ class EvaluationRun(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.progress}%"
+
+
+class ClassDay(models.Model):
+    """A school day of a class: the day has scheduled lessons (whole-class and group ones).
+
+    Derived data, written only by database triggers on the lessons (``alerts.facts``), so
+    it is up to date in every transaction that changes the timetable; the threshold engine
+    reads it instead of grouping every lesson of a region on each run."""
+
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    date = models.DateField()
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    whole = models.PositiveSmallIntegerField()  # scheduled whole-class lessons
+    grouped = models.PositiveSmallIntegerField()  # scheduled lessons of the class's groups
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "date"], name="one_class_day"),
+        ]
+        indexes = [models.Index(fields=["school", "date"])]
+
+    def __str__(self):
+        return f"{self.school_class_id} {self.date:%d.%m.%Y}"
+
+
+class StudentDay(models.Model):
+    """A student's day in a class on which marks count (R-J-2): absences by reason status,
+    late arrivals, and the student's scheduled lessons that day (whole-class lessons and
+    those of the student's groups). A day without marks is an attended day and has no row.
+
+    Derived data, written only by database triggers on marks, lessons, group memberships
+    and enrollments (``alerts.facts``)."""
+
+    student = models.ForeignKey(
+        "schools.Student", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    date = models.DateField()
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    valid = models.PositiveSmallIntegerField()
+    invalid = models.PositiveSmallIntegerField()
+    unknown = models.PositiveSmallIntegerField()
+    late = models.PositiveSmallIntegerField()
+    lessons = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "date", "school_class"], name="one_student_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school_class", "date"]),
+            models.Index(fields=["school", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} {self.date:%d.%m.%Y}"

@@ -1,0 +1,225 @@
+"""Attendance facts the threshold engine reads: class days and student days.
+
+``alerts_classday`` has one row per class and date with scheduled lessons;
+``alerts_studentday`` one row per student, class and date on which the student's marks
+count (scheduled lesson, enrolled in the class that day, member of the group for a group
+lesson), with the absences by reason status, the late arrivals and the student's lessons
+that day. A full evaluation of a region reads these ~100,000s of narrow rows instead of
+joining every mark to its lesson, enrollment and group on each run.
+
+Database triggers keep both tables up to date in the very transaction that changes a
+mark, a lesson, a group membership or an enrollment, whoever writes it (services, the
+admin, bulk SQL): PostgreSQL statement triggers with transition tables, SQLite row
+triggers. Both run the same statements below, which recompute the rows of the affected
+keys from the journal: (class, date) for class days, (student, date) for student days.
+``rebuild`` recomputes everything and ``discrepancies`` compares the tables with a fresh
+computation (tests, and ``manage.py attendance_facts --check``).
+"""
+
+from django.db import connection
+
+# Statements recomputing the rows whose keys a subquery selects; ``{keys}`` is a
+# subquery of (school_class_id, date) or (student_id, date) pairs.
+CLASS_DAYS_DELETE = "DELETE FROM alerts_classday WHERE (school_class_id, date) IN ({keys})"
+CLASS_DAYS_INSERT = """
+    INSERT INTO alerts_classday (school_class_id, date, school_id, whole, grouped)
+    SELECT l.school_class_id, l.date, MAX(l.school_id),
+           SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END)
+    FROM journal_lesson l
+    WHERE l.status = 'scheduled' AND {condition}
+    GROUP BY l.school_class_id, l.date
+"""
+STUDENT_DAYS_DELETE = "DELETE FROM alerts_studentday WHERE (student_id, date) IN ({keys})"
+STUDENT_DAYS_INSERT = """
+    INSERT INTO alerts_studentday (student_id, school_class_id, date, school_id,
+                                   valid, invalid, unknown, late, lessons)
+    SELECT d.student_id, d.school_class_id, d.date, c.school_id,
+           d.valid, d.invalid, d.unknown, d.late,
+           c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+               SELECT COUNT(*) FROM journal_lesson gl
+               JOIN schools_classgroup_students g
+                 ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
+               WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
+                 AND gl.status = 'scheduled') END
+    FROM (
+        SELECT m.student_id, l.school_class_id, m.date,
+               SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
+               SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
+               SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END) AS unknown,
+               SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late
+        FROM journal_mark m
+        JOIN journal_lesson l ON l.id = m.lesson_id
+        WHERE l.status = 'scheduled' AND {condition}
+          AND (l.group_id IS NULL OR EXISTS (
+                SELECT 1 FROM schools_classgroup_students g
+                WHERE g.classgroup_id = l.group_id AND g.student_id = m.student_id))
+          AND EXISTS (
+                SELECT 1 FROM schools_enrollment e
+                WHERE e.student_id = m.student_id AND e.school_class_id = l.school_class_id
+                  AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
+        GROUP BY m.student_id, l.school_class_id, m.date
+    ) d
+    JOIN alerts_classday c ON c.school_class_id = d.school_class_id AND c.date = d.date
+"""
+
+# What each table's change affects. ``{rows}`` is the changed rows (a transition table on
+# PostgreSQL, NEW/OLD on SQLite) with the columns SOURCES names. Every student day derives
+# from the student's marks, so the marks alone name the keys to recompute: the keys never
+# read the table the statements rewrite.
+_STUDENT_DAYS_OF_STUDENTS = (
+    "SELECT m.student_id, m.date FROM journal_mark m "
+    "WHERE m.student_id IN (SELECT r.student_id FROM {rows} r)"
+)
+SOURCES = {
+    # table: (columns the keys need, class-day keys, student-day keys)
+    "journal_mark": (("student_id", "date"), None, "SELECT r.student_id, r.date FROM {rows} r"),
+    # A lesson changes its class day, so every student day with marks that day (the
+    # number of lessons, which marks count).
+    "journal_lesson": (
+        ("school_class_id", "date"),
+        "SELECT r.school_class_id, r.date FROM {rows} r",
+        "SELECT m.student_id, m.date FROM journal_mark m "
+        "JOIN journal_lesson l ON l.id = m.lesson_id "
+        "WHERE (l.school_class_id, l.date) IN (SELECT r.school_class_id, r.date FROM {rows} r)",
+    ),
+    # A group membership or an enrollment changes which of the student's marks count.
+    "schools_classgroup_students": (("student_id",), None, _STUDENT_DAYS_OF_STUDENTS),
+    "schools_enrollment": (("student_id",), None, _STUDENT_DAYS_OF_STUDENTS),
+}
+EVENTS = ("INSERT", "UPDATE", "DELETE")
+
+
+def refresh_statements(table: str, rows: str) -> list[str]:
+    """The statements that bring the facts up to date after ``rows`` of ``table`` changed."""
+    _columns, class_keys, student_keys = SOURCES[table]
+    statements = []
+    if class_keys:
+        keys = class_keys.format(rows=rows)
+        statements += [
+            CLASS_DAYS_DELETE.format(keys=keys),
+            CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({keys})"),
+        ]
+    keys = student_keys.format(rows=rows)
+    statements += [
+        STUDENT_DAYS_DELETE.format(keys=keys),
+        STUDENT_DAYS_INSERT.format(condition=f"(m.student_id, m.date) IN ({keys})"),
+    ]
+    return statements
+
+
+def _postgres_rows(columns, event: str) -> str:
+    cols = ", ".join(columns)
+    tables = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["old_rows", "new_rows"]}
+    return "(" + " UNION ".join(f"SELECT {cols} FROM {t}" for t in tables[event]) + ")"
+
+
+def _sqlite_rows(columns, event: str) -> str:
+    records = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
+    selects = ["SELECT " + ", ".join(f"{record}.{c} AS {c}" for c in columns) for record in records]
+    return "(" + " UNION ".join(selects) + ")"
+
+
+def _name(table: str, event: str) -> str:
+    return f"alerts_facts_{table}_{event.lower()}"
+
+
+def install(schema_editor=None) -> None:
+    """Create the triggers (replacing earlier versions) and fill the tables."""
+    uninstall()
+    with connection.cursor() as cursor:
+        for table, (columns, *_keys) in SOURCES.items():
+            for event in EVENTS:
+                name = _name(table, event)
+                if connection.vendor == "postgresql":
+                    # EXECUTE plans each statement for the rows at hand: a cached plan made
+                    # for a bulk insert would scan every mark for a teacher's one tap.
+                    body = "".join(
+                        f"EXECUTE $sql${statement}$sql$;\n"
+                        for statement in refresh_statements(table, _postgres_rows(columns, event))
+                    )
+                    cursor.execute(
+                        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
+                        f"BEGIN\n{body}RETURN NULL;\nEND;\n$fn$"
+                    )
+                    transition = {
+                        "INSERT": "NEW TABLE AS new_rows",
+                        "DELETE": "OLD TABLE AS old_rows",
+                        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                    }[event]
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+                        f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+                    )
+                else:
+                    body = ";\n".join(refresh_statements(table, _sqlite_rows(columns, event)))
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW\n"
+                        f"BEGIN\n{body};\nEND"
+                    )
+    rebuild()
+
+
+def uninstall(schema_editor=None) -> None:
+    with connection.cursor() as cursor:
+        for table in SOURCES:
+            for event in EVENTS:
+                name = _name(table, event)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + _on(table))
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
+def _on(table: str) -> str:
+    return f" ON {table}" if connection.vendor == "postgresql" else ""
+
+
+def rebuild() -> None:
+    """Recompute both tables from the journal."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM alerts_studentday")
+        cursor.execute("DELETE FROM alerts_classday")
+        cursor.execute(CLASS_DAYS_INSERT.format(condition="1 = 1"))
+        cursor.execute(STUDENT_DAYS_INSERT.format(condition="1 = 1"))
+
+
+_COMPARED = {
+    "alerts_classday": "school_class_id, date, school_id, whole, grouped",
+    "alerts_studentday": (
+        "student_id, school_class_id, date, school_id, valid, invalid, unknown, late, lessons"
+    ),
+}
+
+
+def discrepancies() -> dict[str, int]:
+    """Rows that differ between the tables and a fresh computation (0 and 0 when in sync).
+
+    The fresh rows are computed into temporary copies of the tables by the same
+    statements the triggers run."""
+    result = {}
+    with connection.cursor() as cursor:
+        for table in _COMPARED:
+            cursor.execute(f"DROP TABLE IF EXISTS fresh_{table}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE fresh_{table} AS SELECT * FROM {table} WHERE 1 = 0"
+            )
+        fresh_class = CLASS_DAYS_INSERT.format(condition="1 = 1").replace(
+            "INTO alerts_classday", "INTO fresh_alerts_classday"
+        )
+        fresh_student = (
+            STUDENT_DAYS_INSERT.format(condition="1 = 1")
+            .replace("INTO alerts_studentday", "INTO fresh_alerts_studentday")
+            .replace("JOIN alerts_classday", "JOIN fresh_alerts_classday")
+        )
+        cursor.execute(fresh_class)
+        cursor.execute(fresh_student)
+        for table, columns in _COMPARED.items():
+            result[table] = 0
+            for left, right in ((table, f"fresh_{table}"), (f"fresh_{table}", table)):
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM (SELECT {columns} FROM {left} "
+                    f"EXCEPT SELECT {columns} FROM {right}) x"
+                )
+                result[table] += cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE fresh_{table}")
+    return result

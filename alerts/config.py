@@ -1,8 +1,10 @@
 """Threshold numbers and deadlines of spec §4 for one school, read from R-CFG (policy)."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from journal.units import Fractions
 from policy.registry import hours_band
@@ -71,6 +73,12 @@ class ThresholdConfig:
 
     def term_percent_reached(self, missed: int, scheduled: int) -> bool:
         return _reached(missed, scheduled, self.term_percent, self.term_comparison)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever any number above changes: the alerts built under other
+        thresholds are then evaluated again (alerts.detect)."""
+        return hashlib.md5(repr(self).encode(), usedforsecurity=False).hexdigest()
 
     @property
     def lowest_hours(self) -> int:

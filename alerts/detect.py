@@ -30,6 +30,8 @@ from django.db import connection
 
 from journal.units import Fractions
 
+from .models import Rule
+
 WORK_MEM = "64MB"  # of the full evaluation's session, reset afterwards
 
 # A day missed without a valid reason (seed 002 §2.7) on a row of eval_days (alias d).
@@ -46,6 +48,8 @@ class Streak:
     end: datetime.date
     length: int
     dates: tuple[datetime.date, ...] = field(compare=False)
+    episode: str
+    fp: str  # fingerprint of everything the rules read from the row (see _diff)
 
 
 @dataclass(slots=True)
@@ -54,6 +58,8 @@ class UnknownDay:
     school_class_id: int
     date: datetime.date
     unknown: int
+    episode: str
+    fp: str
 
 
 @dataclass(slots=True)
@@ -65,6 +71,8 @@ class PeriodSum:
     end: datetime.date
     scheduled: int | None  # None when the share cannot be reached (pruned)
     without_valid: int
+    episode: str
+    fp: str
 
 
 @dataclass(slots=True)
@@ -75,6 +83,8 @@ class WeekRow:
     school_days: int
     days_missed: int
     days_late: int
+    episode: str
+    fp: str
 
 
 @dataclass(slots=True)
@@ -83,6 +93,8 @@ class VacationReturn:
     school_class_id: int
     date: datetime.date
     vacation_id: int
+    episode: str
+    fp: str
 
 
 @dataclass
@@ -95,6 +107,30 @@ class Detection:
     weeks: list[WeekRow]
     vacation_returns: list[VacationReturn]
     student_ids: frozenset[int]
+    # Open alerts in the scope whose episode is no longer found at all.
+    vanished: list[int]
+
+    def considered(self) -> set[tuple[int, str, str]]:
+        """The (student, rule, episode) keys of the rows found changed: their alerts are
+        brought in line with the rules; every other alert in the scope is up to date."""
+        return {
+            (row.student_id, rule, row.episode)
+            for category, rules in CATEGORY_RULES.items()
+            for row in getattr(self, category)
+            for rule in rules
+        }
+
+
+# The rules each kind of row can fire; an alert's episode is its row's episode.
+CATEGORY_RULES = {
+    "streaks": (Rule.STREAK_3, Rule.STREAK_3_MEMO, Rule.STREAK_5),
+    "unknown_streaks": (Rule.STREAK_10,),
+    "unknown_days": (Rule.UNKNOWN_REASON,),
+    "months": (Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG, Rule.PERCENT_MONTH),
+    "terms": (Rule.PERCENT_TERM,),
+    "weeks": (Rule.WEEK_MISSED, Rule.LATENESS),
+    "vacation_returns": (Rule.AFTER_VACATION,),
+}
 
 
 def _date(value) -> datetime.date:
@@ -134,33 +170,54 @@ class _Sql:
             f"date({col}, '-' || ((CAST(strftime('%%w', {col}) AS INTEGER) + 6) %% 7) || ' days')"
         )
 
+    def iso(self, col: str) -> str:
+        """A date as «YYYY-MM-DD» (SQLite stores dates so)."""
+        return f"to_char({col}, 'YYYY-MM-DD')" if self.postgres else col
+
+    def month_key(self, col: str) -> str:
+        """«YYYY-MM» of a date."""
+        return f"to_char({col}, 'YYYY-MM')" if self.postgres else f"substr({col}, 1, 7)"
+
+    @staticmethod
+    def fingerprint(*exprs: str) -> str:
+        """md5 of the values joined by «|» (SQLite gets md5 from alerts.apps)."""
+        text = " || '|' || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
+        return f"md5({text})"
+
     def date_list(self, col: str) -> str:
         if self.postgres:
             return f"string_agg(to_char({col}, 'YYYY-MM-DD'), ',' ORDER BY {col})"
         return f"group_concat({col}, ',')"
 
 
-def _scope(school_ids, student_ids, postgres: bool) -> tuple[str, str, list]:
-    """SQL conditions on class days (alias c) and student days (alias d) for the evaluated
-    scope, and their parameters (used once by each condition)."""
+def _scope(school_ids, student_ids, postgres: bool) -> tuple[dict[str, str], list]:
+    """SQL conditions on class days (alias c), student days (alias d) and alerts (alias a)
+    for the evaluated scope, and their parameters (used once by each condition)."""
     if student_ids is not None:
         ids = sorted(student_ids)
         # On PostgreSQL one array parameter keeps the statement's text (and so its
         # prepared plan) the same whatever the number of students.
         students = "= ANY(%s)" if postgres else f"IN ({_placeholders(ids)})"
-        class_cond = (
-            "c.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
-            f"WHERE student_id {students})"
-        )
-        return class_cond, f"d.student_id {students}", [ids] if postgres else ids
+        conditions = {
+            "c": "c.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
+            f"WHERE student_id {students})",
+            "d": f"d.student_id {students}",
+            "a": f"a.student_id {students}",
+        }
+        return conditions, [ids] if postgres else ids
     if school_ids is not None:
         ids = sorted(school_ids)
-        return (
-            f"c.school_id IN ({_placeholders(ids)})",
-            f"d.school_id IN ({_placeholders(ids)})",
-            ids,
-        )
-    return "1 = 1", "1 = 1", []
+        return {alias: f"{alias}.school_id IN ({_placeholders(ids)})" for alias in "cda"}, ids
+    return dict.fromkeys("cda", "1 = 1"), []
+
+
+@dataclass(frozen=True)
+class SchoolInputs:
+    """What the detection needs of a school's settings."""
+
+    fractions: Fractions  # a day missed, a week missed, systematic lateness (R-J-5)
+    fingerprint: str = ""  # changes whenever any threshold of the school changes
+    day_closed: bool = False  # the unknown-reason deadline of the evaluated day has passed
 
 
 def detect(
@@ -170,45 +227,55 @@ def detect(
     school_ids: Iterable[int] | None = None,
     student_ids: Iterable[int] | None = None,
     min_streak: int = 3,
+    min_unknown_streak: int = 11,
     min_hours: int = 24,
     min_percent: int = 30,
-    fractions: dict[int, Fractions] | None = None,
+    schools: dict[int, SchoolInputs] | None = None,
 ) -> Detection:
-    """Find the raw episodes in [start, end] for some schools, some students, or everyone.
+    """Find the raw episodes in [start, end] for some schools, some students, or everyone,
+    as of ``end``, that differ from what the open alerts of the scope were built from.
+
+    Each row carries a fingerprint of everything the rules read from it (its numbers,
+    dates, class and the school's thresholds); the alerts built from a row store it as
+    their digest. Rows whose open alerts carry their fingerprint are unchanged and are
+    not returned, so the rules and the sync in Python handle only what changed; open
+    alerts whose episode is no longer found at all come back as ``vanished``.
 
     The ``min_*`` cut-offs only prune rows that no school's thresholds could use; callers
-    pass the lowest values of the schools evaluated. ``fractions`` are the shares that
-    define a day missed, a week missed and systematic lateness per school (R-J-5); a
-    school not named uses the seed's halves.
+    pass the lowest values of the schools evaluated. ``schools`` gives each school's
+    shares, thresholds fingerprint and unknown-reason deadline; a school not named uses
+    the seed's halves.
     """
     sql = _Sql()
-    class_cond, day_cond, ids = _scope(
+    conditions, ids = _scope(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
         sql.postgres,
     )
-    shares = _shares(fractions or {})
     # Class days and student days are kept up to date by triggers (alerts.facts).
     class_days = f"""
-        SELECT c.school_class_id, c.date, c.whole, c.grouped,
+        SELECT c.school_class_id, c.date, c.school_id, c.whole, c.grouped, sc.grade,
                ROW_NUMBER() OVER (PARTITION BY c.school_class_id ORDER BY c.date) AS day_no,
                COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
                COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
-               COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator
+               COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator,
+               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed
         FROM alerts_classday c
-        LEFT JOIN eval_shares f ON f.school_id = c.school_id
-        WHERE c.date >= %s AND c.date <= %s AND {class_cond}
+        JOIN schools_schoolclass sc ON sc.id = c.school_class_id
+        LEFT JOIN eval_schools f ON f.school_id = c.school_id
+        WHERE c.date >= %s AND c.date <= %s AND {conditions["c"]}
     """
     marked_days = f"""
         SELECT d.student_id, d.school_class_id, d.date, d.valid, d.invalid, d.unknown, d.late,
                d.lessons, c.day_no, c.day_numerator, c.day_denominator, c.week_numerator,
-               c.week_denominator, c.late_numerator, c.late_denominator
+               c.week_denominator, c.late_numerator, c.late_denominator, c.grade, c.config,
+               c.closed
         FROM alerts_studentday d
         JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
-        WHERE d.date >= %s AND d.date <= %s AND {day_cond}
+        WHERE d.date >= %s AND d.date <= %s AND {conditions["d"]}
     """
     tables = [
-        shares,
+        _schools_table(schools or {}),
         ("eval_class_days", class_days, [start, end, *ids]),
         ("eval_days", marked_days, [start, end, *ids]),
     ]
@@ -219,6 +286,15 @@ def detect(
             db = _Source(cursor, tables, prepare=sql.postgres)
         else:
             db = _Source(cursor, None)
+        # The open alerts of the scope that the rows are compared with.
+        db.current = (
+            f"""
+            SELECT a.id, a.student_id, a.episode, a.digest FROM alerts_alert a
+            WHERE a.status = 'open' AND a.rule IN ({{rules}}) AND {conditions["a"]}
+              AND a.period_end >= %s
+            """,
+            [*ids, start],
+        )
         try:
             if student_ids is None:
                 if sql.postgres:
@@ -227,17 +303,26 @@ def detect(
                     cursor.execute(f"SET work_mem = '{WORK_MEM}'")
                     cursor.execute("SET jit = off")
                 _create_tables(cursor, sql, tables)
+            vanished: list[int] = []
             return Detection(
-                streaks=_islands(db, sql, DAY_MISSED_WITHOUT_VALID, min_streak),
-                unknown_streaks=_islands(
-                    db, sql, "d.unknown = d.lessons AND d.lessons > 0", min_streak
+                streaks=_islands(
+                    db, sql, DAY_MISSED_WITHOUT_VALID, min_streak, "streaks", vanished
                 ),
-                unknown_days=_unknown_days(db),
-                months=_months(db, sql, min_hours, min_percent, end),
-                terms=_terms(db, min_percent, end),
-                weeks=_weeks(db, sql, end),
-                vacation_returns=_vacation_returns(db),
+                unknown_streaks=_islands(
+                    db,
+                    sql,
+                    "d.unknown = d.lessons AND d.lessons > 0",
+                    min_unknown_streak,
+                    "unknown_streaks",
+                    vanished,
+                ),
+                unknown_days=_unknown_days(db, sql, end, vanished),
+                months=_months(db, sql, min_hours, min_percent, end, vanished),
+                terms=_terms(db, sql, min_percent, end, vanished),
+                weeks=_weeks(db, sql, end, vanished),
+                vacation_returns=_vacation_returns(db, sql, vanished),
                 student_ids=_students(db),
+                vanished=vanished,
             )
         finally:
             if student_ids is None:
@@ -260,6 +345,7 @@ class _Source:
         self.cursor = cursor
         self.ctes = ctes or []
         self.prepare = prepare
+        self.current: tuple[str, list] = ("", [])
 
     def execute(self, query: str, params=(), extra=()):
         ctes = [*self.ctes, *extra]
@@ -311,18 +397,20 @@ def _execute_prepared(cursor, query: str, values: list) -> None:
 
 
 def _drop_tables(cursor) -> None:
-    for name in ("eval_days", "eval_class_days", "eval_shares"):
+    for name in ("eval_days", "eval_class_days", "eval_schools"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _shares(fractions: dict[int, Fractions]):
-    """The schools' shares as a table body; integer numerators and denominators keep the
+def _schools_table(schools: dict[int, SchoolInputs]):
+    """The schools' inputs as a table body; integer numerators and denominators keep the
     comparisons exact on every backend."""
     rows = [
-        (school_id, f.day.numerator, f.day.denominator, f.week.numerator, f.week.denominator)
-        + (f.lateness.numerator, f.lateness.denominator)
-        for school_id, f in sorted(fractions.items())
-    ] or [(0, 1, 2, 1, 2, 1, 2)]
+        (school_id, i.fractions.day.numerator, i.fractions.day.denominator)
+        + (i.fractions.week.numerator, i.fractions.week.denominator)
+        + (i.fractions.lateness.numerator, i.fractions.lateness.denominator)
+        + (i.fingerprint, 1 if i.day_closed else 0)
+        for school_id, i in sorted(schools.items())
+    ] or [(0, 1, 2, 1, 2, 1, 2, "", 0)]
     columns = (
         "school_id",
         "day_numerator",
@@ -331,11 +419,13 @@ def _shares(fractions: dict[int, Fractions]):
         "week_denominator",
         "late_numerator",
         "late_denominator",
+        "config",
+        "closed",
     )
     first = "SELECT " + ", ".join(f"%s AS {c}" for c in columns)
     rest = " UNION ALL SELECT " + ", ".join(["%s"] * len(columns))
     body = first + rest * (len(rows) - 1)
-    return ("eval_shares", body, [value for row in rows for value in row])
+    return ("eval_schools", body, [value for row in rows for value in row])
 
 
 def _create_tables(cursor, sql: _Sql, tables) -> None:
@@ -344,13 +434,15 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
     cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
     if sql.postgres:
-        cursor.execute("ANALYZE eval_days")
+        # Statistics of the class days only: the planner sizes the joins on them; the
+        # student days are read whole by every query, which sampling would not change.
         cursor.execute("ANALYZE eval_class_days")
 
 
 # Instructional time of students over candidate periods (alias p: student_id, period_key,
 # period_start, period_end): whole-class lessons plus the lessons of their groups, on the class days
 # they were enrolled. Only the periods the marks alone cannot rule out are candidates.
+
 _SCHEDULED = """
     SELECT p.student_id, p.period_key,
            SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
@@ -375,29 +467,72 @@ _SCHEDULED = """
 """
 
 
-def _with_scheduled(db, candidates: str, params=(), only: str = "1 = 1"):
-    """Rows of ``candidates`` (student_id, period_key, period_start, period_end, …) followed by the lessons
-    and school days of each period, in one statement: no round trip per candidate."""
+def _diff(db, category: str, found: str, params=(), extra=(), *, vanished: list[int]):
+    """Rows of ``found`` (with ``student_id``, ``episode`` and ``fp`` columns) whose open
+    alerts do not all carry the row's fingerprint, deduplicated by episode; the ids of the
+    category's open alerts whose episode is not found are added to ``vanished``.
+
+    One full join of the rows with the category's open alerts does both; only the rows
+    that changed travel to Python."""
+    rules = ", ".join(f"'{rule}'" for rule in CATEGORY_RULES[category])
+    current, current_params = db.current
     db.execute(
         """
-        SELECT p.*, COALESCE(s.lessons, 0), COALESCE(s.days, 0)
+        SELECT f.*, c.id FROM eval_found f
+        FULL JOIN eval_current c ON c.student_id = f.student_id AND c.episode = f.episode
+        WHERE f.student_id IS NULL OR c.id IS NULL OR c.digest <> f.fp
+        """,
+        extra=[
+            *extra,
+            ("eval_found", found, list(params)),
+            ("eval_current", current.format(rules=rules), current_params),
+        ],
+    )
+    rows = {}
+    for *row, alert_id in db.fetchall():
+        if row[0] is None:
+            vanished.append(alert_id)
+        else:
+            rows[(row[0], row[-2])] = row  # (student, episode): the row's last columns
+    return list(rows.values())
+
+
+def _with_scheduled(
+    db, category, candidates, params, fingerprint, *, only="1 = 1", keep="1 = 1", vanished
+):
+    """The changed rows of ``candidates`` (student_id, period_key, period_start, period_end,
+    …) followed by the lessons and school days of each period, their episode and
+    fingerprint, in one statement: no round trip per candidate. ``fingerprint`` and
+    ``keep`` (the rows that may fire, once the period's time is known) read p.* and
+    s.lessons, s.days; ``only`` names the candidates whose time is needed."""
+    return _diff(
+        db,
+        category,
+        f"""
+        SELECT p.*, COALESCE(s.lessons, 0) AS lessons, COALESCE(s.days, 0) AS days,
+               p.period_episode AS episode, {fingerprint} AS fp
         FROM eval_candidates p
         LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.period_key = p.period_key
+        WHERE {keep}
         """,
         extra=[
             ("eval_candidates", candidates, list(params)),
             ("eval_scheduled", _SCHEDULED.format(only=only), []),
         ],
+        vanished=vanished,
     )
-    return db.fetchall()
 
 
-def _islands(db, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
-    db.execute(
+def _islands(db, sql: _Sql, flag: str, min_length: int, category, vanished) -> list[Streak]:
+    rows = _diff(
+        db,
+        category,
         f"""
-        SELECT student_id, school_class_id, MIN(date), MAX(date), COUNT(*), {sql.date_list("date")}
+        SELECT student_id, school_class_id, MIN(date) AS first_day, MAX(date) AS last_day,
+               COUNT(*) AS days, {sql.date_list("date")} AS dates, {sql.iso("MIN(date)")} AS episode,
+               {sql.fingerprint(sql.date_list("date"), "school_class_id", "MAX(config)")} AS fp
         FROM (
-            SELECT d.student_id, d.school_class_id, d.date,
+            SELECT d.student_id, d.school_class_id, d.date, d.config,
                    d.day_no - ROW_NUMBER() OVER (
                        PARTITION BY d.student_id, d.school_class_id ORDER BY d.date) AS island
             FROM eval_days d
@@ -407,6 +542,7 @@ def _islands(db, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
         HAVING COUNT(*) >= %s
         """,
         [min_length],
+        vanished=vanished,
     )
     return [
         Streak(
@@ -416,19 +552,32 @@ def _islands(db, sql: _Sql, flag: str, min_length: int) -> list[Streak]:
             end=_date(row[3]),
             length=int(row[4]),
             dates=tuple(sorted(_date(d) for d in row[5].split(","))),
+            episode=row[6],
+            fp=row[7],
         )
-        for row in db.fetchall()
+        for row in rows
     ]
 
 
-def _unknown_days(db) -> list[UnknownDay]:
-    db.execute("SELECT student_id, school_class_id, date, unknown FROM eval_days WHERE unknown > 0")
-    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3])) for r in db.fetchall()]
+def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[UnknownDay]:
+    """Days with lessons missed for a reason still unknown, once the school's deadline for
+    settling reasons has passed (R-T-0 fires at the end of the day)."""
+    rows = _diff(
+        db,
+        "unknown_days",
+        f"""
+        SELECT student_id, school_class_id, date, unknown, {sql.iso("date")} AS episode,
+               {sql.fingerprint("unknown", "school_class_id", "config")} AS fp
+        FROM eval_days d
+        WHERE unknown > 0 AND (date < %s OR (date = %s AND closed = 1))
+        """,
+        [as_of, as_of],
+        vanished=vanished,
+    )
+    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3]), r[4], r[5]) for r in rows]
 
 
-def _months(
-    db, sql: _Sql, min_hours: int, min_percent: int, as_of: datetime.date
-) -> list[PeriodSum]:
+def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanished):
     """Monthly hours without a valid reason. The share of instructional time is judged
     once the month is over; the lessons of the marked days are a lower bound of the
     month's instructional time, so a month below the share on them alone cannot reach it.
@@ -437,39 +586,56 @@ def _months(
     reachable = f"{sql.month_end(month)} < %s AND 100 * SUM(invalid + unknown) >= %s * SUM(lessons)"
     rows = _with_scheduled(
         db,
+        "months",
         f"""
         SELECT student_id, {month} AS period_key, {month} AS period_start, {sql.month_end(month)} AS period_end,
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
-               CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent
+               CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent,
+               MIN(grade) AS min_grade, MAX(grade) AS max_grade, MAX(config) AS config,
+               {sql.month_key(month)} AS period_episode
         FROM eval_days
         GROUP BY student_id, {month}
         HAVING SUM(invalid + unknown) >= %s OR ({reachable})
         """,
         [as_of, min_percent, min_hours, as_of, min_percent],
+        sql.fingerprint(
+            "p.class_id",
+            "p.min_grade",
+            "p.max_grade",
+            "p.missed",
+            "p.maybe_percent",
+            "s.lessons",
+            "p.config",
+        ),
         only="p.maybe_percent = 1",
+        vanished=vanished,
     )
     return [
         PeriodSum(
-            student_id,
-            class_id,
-            str(key)[:7],
-            _date(first),
-            _date(last),
-            int(lessons) if maybe_percent else None,
-            int(missed),
+            row[0],
+            row[4],
+            row[-2],
+            _date(row[5]),
+            _date(row[6]),
+            int(row[-4]) if row[8] else None,
+            int(row[7]),
+            row[-2],
+            row[-1],
         )
-        for student_id, key, _s, _e, class_id, first, last, missed, maybe_percent, lessons, _d in rows
+        for row in rows
     ]
 
 
-def _terms(db, min_percent: int, as_of: datetime.date) -> list[PeriodSum]:
+def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> list[PeriodSum]:
     """Shares of instructional time in the terms that are over."""
     rows = _with_scheduled(
         db,
+        "terms",
         """
         SELECT d.student_id, t.id AS period_key, t.start_date AS period_start, t.end_date AS period_end,
-               MAX(d.school_class_id) AS class_id, SUM(d.invalid + d.unknown) AS missed
+               MAX(d.school_class_id) AS class_id, SUM(d.invalid + d.unknown) AS missed,
+               MAX(d.config) AS config, 'term-' || CAST(t.id AS TEXT) AS period_episode
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_term t ON t.academic_year_id = sc.academic_year_id
@@ -479,25 +645,35 @@ def _terms(db, min_percent: int, as_of: datetime.date) -> list[PeriodSum]:
         HAVING 100 * SUM(d.invalid + d.unknown) >= %s * SUM(d.lessons)
         """,
         [as_of, min_percent],
+        sql.fingerprint(
+            "p.class_id", "p.period_start", "p.period_end", "p.missed", "s.lessons", "p.config"
+        ),
+        vanished=vanished,
     )
     return [
-        PeriodSum(sid, cls, str(term), _date(first), _date(last), int(lessons), int(missed))
-        for sid, term, first, last, cls, missed, lessons, _days in rows
+        PeriodSum(
+            r[0], r[4], str(r[1]), _date(r[2]), _date(r[3]), int(r[8]), int(r[5]), r[-2], r[-1]
+        )
+        for r in rows
     ]
 
 
-def _weeks(db, sql: _Sql, as_of: datetime.date) -> list[WeekRow]:
+def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     """Weeks missed and systematic lateness, judged once the week is over; marked days
     bound the week's school days from below, which prunes every week that cannot qualify
     before its school days are counted."""
     week = sql.week_start("date")
     rows = _with_scheduled(
         db,
+        "weeks",
         f"""
         SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
                MAX(school_class_id) AS class_id,
                SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
-               SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days
+               SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days,
+               MIN(week_numerator) AS week_numerator, MAX(week_denominator) AS week_denominator,
+               MIN(late_numerator) AS late_numerator, MAX(late_denominator) AS late_denominator,
+               MAX(config) AS config, {sql.iso(week)} AS period_episode
         FROM eval_days d
         GROUP BY student_id, {week}
         -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
@@ -508,17 +684,26 @@ def _weeks(db, sql: _Sql, as_of: datetime.date) -> list[WeekRow]:
                  >= MIN(late_numerator) * COUNT(*))
         """,
         [as_of],
+        sql.fingerprint("p.class_id", "p.missed", "p.late_days", "s.days", "p.config"),
+        # Still conservative across two schools' shares (MIN numerator, MAX denominator).
+        keep="""s.days > 0 AND (p.week_denominator * p.missed > p.week_numerator * s.days
+                 OR p.late_denominator * p.late_days >= p.late_numerator * s.days)""",
+        vanished=vanished,
     )
     return [
-        WeekRow(sid, cls, _date(monday), int(school_days), int(missed), int(late))
-        for sid, monday, _s, _e, cls, missed, late, _lessons, school_days in rows
+        WeekRow(r[0], r[4], _date(r[1]), int(r[-3]), int(r[5]), int(r[6]), r[-2], r[-1])
+        for r in rows
     ]
 
 
-def _vacation_returns(db) -> list[VacationReturn]:
-    db.execute(
-        """
-        SELECT d.student_id, d.school_class_id, d.date, v.id
+def _vacation_returns(db, sql: _Sql, vanished) -> list[VacationReturn]:
+    rows = _diff(
+        db,
+        "vacation_returns",
+        f"""
+        SELECT d.student_id, d.school_class_id, d.date, v.id AS vacation_id,
+               {sql.iso("d.date")} AS episode,
+               {sql.fingerprint("d.school_class_id", "v.id", "d.config")} AS fp
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_vacation v ON v.academic_year_id = sc.academic_year_id
@@ -527,9 +712,10 @@ def _vacation_returns(db) -> list[VacationReturn]:
           AND (d.valid + d.invalid + d.unknown) * d.day_denominator > d.day_numerator * d.lessons
           AND d.date = (SELECT MIN(c.date) FROM eval_class_days c
                         WHERE c.school_class_id = d.school_class_id AND c.date > v.end_date)
-        """
+        """,
+        vanished=vanished,
     )
-    return [VacationReturn(r[0], r[1], _date(r[2]), r[3]) for r in db.fetchall()]
+    return [VacationReturn(r[0], r[1], _date(r[2]), r[3], r[4], r[5]) for r in rows]
 
 
 def _students(db) -> frozenset[int]:

@@ -1,7 +1,6 @@
 """From detected episodes to alerts: the thresholds of spec §4 and the tasks each opens."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
 from accounts.roles import Role
@@ -101,17 +100,12 @@ class Finding:
     # The day the threshold was reached: due dates count from it.
     trigger_day: datetime.date
     evidence: dict = field(compare=False, hash=False)
+    # The fingerprint of the detected row the finding comes from (alerts.detect._diff).
+    digest: str = field(compare=False, hash=False)
 
     @property
     def key(self) -> tuple[int, str, str]:
         return (self.student_id, self.rule, self.episode)
-
-    @property
-    def digest(self) -> str:
-        # repr is deterministic for the evidence's plain values (ints, strings, lists) in
-        # the order the rules build them, and several times cheaper than JSON.
-        payload = repr((self.period_end.toordinal(), self.evidence))
-        return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
 
 
 def _month_bounds(key: str) -> tuple[datetime.date, datetime.date]:
@@ -125,29 +119,30 @@ def findings(
     detection: Detection,
     *,
     as_of: datetime.date,
-    day_closed: dict[int, bool],
     classes: dict[int, tuple[int, int]],
     configs: dict[int, ThresholdConfig],
 ) -> dict[tuple[int, str, str], Finding]:
     """Apply each school's thresholds to the detected episodes.
 
-    ``classes`` maps class id → (school id, grade). ``day_closed`` maps school id to
-    whether its unknown-reason deadline of ``as_of`` has passed (R-T-0 fires at day's end).
+    ``classes`` maps class id → (school id, grade). The detection returns only the days
+    whose unknown-reason deadline has passed (R-T-0 fires at the end of the day), the
+    weeks, months and terms that are over for the shares, and each row's episode.
     """
     result: dict[tuple[int, str, str], Finding] = {}
 
-    def add(row, rule, episode, start, end, trigger, evidence):
+    def add(row, rule, start, end, trigger, evidence):
         school_id, _ = classes[row.school_class_id]
         finding = Finding(
             row.student_id,
             school_id,
             row.school_class_id,
             rule,
-            episode,
+            row.episode,
             start,
             end,
             trigger,
             evidence,
+            row.fp,
         )
         result[finding.key] = finding
 
@@ -157,7 +152,6 @@ def findings(
     for streak in detection.streaks:
         cfg = config(streak)
         evidence = {"dates": [d.isoformat() for d in streak.dates], "days": streak.length}
-        episode = streak.start.isoformat()
         for rule, reached_at in (
             (Rule.STREAK_3, cfg.streak_invite_days),
             (Rule.STREAK_3_MEMO, cfg.streak_memo_after_days + 1),
@@ -165,7 +159,7 @@ def findings(
         ):
             if streak.length >= reached_at:
                 trigger = streak.dates[reached_at - 1]
-                add(streak, rule, episode, streak.start, streak.end, trigger, evidence)
+                add(streak, rule, streak.start, streak.end, trigger, evidence)
 
     for streak in detection.unknown_streaks:
         reached_at = config(streak).streak_all_lessons_after_days + 1
@@ -174,7 +168,6 @@ def findings(
             add(
                 streak,
                 Rule.STREAK_10,
-                streak.start.isoformat(),
                 streak.start,
                 streak.end,
                 streak.dates[reached_at - 1],
@@ -182,16 +175,8 @@ def findings(
             )
 
     for day in detection.unknown_days:
-        if day.date < as_of or (day.date == as_of and day_closed[classes[day.school_class_id][0]]):
-            add(
-                day,
-                Rule.UNKNOWN_REASON,
-                day.date.isoformat(),
-                day.date,
-                day.date,
-                day.date,
-                {"lessons_unknown": day.unknown},
-            )
+        evidence = {"lessons_unknown": day.unknown}
+        add(day, Rule.UNKNOWN_REASON, day.date, day.date, day.date, evidence)
 
     for month in detection.months:
         first, last = _month_bounds(month.key)
@@ -199,16 +184,16 @@ def findings(
         evidence = {"hours_without_valid": month.without_valid}
         trigger = min(month.end, as_of)
         if month.without_valid >= systematic:
-            add(month, Rule.HOURS_SYSTEMATIC, month.key, first, last, trigger, evidence)
+            add(month, Rule.HOURS_SYSTEMATIC, first, last, trigger, evidence)
         if month.without_valid >= long:
-            add(month, Rule.HOURS_LONG, month.key, first, last, trigger, evidence)
+            add(month, Rule.HOURS_LONG, first, last, trigger, evidence)
         if (
             last < as_of
             and month.scheduled is not None
             and config(month).month_percent_reached(month.without_valid, month.scheduled)
         ):
             percent_evidence = {**evidence, "hours_scheduled": month.scheduled}
-            add(month, Rule.PERCENT_MONTH, month.key, first, last, last, percent_evidence)
+            add(month, Rule.PERCENT_MONTH, first, last, last, percent_evidence)
 
     for term in detection.terms:
         if term.end < as_of and config(term).term_percent_reached(
@@ -221,7 +206,6 @@ def findings(
             add(
                 term,
                 Rule.PERCENT_TERM,
-                f"term-{term.key}",
                 term.start,
                 term.end,
                 term.end,
@@ -237,19 +221,17 @@ def findings(
             "days_missed": week.days_missed,
             "days_late": week.days_late,
         }
-        episode = week.week_start.isoformat()
         shares = config(week).fractions
         if units.week_missed(week.school_days, week.days_missed, shares.week):
-            add(week, Rule.WEEK_MISSED, episode, week.week_start, week_end, week_end, evidence)
+            add(week, Rule.WEEK_MISSED, week.week_start, week_end, week_end, evidence)
         if units.systematic_lateness(week.school_days, week.days_late, shares.lateness):
-            add(week, Rule.LATENESS, episode, week.week_start, week_end, week_end, evidence)
+            add(week, Rule.LATENESS, week.week_start, week_end, week_end, evidence)
 
     for back in detection.vacation_returns:
         if back.date <= as_of and config(back).after_vacation_enabled:
             add(
                 back,
                 Rule.AFTER_VACATION,
-                back.date.isoformat(),
                 back.date,
                 back.date,
                 back.date,

@@ -82,24 +82,25 @@ def evaluate(
         school_ids=None if student_ids is not None else school_ids,
         student_ids=student_ids,
         min_streak=min(c.streak_invite_days for c in configs.values()),
+        min_unknown_streak=min(c.streak_all_lessons_after_days for c in configs.values()) + 1,
         min_hours=min(c.lowest_hours for c in configs.values()),
         min_percent=min(c.lowest_percent for c in configs.values()),
-        fractions={sid: c.fractions for sid, c in configs.items()},
+        schools={
+            sid: detection.SchoolInputs(
+                fractions=c.fractions,
+                fingerprint=c.fingerprint,
+                day_closed=now.time() >= c.unknown_reason_deadline,
+            )
+            for sid, c in configs.items()
+        },
     )
     classes = _classes(found)
-    desired = findings(
-        found,
-        as_of=as_of,
-        day_closed={sid: now.time() >= c.unknown_reason_deadline for sid, c in configs.items()},
-        classes=classes,
-        configs=configs,
-    )
+    desired = findings(found, as_of=as_of, classes=classes, configs=configs)
     with transaction.atomic():
         summary = _sync(
             desired,
-            school_ids=school_ids,
-            student_ids=student_ids,
-            window_start=start,
+            considered=found.considered(),
+            vanished=found.vanished,
             configs=configs,
             now=now,
         )
@@ -139,22 +140,34 @@ def _classes(found) -> dict[int, tuple[int, int]]:
     }
 
 
-def _existing(school_ids, student_ids, window_start) -> dict[tuple, tuple[int, str, str]]:
-    """{(student, rule, episode): (id, status, digest)} without building model instances."""
-    alerts = Alert.objects.filter(school_id__in=school_ids, period_end__gte=window_start)
-    if student_ids is not None:
-        alerts = alerts.filter(student_id__in=student_ids)
+EXISTING_CHUNK = 5000  # students per query for the stored alerts of changed rows
+
+
+def _existing(considered) -> dict[tuple, tuple[int, str, str]]:
+    """{(student, rule, episode): (id, status, digest)} of the considered keys, without
+    building model instances."""
+    if not considered:
+        return {}
+    students = sorted({key[0] for key in considered})
+    episodes = {key[2] for key in considered}
+    rows = []
+    for chunk in range(0, len(students), EXISTING_CHUNK):
+        rows += Alert.objects.filter(
+            student_id__in=students[chunk : chunk + EXISTING_CHUNK], episode__in=episodes
+        ).values_list("pk", "student_id", "rule", "episode", "status", "digest")
     return {
         (student_id, rule, episode): (pk, status, digest)
-        for pk, student_id, rule, episode, status, digest in alerts.values_list(
-            "pk", "student_id", "rule", "episode", "status", "digest"
-        ).order_by()
+        for pk, student_id, rule, episode, status, digest in rows
+        if (student_id, rule, episode) in considered
     }
 
 
-def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Summary:
+def _sync(desired, *, considered, vanished, configs, now) -> Summary:
+    """Bring the alerts of the ``considered`` keys (those of the rows found changed) in
+    line with ``desired``, and resolve the ``vanished`` ones; every other alert of the
+    scope was built from an unchanged row and is left alone."""
     summary = Summary()
-    existing = _existing(school_ids, student_ids, window_start)
+    existing = _existing(considered)
 
     new, reopen, update = [], [], []
     for key, finding in desired.items():
@@ -178,7 +191,7 @@ def _sync(desired, *, school_ids, student_ids, window_start, configs, now) -> Su
         pk
         for key, (pk, status, _digest) in existing.items()
         if status == Alert.Status.OPEN and key not in desired
-    ]
+    ] + list(vanished)
 
     if new:
         Alert.objects.bulk_create(

@@ -106,7 +106,6 @@ class Detection:
     terms: list[PeriodSum]
     weeks: list[WeekRow]
     vacation_returns: list[VacationReturn]
-    student_ids: frozenset[int]
     # Open alerts in the scope whose episode is no longer found at all.
     vanished: list[int]
 
@@ -170,14 +169,6 @@ class _Sql:
             f"date({col}, '-' || ((CAST(strftime('%%w', {col}) AS INTEGER) + 6) %% 7) || ' days')"
         )
 
-    def iso(self, col: str) -> str:
-        """A date as «YYYY-MM-DD» (SQLite stores dates so)."""
-        return f"to_char({col}, 'YYYY-MM-DD')" if self.postgres else col
-
-    def month_key(self, col: str) -> str:
-        """«YYYY-MM» of a date."""
-        return f"to_char({col}, 'YYYY-MM')" if self.postgres else f"substr({col}, 1, 7)"
-
     @staticmethod
     def fingerprint(*exprs: str) -> str:
         """md5 of the values joined by «|» (SQLite gets md5 from alerts.apps)."""
@@ -191,8 +182,8 @@ class _Sql:
 
 
 def _scope(school_ids, student_ids, postgres: bool) -> tuple[dict[str, str], list]:
-    """SQL conditions on class days (alias c), student days (alias d) and alerts (alias a)
-    for the evaluated scope, and their parameters (used once by each condition)."""
+    """SQL conditions on class days (alias c), student days (alias d), alerts (alias a) and
+    enrollments (alias e) for the evaluated scope, and their parameters (used once by each condition)."""
     if student_ids is not None:
         ids = sorted(student_ids)
         # On PostgreSQL one array parameter keeps the statement's text (and so its
@@ -203,12 +194,13 @@ def _scope(school_ids, student_ids, postgres: bool) -> tuple[dict[str, str], lis
             f"WHERE student_id {students})",
             "d": f"d.student_id {students}",
             "a": f"a.student_id {students}",
+            "e": f"e.student_id {students}",
         }
         return conditions, [ids] if postgres else ids
     if school_ids is not None:
         ids = sorted(school_ids)
-        return {alias: f"{alias}.school_id IN ({_placeholders(ids)})" for alias in "cda"}, ids
-    return dict.fromkeys("cda", "1 = 1"), []
+        return {alias: f"{alias}.school_id IN ({_placeholders(ids)})" for alias in "cdae"}, ids
+    return dict.fromkeys("cdae", "1 = 1"), []
 
 
 @dataclass(frozen=True)
@@ -274,10 +266,16 @@ def detect(
         JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
         WHERE d.date >= %s AND d.date <= %s AND {conditions["d"]}
     """
+    enrollments = f"""
+        SELECT e.student_id, e.school_class_id, e.start_date, e.end_date
+        FROM schools_enrollment e
+        WHERE e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s) AND {conditions["e"]}
+    """
     tables = [
         _schools_table(schools or {}),
         ("eval_class_days", class_days, [start, end, *ids]),
         ("eval_days", marked_days, [start, end, *ids]),
+        ("eval_enrollments", enrollments, [end, start, *ids]),
     ]
     with connection.cursor() as cursor:
         if student_ids is not None:
@@ -289,7 +287,7 @@ def detect(
         # The open alerts of the scope that the rows are compared with.
         db.current = (
             f"""
-            SELECT a.id, a.student_id, a.episode, a.digest FROM alerts_alert a
+            SELECT a.id, a.student_id, a.period_start, a.digest FROM alerts_alert a
             WHERE a.status = 'open' AND a.rule IN ({{rules}}) AND {conditions["a"]}
               AND a.period_end >= %s
             """,
@@ -321,7 +319,6 @@ def detect(
                 terms=_terms(db, sql, min_percent, end, vanished),
                 weeks=_weeks(db, sql, end, vanished),
                 vacation_returns=_vacation_returns(db, sql, vanished),
-                student_ids=_students(db),
                 vanished=vanished,
             )
         finally:
@@ -397,7 +394,7 @@ def _execute_prepared(cursor, query: str, values: list) -> None:
 
 
 def _drop_tables(cursor) -> None:
-    for name in ("eval_days", "eval_class_days", "eval_schools"):
+    for name in ("eval_enrollments", "eval_days", "eval_class_days", "eval_schools"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -433,44 +430,83 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
     for name, body, params in tables:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
     cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
-    if sql.postgres:
-        # Statistics of the class days only: the planner sizes the joins on them; the
-        # student days are read whole by every query, which sampling would not change.
-        cursor.execute("ANALYZE eval_class_days")
 
 
 # Instructional time of students over candidate periods (alias p: student_id, period_key,
 # period_start, period_end): whole-class lessons plus the lessons of their groups, on the class days
 # they were enrolled. Only the periods the marks alone cannot rule out are candidates.
 
-_SCHEDULED = """
-    SELECT p.student_id, p.period_key,
-           SUM(c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
-               SELECT COUNT(*) FROM journal_lesson gl
-               JOIN schools_classgroup_students g
-                 ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
-               WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
-                 AND gl.status = 'scheduled') END) AS lessons,
-           SUM(CASE WHEN c.whole > 0 OR EXISTS (
-               SELECT 1 FROM journal_lesson gl
-               JOIN schools_classgroup_students g
-                 ON g.classgroup_id = gl.group_id AND g.student_id = e.student_id
-               WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date
-                 AND gl.status = 'scheduled') THEN 1 ELSE 0 END) AS days
-    FROM eval_candidates p
-    JOIN schools_enrollment e ON e.student_id = p.student_id
-    JOIN eval_class_days c ON c.school_class_id = e.school_class_id
-     AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
-     AND c.date >= p.period_start AND c.date <= p.period_end
-    WHERE {only}
-    GROUP BY p.student_id, p.period_key
+# Per class, the lessons and school days of each candidate period (alias p of
+# eval_candidates: student_id, period_key, period_start, period_end, …).
+_CLASS_PERIODS = """
+    SELECT c.school_class_id, q.period_start, q.period_end,
+           SUM(c.whole) AS lessons, SUM(CASE WHEN c.whole > 0 THEN 1 ELSE 0 END) AS days,
+           SUM(c.grouped) AS grouped,
+           SUM(CASE WHEN c.whole = 0 AND c.grouped > 0 THEN 1 ELSE 0 END) AS group_only_days
+    FROM (SELECT DISTINCT p.period_start, p.period_end FROM eval_candidates p WHERE {only}) q
+    JOIN eval_class_days c ON c.date >= q.period_start AND c.date <= q.period_end
+    GROUP BY c.school_class_id, q.period_start, q.period_end
+"""
+# The group lessons of student {student} in class {klass} on class day c.
+_GROUP_LESSONS = """
+    SELECT {select} FROM journal_lesson gl
+    JOIN schools_classgroup_students g ON g.classgroup_id = gl.group_id AND g.student_id = {student}
+    WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date AND gl.status = 'scheduled'
+"""
+# Instructional time of students over candidate periods: whole-class lessons plus the
+# lessons of their groups, on the class days they were enrolled. An enrollment covering
+# the whole period (nearly all) takes its class's totals, plus its group lessons when the
+# class had any; one that starts or ends inside the period is counted day by day.
+_SCHEDULED = f"""
+    SELECT student_id, period_key, SUM(lessons) AS lessons, SUM(days) AS days FROM (
+        SELECT p.student_id, p.period_key,
+               w.lessons + CASE WHEN w.grouped = 0 THEN 0 ELSE (
+                   SELECT COUNT(*) FROM eval_class_days c
+                   JOIN journal_lesson gl ON gl.school_class_id = c.school_class_id
+                    AND gl.date = c.date AND gl.status = 'scheduled'
+                   JOIN schools_classgroup_students g
+                     ON g.classgroup_id = gl.group_id AND g.student_id = p.student_id
+                   WHERE c.school_class_id = w.school_class_id AND c.grouped > 0
+                     AND c.date >= p.period_start AND c.date <= p.period_end) END AS lessons,
+               w.days + CASE WHEN w.group_only_days = 0 THEN 0 ELSE (
+                   SELECT COUNT(*) FROM eval_class_days c
+                   WHERE c.school_class_id = w.school_class_id AND c.whole = 0
+                     AND c.date >= p.period_start AND c.date <= p.period_end
+                     AND EXISTS ({_GROUP_LESSONS.format(select="1", student="p.student_id")})) END
+                 AS days
+        FROM eval_candidates p
+        JOIN eval_enrollments e ON e.student_id = p.student_id
+         AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
+        JOIN eval_class_periods w ON w.school_class_id = e.school_class_id
+         AND w.period_start = p.period_start AND w.period_end = p.period_end
+        WHERE {{only}}
+        UNION ALL
+        SELECT p.student_id, p.period_key,
+               c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
+                   {_GROUP_LESSONS.format(select="COUNT(*)", student="e.student_id")}) END,
+               CASE WHEN c.whole > 0 OR EXISTS (
+                   {_GROUP_LESSONS.format(select="1", student="e.student_id")}) THEN 1 ELSE 0 END
+        FROM eval_candidates p
+        JOIN eval_enrollments e ON e.student_id = p.student_id
+         AND e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)
+         AND (e.start_date > p.period_start OR e.end_date < p.period_end)
+        JOIN eval_class_days c ON c.school_class_id = e.school_class_id
+         AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
+         AND c.date >= p.period_start AND c.date <= p.period_end
+        WHERE {{only}}
+    ) x
+    GROUP BY student_id, period_key
 """
 
 
 def _diff(db, category: str, found: str, params=(), extra=(), *, vanished: list[int]):
-    """Rows of ``found`` (with ``student_id``, ``episode`` and ``fp`` columns) whose open
-    alerts do not all carry the row's fingerprint, deduplicated by episode; the ids of the
-    category's open alerts whose episode is not found are added to ``vanished``.
+    """Rows of ``found`` (with ``student_id`` first, ``episode_start`` and ``fp`` last) whose
+    open alerts do not all carry the row's fingerprint, deduplicated by episode; the ids of
+    the category's open alerts whose episode is not found are added to ``vanished``.
+
+    Within a rule an episode is identified by its first day (a streak's, a day's, a
+    week's, a month's or a term's), which is the alerts' ``period_start``: the join
+    compares dates, and the episode's name is built in Python for the changed rows only.
 
     One full join of the rows with the category's open alerts does both; only the rows
     that changed travel to Python."""
@@ -479,7 +515,8 @@ def _diff(db, category: str, found: str, params=(), extra=(), *, vanished: list[
     db.execute(
         """
         SELECT f.*, c.id FROM eval_found f
-        FULL JOIN eval_current c ON c.student_id = f.student_id AND c.episode = f.episode
+        FULL JOIN eval_current c
+          ON c.student_id = f.student_id AND c.period_start = f.episode_start
         WHERE f.student_id IS NULL OR c.id IS NULL OR c.digest <> f.fp
         """,
         extra=[
@@ -493,7 +530,7 @@ def _diff(db, category: str, found: str, params=(), extra=(), *, vanished: list[
         if row[0] is None:
             vanished.append(alert_id)
         else:
-            rows[(row[0], row[-2])] = row  # (student, episode): the row's last columns
+            rows[(row[0], row[-2])] = row  # (student, episode start)
     return list(rows.values())
 
 
@@ -501,7 +538,7 @@ def _with_scheduled(
     db, category, candidates, params, fingerprint, *, only="1 = 1", keep="1 = 1", vanished
 ):
     """The changed rows of ``candidates`` (student_id, period_key, period_start, period_end,
-    …) followed by the lessons and school days of each period, their episode and
+    …) followed by the lessons and school days of each period, their start and
     fingerprint, in one statement: no round trip per candidate. ``fingerprint`` and
     ``keep`` (the rows that may fire, once the period's time is known) read p.* and
     s.lessons, s.days; ``only`` names the candidates whose time is needed."""
@@ -510,13 +547,14 @@ def _with_scheduled(
         category,
         f"""
         SELECT p.*, COALESCE(s.lessons, 0) AS lessons, COALESCE(s.days, 0) AS days,
-               p.period_episode AS episode, {fingerprint} AS fp
+               p.period_start AS episode_start, {fingerprint} AS fp
         FROM eval_candidates p
         LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.period_key = p.period_key
         WHERE {keep}
         """,
         extra=[
             ("eval_candidates", candidates, list(params)),
+            ("eval_class_periods", _CLASS_PERIODS.format(only=only), []),
             ("eval_scheduled", _SCHEDULED.format(only=only), []),
         ],
         vanished=vanished,
@@ -529,7 +567,7 @@ def _islands(db, sql: _Sql, flag: str, min_length: int, category, vanished) -> l
         category,
         f"""
         SELECT student_id, school_class_id, MIN(date) AS first_day, MAX(date) AS last_day,
-               COUNT(*) AS days, {sql.date_list("date")} AS dates, {sql.iso("MIN(date)")} AS episode,
+               COUNT(*) AS days, {sql.date_list("date")} AS dates, MIN(date) AS episode_start,
                {sql.fingerprint(sql.date_list("date"), "school_class_id", "MAX(config)")} AS fp
         FROM (
             SELECT d.student_id, d.school_class_id, d.date, d.config,
@@ -552,7 +590,7 @@ def _islands(db, sql: _Sql, flag: str, min_length: int, category, vanished) -> l
             end=_date(row[3]),
             length=int(row[4]),
             dates=tuple(sorted(_date(d) for d in row[5].split(","))),
-            episode=row[6],
+            episode=_date(row[2]).isoformat(),
             fp=row[7],
         )
         for row in rows
@@ -566,7 +604,7 @@ def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[Unknown
         db,
         "unknown_days",
         f"""
-        SELECT student_id, school_class_id, date, unknown, {sql.iso("date")} AS episode,
+        SELECT student_id, school_class_id, date, unknown, date AS episode_start,
                {sql.fingerprint("unknown", "school_class_id", "config")} AS fp
         FROM eval_days d
         WHERE unknown > 0 AND (date < %s OR (date = %s AND closed = 1))
@@ -574,7 +612,9 @@ def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[Unknown
         [as_of, as_of],
         vanished=vanished,
     )
-    return [UnknownDay(r[0], r[1], _date(r[2]), int(r[3]), r[4], r[5]) for r in rows]
+    return [
+        UnknownDay(r[0], r[1], _date(r[2]), int(r[3]), _date(r[2]).isoformat(), r[-1]) for r in rows
+    ]
 
 
 def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanished):
@@ -592,8 +632,7 @@ def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanishe
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
                CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent,
-               MIN(grade) AS min_grade, MAX(grade) AS max_grade, MAX(config) AS config,
-               {sql.month_key(month)} AS period_episode
+               MIN(grade) AS min_grade, MAX(grade) AS max_grade, MAX(config) AS config
         FROM eval_days
         GROUP BY student_id, {month}
         HAVING SUM(invalid + unknown) >= %s OR ({reachable})
@@ -611,20 +650,24 @@ def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanishe
         only="p.maybe_percent = 1",
         vanished=vanished,
     )
-    return [
-        PeriodSum(
-            row[0],
-            row[4],
-            row[-2],
-            _date(row[5]),
-            _date(row[6]),
-            int(row[-4]) if row[8] else None,
-            int(row[7]),
-            row[-2],
-            row[-1],
+    result = []
+    for row in rows:
+        key = _date(row[1]).strftime("%Y-%m")  # «2026-11»
+        scheduled = int(row[-4]) if row[8] else None
+        result.append(
+            PeriodSum(
+                row[0],
+                row[4],
+                key,
+                _date(row[5]),
+                _date(row[6]),
+                scheduled,
+                int(row[7]),
+                key,
+                row[-1],
+            )
         )
-        for row in rows
-    ]
+    return result
 
 
 def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> list[PeriodSum]:
@@ -635,7 +678,7 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
         """
         SELECT d.student_id, t.id AS period_key, t.start_date AS period_start, t.end_date AS period_end,
                MAX(d.school_class_id) AS class_id, SUM(d.invalid + d.unknown) AS missed,
-               MAX(d.config) AS config, 'term-' || CAST(t.id AS TEXT) AS period_episode
+               MAX(d.config) AS config
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_term t ON t.academic_year_id = sc.academic_year_id
@@ -652,7 +695,15 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
     )
     return [
         PeriodSum(
-            r[0], r[4], str(r[1]), _date(r[2]), _date(r[3]), int(r[8]), int(r[5]), r[-2], r[-1]
+            r[0],
+            r[4],
+            str(r[1]),
+            _date(r[2]),
+            _date(r[3]),
+            int(r[-4]),
+            int(r[5]),
+            f"term-{r[1]}",
+            r[-1],
         )
         for r in rows
     ]
@@ -673,7 +724,7 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days,
                MIN(week_numerator) AS week_numerator, MAX(week_denominator) AS week_denominator,
                MIN(late_numerator) AS late_numerator, MAX(late_denominator) AS late_denominator,
-               MAX(config) AS config, {sql.iso(week)} AS period_episode
+               MAX(config) AS config
         FROM eval_days d
         GROUP BY student_id, {week}
         -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
@@ -691,7 +742,16 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
         vanished=vanished,
     )
     return [
-        WeekRow(r[0], r[4], _date(r[1]), int(r[-3]), int(r[5]), int(r[6]), r[-2], r[-1])
+        WeekRow(
+            r[0],
+            r[4],
+            _date(r[1]),
+            int(r[-3]),
+            int(r[5]),
+            int(r[6]),
+            _date(r[1]).isoformat(),
+            r[-1],
+        )
         for r in rows
     ]
 
@@ -702,7 +762,7 @@ def _vacation_returns(db, sql: _Sql, vanished) -> list[VacationReturn]:
         "vacation_returns",
         f"""
         SELECT d.student_id, d.school_class_id, d.date, v.id AS vacation_id,
-               {sql.iso("d.date")} AS episode,
+               d.date AS episode_start,
                {sql.fingerprint("d.school_class_id", "v.id", "d.config")} AS fp
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
@@ -715,9 +775,6 @@ def _vacation_returns(db, sql: _Sql, vanished) -> list[VacationReturn]:
         """,
         vanished=vanished,
     )
-    return [VacationReturn(r[0], r[1], _date(r[2]), r[3], r[4], r[5]) for r in rows]
-
-
-def _students(db) -> frozenset[int]:
-    db.execute("SELECT DISTINCT student_id FROM eval_days")
-    return frozenset(r[0] for r in db.fetchall())
+    return [
+        VacationReturn(r[0], r[1], _date(r[2]), r[3], _date(r[2]).isoformat(), r[-1]) for r in rows
+    ]

@@ -39,7 +39,7 @@ LOOKBACK_DAYS = 150
 
 @dataclass
 class Summary:
-    students: int = 0
+    students: int = 0  # whose alerts were re-examined: something about them changed
     fired: int = 0
     updated: int = 0
     reopened: int = 0
@@ -96,15 +96,16 @@ def evaluate(
     )
     classes = _classes(found)
     desired = findings(found, as_of=as_of, classes=classes, configs=configs)
+    considered = found.considered()
     with transaction.atomic():
         summary = _sync(
             desired,
-            considered=found.considered(),
+            considered=considered,
             vanished=found.vanished,
             configs=configs,
             now=now,
         )
-    summary.students = len(found.student_ids)
+    summary.students = len({key[0] for key in considered})
     return summary
 
 

@@ -7,7 +7,7 @@ lateness, and the student's lessons that day: enrolled, group lessons only for m
 Days without marks are attended days, so they need no row: a gap in the day numbers
 breaks a streak. Grouped queries then find:
 
-* streaks with gaps-and-islands: a class's school days are numbered with DENSE_RANK;
+* streaks with gaps-and-islands: a class's school days are numbered with ROW_NUMBER;
   for the days a student missed without a valid reason, ``day_no - ROW_NUMBER()`` is
   constant along a run of consecutive school days. Weekends, holidays, vacations and
   quarantine have no lessons, so they neither break nor extend a streak; a day attended
@@ -16,8 +16,11 @@ breaks a streak. Grouped queries then find:
 * weeks missed and systematic lateness per ISO week;
 * the first school day after each vacation.
 
-The result is a list of raw episodes with evidence; ``alerts.rules`` turns them into
-alerts using the school's thresholds. Nothing here loops over students or days in Python.
+Each row found is compared in the same statement with the open alerts built from it (a
+fingerprint of the row is their digest), so the result holds only the episodes that
+changed, with their evidence, and the alerts whose episode is gone; ``alerts.rules``
+turns the rows into alerts using the school's thresholds. Nothing here loops over
+students or days in Python, and in the steady state almost nothing reaches Python.
 """
 
 import datetime
@@ -348,7 +351,10 @@ class _Source:
         ctes = [*self.ctes, *extra]
         if ctes:
             query = (
-                "WITH " + ", ".join(f"{name} AS ({body})" for name, body, _ in ctes) + " " + query
+                "WITH "
+                + ", ".join(f"{name} AS {_fence(name)}({body})" for name, body, _ in ctes)
+                + " "
+                + query
             )
         values = [p for *_, values in ctes for p in values] + list(params)
         if self.prepare:
@@ -358,6 +364,15 @@ class _Source:
 
     def fetchall(self):
         return self.cursor.fetchall()
+
+
+# Computed once and joined as they are: the planner cannot size them and, left to
+# reorder the joins, once crossed every candidate with every class's period.
+_MATERIALIZED = frozenset({"eval_covered"})
+
+
+def _fence(name: str) -> str:
+    return "MATERIALIZED " if name in _MATERIALIZED else ""
 
 
 _PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime.date: "date"}
@@ -430,12 +445,23 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
     for name, body, params in tables:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
     cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
+    if sql.postgres:  # small tables the planner sizes its joins on
+        cursor.execute("ANALYZE eval_class_days")
+        cursor.execute("ANALYZE eval_enrollments")
 
 
 # Instructional time of students over candidate periods (alias p: student_id, period_key,
 # period_start, period_end): whole-class lessons plus the lessons of their groups, on the class days
 # they were enrolled. Only the periods the marks alone cannot rule out are candidates.
 
+# Candidate periods with the class of an enrollment that covers the whole period.
+_COVERED = """
+    SELECT p.student_id, p.period_key, p.period_start, p.period_end, e.school_class_id
+    FROM eval_candidates p
+    JOIN eval_enrollments e ON e.student_id = p.student_id
+     AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
+    WHERE {only}
+"""
 # Per class, the lessons and school days of each candidate period (alias p of
 # eval_candidates: student_id, period_key, period_start, period_end, …).
 _CLASS_PERIODS = """
@@ -474,12 +500,9 @@ _SCHEDULED = f"""
                      AND c.date >= p.period_start AND c.date <= p.period_end
                      AND EXISTS ({_GROUP_LESSONS.format(select="1", student="p.student_id")})) END
                  AS days
-        FROM eval_candidates p
-        JOIN eval_enrollments e ON e.student_id = p.student_id
-         AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
-        JOIN eval_class_periods w ON w.school_class_id = e.school_class_id
+        FROM eval_covered p
+        JOIN eval_class_periods w ON w.school_class_id = p.school_class_id
          AND w.period_start = p.period_start AND w.period_end = p.period_end
-        WHERE {{only}}
         UNION ALL
         SELECT p.student_id, p.period_key,
                c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
@@ -554,6 +577,7 @@ def _with_scheduled(
         """,
         extra=[
             ("eval_candidates", candidates, list(params)),
+            ("eval_covered", _COVERED.format(only=only), []),
             ("eval_class_periods", _CLASS_PERIODS.format(only=only), []),
             ("eval_scheduled", _SCHEDULED.format(only=only), []),
         ],

@@ -13,7 +13,7 @@ admin, bulk SQL): PostgreSQL statement triggers with transition tables, SQLite r
 triggers. Both run the same statements below, which recompute the rows of the affected
 keys from the journal: (class, date) for class days, (student, date) for student days.
 ``rebuild`` recomputes everything and ``discrepancies`` compares the tables with a fresh
-computation (tests, and ``manage.py attendance_facts --check``).
+computation (tests, and ``manage.py attendance_facts [--rebuild]``).
 """
 
 from django.db import connection

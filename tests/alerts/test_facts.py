@@ -1,8 +1,10 @@
 """The triggers of ``alerts.facts`` keep class days and student days right on every write."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -449,6 +451,16 @@ def test_rebuild_restores_a_tampered_table(day):
     assert facts.discrepancies() == {"alerts_classday": 1, "alerts_studentday": 2}
     facts.rebuild()
     assert snapshot() == expected
+    assert facts.discrepancies() == IN_SYNC
+
+
+def test_the_command_reports_and_repairs_differences(day):
+    StudentDay.objects.all().update(unknown=9)
+    with pytest.raises(CommandError, match="--rebuild"):
+        call_command("attendance_facts", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("attendance_facts", "--rebuild", stdout=out)
+    assert out.getvalue().strip() == "alerts_classday: 0, alerts_studentday: 0"
     assert facts.discrepancies() == IN_SYNC
 
 

@@ -81,26 +81,35 @@ SOURCES = {
         "SELECT r.school_class_id, r.date FROM {rows} r",
         "SELECT m.student_id, m.date FROM journal_mark m "
         "JOIN journal_lesson l ON l.id = m.lesson_id "
-        "WHERE (l.school_class_id, l.date) IN (SELECT r.school_class_id, r.date FROM {rows} r)",
+        "WHERE (l.school_class_id, l.date) IN ({class_keys})",
     ),
     # A group membership or an enrollment changes which of the student's marks count.
     "schools_classgroup_students": (("student_id",), None, _STUDENT_DAYS_OF_STUDENTS),
     "schools_enrollment": (("student_id",), None, _STUDENT_DAYS_OF_STUDENTS),
 }
 EVENTS = ("INSERT", "UPDATE", "DELETE")
+# An update matters only when one of these columns changes (a lesson's topic or the time
+# attendance was taken, a reason's note do not).
+RELEVANT = {
+    "journal_mark": ("lesson_id", "student_id", "date", "kind", "reason_status"),
+    "journal_lesson": ("school_class_id", "date", "status", "group_id", "school_id"),
+    "schools_classgroup_students": ("classgroup_id", "student_id"),
+    "schools_enrollment": ("student_id", "school_class_id", "start_date", "end_date"),
+}
 
 
 def refresh_statements(table: str, rows: str) -> list[str]:
-    """The statements that bring the facts up to date after ``rows`` of ``table`` changed."""
+    """The statements that bring the facts up to date after ``rows`` of ``table`` changed
+    (SQLite: the keys are subqueries of the row at hand)."""
     _columns, class_keys, student_keys = SOURCES[table]
     statements = []
     if class_keys:
-        keys = class_keys.format(rows=rows)
+        class_keys = class_keys.format(rows=rows)
         statements += [
-            CLASS_DAYS_DELETE.format(keys=keys),
-            CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({keys})"),
+            CLASS_DAYS_DELETE.format(keys=class_keys),
+            CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({class_keys})"),
         ]
-    keys = student_keys.format(rows=rows)
+    keys = student_keys.format(rows=rows, class_keys=class_keys)
     statements += [
         STUDENT_DAYS_DELETE.format(keys=keys),
         STUDENT_DAYS_INSERT.format(condition=f"(m.student_id, m.date) IN ({keys})"),
@@ -108,10 +117,60 @@ def refresh_statements(table: str, rows: str) -> list[str]:
     return statements
 
 
-def _postgres_rows(columns, event: str) -> str:
-    cols = ", ".join(columns)
-    tables = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["old_rows", "new_rows"]}
-    return "(" + " UNION ".join(f"SELECT {cols} FROM {t}" for t in tables[event]) + ")"
+_UNNEST = "SELECT * FROM unnest($1::bigint[], $2::date[])"
+
+
+def _postgres_body(table: str, rows: str) -> str:
+    """PL/pgSQL of the refresh: the keys are collected into arrays first, then every
+    statement is planned (EXECUTE) for exactly those keys, whatever the tables' statistics
+    say — a plan made on stale statistics once scanned all student days for one lesson."""
+    _columns, class_keys, student_keys = SOURCES[table]
+    lines = [f"IF NOT EXISTS (SELECT 1 FROM {rows} r) THEN RETURN NULL; END IF;"]
+    if class_keys:
+        lines += [
+            "SELECT array_agg(k.school_class_id), array_agg(k.date) INTO classes, class_dates "
+            f"FROM (SELECT DISTINCT * FROM ({class_keys.format(rows=rows)}) x) "
+            "k(school_class_id, date);",
+            f"EXECUTE $sql${CLASS_DAYS_DELETE.format(keys=_UNNEST)}$sql$ "
+            "USING classes, class_dates;",
+            "EXECUTE $sql$"
+            + CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({_UNNEST})")
+            + "$sql$ USING classes, class_dates;",
+        ]
+    keys = student_keys.format(rows=rows, class_keys=_UNNEST)
+    lines += [
+        "EXECUTE $sql$SELECT array_agg(k.student_id), array_agg(k.date) "
+        f"FROM (SELECT DISTINCT * FROM ({keys}) x) k(student_id, date)$sql$ "
+        "INTO students, dates USING classes, class_dates;",
+        f"EXECUTE $sql${STUDENT_DAYS_DELETE.format(keys=_UNNEST)}$sql$ USING students, dates;",
+        "EXECUTE $sql$"
+        + STUDENT_DAYS_INSERT.format(condition=f"(m.student_id, m.date) IN ({_UNNEST})")
+        + "$sql$ USING students, dates;",
+    ]
+    return (
+        "DECLARE classes bigint[]; class_dates date[]; students bigint[]; dates date[];\n"
+        "BEGIN\n" + "\n".join(lines) + "\nRETURN NULL;\nEND;"
+    )
+
+
+def _postgres_rows(table: str, columns, event: str) -> str:
+    if event != "UPDATE":
+        source = "new_rows" if event == "INSERT" else "old_rows"
+        return f"(SELECT {', '.join(columns)} FROM {source})"
+    relevant = RELEVANT[table]
+    changed = (
+        "FROM old_rows o JOIN new_rows n ON n.id = o.id "
+        f"WHERE ({', '.join('o.' + c for c in relevant)}) "
+        f"IS DISTINCT FROM ({', '.join('n.' + c for c in relevant)})"
+    )
+    selects = [f"SELECT {', '.join(f'{t}.{c}' for c in columns)} {changed}" for t in "on"]
+    return "(" + " UNION ".join(selects) + ")"
+
+
+def _sqlite_when(table: str, event: str) -> str:
+    if event != "UPDATE":
+        return ""
+    return "WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in RELEVANT[table]) + "\n"
 
 
 def _sqlite_rows(columns, event: str) -> str:
@@ -132,15 +191,10 @@ def install(schema_editor=None) -> None:
             for event in EVENTS:
                 name = _name(table, event)
                 if connection.vendor == "postgresql":
-                    # EXECUTE plans each statement for the rows at hand: a cached plan made
-                    # for a bulk insert would scan every mark for a teacher's one tap.
-                    body = "".join(
-                        f"EXECUTE $sql${statement}$sql$;\n"
-                        for statement in refresh_statements(table, _postgres_rows(columns, event))
-                    )
+                    body = _postgres_body(table, _postgres_rows(table, columns, event))
                     cursor.execute(
-                        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
-                        f"BEGIN\n{body}RETURN NULL;\nEND;\n$fn$"
+                        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                        f"AS $fn$\n{body}\n$fn$"
                     )
                     transition = {
                         "INSERT": "NEW TABLE AS new_rows",
@@ -155,7 +209,7 @@ def install(schema_editor=None) -> None:
                     body = ";\n".join(refresh_statements(table, _sqlite_rows(columns, event)))
                     cursor.execute(
                         f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW\n"
-                        f"BEGIN\n{body};\nEND"
+                        f"{_sqlite_when(table, event)}BEGIN\n{body};\nEND"
                     )
     rebuild()
 
@@ -181,6 +235,9 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM alerts_classday")
         cursor.execute(CLASS_DAYS_INSERT.format(condition="1 = 1"))
         cursor.execute(STUDENT_DAYS_INSERT.format(condition="1 = 1"))
+        if connection.vendor == "postgresql":  # plans of the triggers' statements need them
+            cursor.execute("ANALYZE alerts_classday")
+            cursor.execute("ANALYZE alerts_studentday")
 
 
 _COMPARED = {

@@ -33,6 +33,7 @@ from django.db import connection
 
 from journal.units import Fractions
 
+from .facts import GROUP_LESSONS
 from .models import Rule
 
 WORK_MEM = "64MB"  # of the full evaluation's session, reset afterwards
@@ -280,22 +281,22 @@ def detect(
         ("eval_days", marked_days, [start, end, *ids]),
         ("eval_enrollments", enrollments, [end, start, *ids]),
     ]
+    # The open alerts of the scope that the rows are compared with ({rules}: a category's).
+    current = (
+        f"""
+        SELECT a.id, a.student_id, a.period_start, a.digest FROM alerts_alert a
+        WHERE a.status = 'open' AND a.rule IN ({{rules}}) AND {conditions["a"]}
+          AND a.period_end >= %s
+        """,
+        [*ids, start],
+    )
     with connection.cursor() as cursor:
         if student_ids is not None:
             # One student's rows are few: common table expressions spare the catalog
             # writes of temporary tables, which dominate an incremental evaluation.
-            db = _Source(cursor, tables, prepare=sql.postgres)
+            db = _Source(cursor, tables, current, prepare=sql.postgres)
         else:
-            db = _Source(cursor, None)
-        # The open alerts of the scope that the rows are compared with.
-        db.current = (
-            f"""
-            SELECT a.id, a.student_id, a.period_start, a.digest FROM alerts_alert a
-            WHERE a.status = 'open' AND a.rule IN ({{rules}}) AND {conditions["a"]}
-              AND a.period_end >= %s
-            """,
-            [*ids, start],
-        )
+            db = _Source(cursor, None, current)
         try:
             if student_ids is None:
                 if sql.postgres:
@@ -341,11 +342,11 @@ class _Source:
     costs more than running them on one student's rows.
     """
 
-    def __init__(self, cursor, ctes, *, prepare=False):
+    def __init__(self, cursor, ctes, current: tuple[str, list], *, prepare=False):
         self.cursor = cursor
         self.ctes = ctes or []
+        self.current = current  # the open alerts' query and its parameters (see _diff)
         self.prepare = prepare
-        self.current: tuple[str, list] = ("", [])
 
     def execute(self, query: str, params=(), extra=()):
         ctes = [*self.ctes, *extra]
@@ -473,12 +474,15 @@ _CLASS_PERIODS = """
     JOIN eval_class_days c ON c.date >= q.period_start AND c.date <= q.period_end
     GROUP BY c.school_class_id, q.period_start, q.period_end
 """
-# The group lessons of student {student} in class {klass} on class day c.
-_GROUP_LESSONS = """
-    SELECT {select} FROM journal_lesson gl
-    JOIN schools_classgroup_students g ON g.classgroup_id = gl.group_id AND g.student_id = {student}
-    WHERE gl.school_class_id = c.school_class_id AND gl.date = c.date AND gl.status = 'scheduled'
-"""
+
+
+def _group_lessons(select: str, student: str) -> str:
+    """The scheduled lessons of ``student``'s groups on class day c."""
+    return GROUP_LESSONS.format(
+        select=select, student=student, klass="c.school_class_id", date="c.date"
+    )
+
+
 # Instructional time of students over candidate periods: whole-class lessons plus the
 # lessons of their groups, on the class days they were enrolled. An enrollment covering
 # the whole period (nearly all) takes its class's totals, plus its group lessons when the
@@ -498,7 +502,7 @@ _SCHEDULED = f"""
                    SELECT COUNT(*) FROM eval_class_days c
                    WHERE c.school_class_id = w.school_class_id AND c.whole = 0
                      AND c.date >= p.period_start AND c.date <= p.period_end
-                     AND EXISTS ({_GROUP_LESSONS.format(select="1", student="p.student_id")})) END
+                     AND EXISTS ({_group_lessons("1", "p.student_id")})) END
                  AS days
         FROM eval_covered p
         JOIN eval_class_periods w ON w.school_class_id = p.school_class_id
@@ -506,9 +510,9 @@ _SCHEDULED = f"""
         UNION ALL
         SELECT p.student_id, p.period_key,
                c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
-                   {_GROUP_LESSONS.format(select="COUNT(*)", student="e.student_id")}) END,
+                   {_group_lessons("COUNT(*)", "e.student_id")}) END,
                CASE WHEN c.whole > 0 OR EXISTS (
-                   {_GROUP_LESSONS.format(select="1", student="e.student_id")}) THEN 1 ELSE 0 END
+                   {_group_lessons("1", "e.student_id")}) THEN 1 ELSE 0 END
         FROM eval_candidates p
         JOIN eval_enrollments e ON e.student_id = p.student_id
          AND e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)

@@ -21,8 +21,14 @@ from django.db import connection
 # Statements recomputing the rows whose keys a subquery selects; ``{keys}`` is a
 # subquery of (school_class_id, date) or (student_id, date) pairs.
 CLASS_DAYS_DELETE = "DELETE FROM alerts_classday WHERE (school_class_id, date) IN ({keys})"
-CLASS_DAYS_INSERT = """
-    INSERT INTO alerts_classday (school_class_id, date, school_id, whole, grouped)
+# The scheduled lessons of student {student}'s groups in class {klass} on {date}.
+GROUP_LESSONS = """
+    SELECT {select} FROM journal_lesson gl
+    JOIN schools_classgroup_students g ON g.classgroup_id = gl.group_id AND g.student_id = {student}
+    WHERE gl.school_class_id = {klass} AND gl.date = {date} AND gl.status = 'scheduled'
+"""
+_CLASS_DAYS_INSERT = """
+    INSERT INTO {into} (school_class_id, date, school_id, whole, grouped)
     SELECT l.school_class_id, l.date, MAX(l.school_id),
            SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END),
            SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END)
@@ -31,17 +37,12 @@ CLASS_DAYS_INSERT = """
     GROUP BY l.school_class_id, l.date
 """
 STUDENT_DAYS_DELETE = "DELETE FROM alerts_studentday WHERE (student_id, date) IN ({keys})"
-STUDENT_DAYS_INSERT = """
-    INSERT INTO alerts_studentday (student_id, school_class_id, date, school_id,
-                                   valid, invalid, unknown, late, lessons)
+_STUDENT_DAYS_INSERT = """
+    INSERT INTO {into} (student_id, school_class_id, date, school_id,
+                        valid, invalid, unknown, late, lessons)
     SELECT d.student_id, d.school_class_id, d.date, c.school_id,
            d.valid, d.invalid, d.unknown, d.late,
-           c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE (
-               SELECT COUNT(*) FROM journal_lesson gl
-               JOIN schools_classgroup_students g
-                 ON g.classgroup_id = gl.group_id AND g.student_id = d.student_id
-               WHERE gl.school_class_id = d.school_class_id AND gl.date = d.date
-                 AND gl.status = 'scheduled') END
+           c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE ({group_lessons}) END
     FROM (
         SELECT m.student_id, l.school_class_id, m.date,
                SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
@@ -60,8 +61,27 @@ STUDENT_DAYS_INSERT = """
                   AND e.start_date <= m.date AND (e.end_date IS NULL OR e.end_date >= m.date))
         GROUP BY m.student_id, l.school_class_id, m.date
     ) d
-    JOIN alerts_classday c ON c.school_class_id = d.school_class_id AND c.date = d.date
+    JOIN {class_days} c ON c.school_class_id = d.school_class_id AND c.date = d.date
 """
+
+
+def class_days_insert(condition: str, into: str = "alerts_classday") -> str:
+    """Insert the class days of the lessons that ``condition`` (alias l) selects."""
+    return _CLASS_DAYS_INSERT.format(into=into, condition=condition)
+
+
+def student_days_insert(
+    condition: str, into: str = "alerts_studentday", class_days: str = "alerts_classday"
+) -> str:
+    """Insert the student days of the marks that ``condition`` (alias m) selects, their
+    lessons counted from ``class_days``."""
+    group_lessons = GROUP_LESSONS.format(
+        select="COUNT(*)", student="d.student_id", klass="d.school_class_id", date="d.date"
+    )
+    return _STUDENT_DAYS_INSERT.format(
+        into=into, class_days=class_days, condition=condition, group_lessons=group_lessons
+    )
+
 
 # What each table's change affects. ``{rows}`` is the changed rows (a transition table on
 # PostgreSQL, NEW/OLD on SQLite) with the columns SOURCES names. Every student day derives
@@ -107,12 +127,12 @@ def refresh_statements(table: str, rows: str) -> list[str]:
         class_keys = class_keys.format(rows=rows)
         statements += [
             CLASS_DAYS_DELETE.format(keys=class_keys),
-            CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({class_keys})"),
+            class_days_insert(f"(l.school_class_id, l.date) IN ({class_keys})"),
         ]
     keys = student_keys.format(rows=rows, class_keys=class_keys)
     statements += [
         STUDENT_DAYS_DELETE.format(keys=keys),
-        STUDENT_DAYS_INSERT.format(condition=f"(m.student_id, m.date) IN ({keys})"),
+        student_days_insert(f"(m.student_id, m.date) IN ({keys})"),
     ]
     return statements
 
@@ -134,7 +154,7 @@ def _postgres_body(table: str, rows: str) -> str:
             f"EXECUTE $sql${CLASS_DAYS_DELETE.format(keys=_UNNEST)}$sql$ "
             "USING classes, class_dates;",
             "EXECUTE $sql$"
-            + CLASS_DAYS_INSERT.format(condition=f"(l.school_class_id, l.date) IN ({_UNNEST})")
+            + class_days_insert(f"(l.school_class_id, l.date) IN ({_UNNEST})")
             + "$sql$ USING classes, class_dates;",
         ]
     keys = student_keys.format(rows=rows, class_keys=_UNNEST)
@@ -144,7 +164,7 @@ def _postgres_body(table: str, rows: str) -> str:
         "INTO students, dates USING classes, class_dates;",
         f"EXECUTE $sql${STUDENT_DAYS_DELETE.format(keys=_UNNEST)}$sql$ USING students, dates;",
         "EXECUTE $sql$"
-        + STUDENT_DAYS_INSERT.format(condition=f"(m.student_id, m.date) IN ({_UNNEST})")
+        + student_days_insert(f"(m.student_id, m.date) IN ({_UNNEST})")
         + "$sql$ USING students, dates;",
     ]
     return (
@@ -183,7 +203,7 @@ def _name(table: str, event: str) -> str:
     return f"alerts_facts_{table}_{event.lower()}"
 
 
-def install(schema_editor=None) -> None:
+def install() -> None:
     """Create the triggers (replacing earlier versions) and fill the tables."""
     uninstall()
     with connection.cursor() as cursor:
@@ -214,7 +234,7 @@ def install(schema_editor=None) -> None:
     rebuild()
 
 
-def uninstall(schema_editor=None) -> None:
+def uninstall() -> None:
     with connection.cursor() as cursor:
         for table in SOURCES:
             for event in EVENTS:
@@ -233,8 +253,8 @@ def rebuild() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM alerts_studentday")
         cursor.execute("DELETE FROM alerts_classday")
-        cursor.execute(CLASS_DAYS_INSERT.format(condition="1 = 1"))
-        cursor.execute(STUDENT_DAYS_INSERT.format(condition="1 = 1"))
+        cursor.execute(class_days_insert("1 = 1"))
+        cursor.execute(student_days_insert("1 = 1"))
         if connection.vendor == "postgresql":  # plans of the triggers' statements need them
             cursor.execute("ANALYZE alerts_classday")
             cursor.execute("ANALYZE alerts_studentday")
@@ -260,16 +280,12 @@ def discrepancies() -> dict[str, int]:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE fresh_{table} AS SELECT * FROM {table} WHERE 1 = 0"
             )
-        fresh_class = CLASS_DAYS_INSERT.format(condition="1 = 1").replace(
-            "INTO alerts_classday", "INTO fresh_alerts_classday"
+        cursor.execute(class_days_insert("1 = 1", into="fresh_alerts_classday"))
+        cursor.execute(
+            student_days_insert(
+                "1 = 1", into="fresh_alerts_studentday", class_days="fresh_alerts_classday"
+            )
         )
-        fresh_student = (
-            STUDENT_DAYS_INSERT.format(condition="1 = 1")
-            .replace("INTO alerts_studentday", "INTO fresh_alerts_studentday")
-            .replace("JOIN alerts_classday", "JOIN fresh_alerts_classday")
-        )
-        cursor.execute(fresh_class)
-        cursor.execute(fresh_student)
         for table, columns in _COMPARED.items():
             result[table] = 0
             for left, right in ((table, f"fresh_{table}"), (f"fresh_{table}", table)):

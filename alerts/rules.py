@@ -187,18 +187,14 @@ def findings(
             add(month, Rule.HOURS_SYSTEMATIC, first, last, trigger, evidence)
         if month.without_valid >= long:
             add(month, Rule.HOURS_LONG, first, last, trigger, evidence)
-        if (
-            last < as_of
-            and month.scheduled is not None
-            and config(month).month_percent_reached(month.without_valid, month.scheduled)
+        if month.scheduled is not None and config(month).month_percent_reached(
+            month.without_valid, month.scheduled
         ):
             percent_evidence = {**evidence, "hours_scheduled": month.scheduled}
             add(month, Rule.PERCENT_MONTH, first, last, last, percent_evidence)
 
     for term in detection.terms:
-        if term.end < as_of and config(term).term_percent_reached(
-            term.without_valid, term.scheduled
-        ):
+        if config(term).term_percent_reached(term.without_valid, term.scheduled):
             evidence = {
                 "hours_without_valid": term.without_valid,
                 "hours_scheduled": term.scheduled,
@@ -214,8 +210,6 @@ def findings(
 
     for week in detection.weeks:
         week_end = week.week_start + datetime.timedelta(days=6)
-        if week_end >= as_of:
-            continue  # a week is judged once it is over
         evidence = {
             "school_days": week.school_days,
             "days_missed": week.days_missed,
@@ -228,7 +222,7 @@ def findings(
             add(week, Rule.LATENESS, week.week_start, week_end, week_end, evidence)
 
     for back in detection.vacation_returns:
-        if back.date <= as_of and config(back).after_vacation_enabled:
+        if config(back).after_vacation_enabled:
             add(
                 back,
                 Rule.AFTER_VACATION,

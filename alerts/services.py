@@ -122,16 +122,8 @@ def _schools_of_students(student_ids, as_of) -> list[int]:
 def _classes(found) -> dict[int, tuple[int, int]]:
     ids = {
         row.school_class_id
-        for rows in (
-            found.streaks,
-            found.unknown_streaks,
-            found.unknown_days,
-            found.months,
-            found.terms,
-            found.weeks,
-            found.vacation_returns,
-        )
-        for row in rows
+        for category in detection.CATEGORY_RULES
+        for row in getattr(found, category)
     }
     return {
         pk: (school_id, grade)

@@ -248,26 +248,21 @@ def detect(
         list(student_ids) if student_ids is not None else None,
         sql.postgres,
     )
-    # Class days and student days are kept up to date by triggers (alerts.facts).
+    # Class days and student days are kept up to date, numbered, by triggers (alerts.facts).
     class_days = f"""
-        SELECT c.school_class_id, c.date, c.school_id, c.whole, c.grouped, sc.grade,
-               ROW_NUMBER() OVER (PARTITION BY c.school_class_id ORDER BY c.date) AS day_no,
-               COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
-               COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
-               COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator,
-               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed
-        FROM alerts_classday c
-        JOIN schools_schoolclass sc ON sc.id = c.school_class_id
-        LEFT JOIN eval_schools f ON f.school_id = c.school_id
+        SELECT c.school_class_id, c.date, c.whole, c.grouped FROM alerts_classday c
         WHERE c.date >= %s AND c.date <= %s AND {conditions["c"]}
     """
     marked_days = f"""
         SELECT d.student_id, d.school_class_id, d.date, d.valid, d.invalid, d.unknown, d.late,
-               d.lessons, c.day_no, c.day_numerator, c.day_denominator, c.week_numerator,
-               c.week_denominator, c.late_numerator, c.late_denominator, c.grade, c.config,
-               c.closed
+               d.lessons, d.day_no, sc.grade,
+               COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
+               COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
+               COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator,
+               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed
         FROM alerts_studentday d
-        JOIN eval_class_days c ON c.school_class_id = d.school_class_id AND c.date = d.date
+        JOIN schools_schoolclass sc ON sc.id = d.school_class_id
+        LEFT JOIN eval_schools f ON f.school_id = d.school_id
         WHERE d.date >= %s AND d.date <= %s AND {conditions["d"]}
     """
     enrollments = f"""
@@ -277,10 +272,11 @@ def detect(
     """
     tables = [
         _schools_table(schools or {}),
-        ("eval_class_days", class_days, [start, end, *ids]),
         ("eval_days", marked_days, [start, end, *ids]),
         ("eval_enrollments", enrollments, [end, start, *ids]),
     ]
+    # Read in place by the few statements that need a class's school days.
+    views = [("eval_class_days", class_days, [start, end, *ids])]
     # The open alerts of the scope that the rows are compared with ({rules}: a category's).
     current = (
         f"""
@@ -294,9 +290,9 @@ def detect(
         if student_ids is not None:
             # One student's rows are few: common table expressions spare the catalog
             # writes of temporary tables, which dominate an incremental evaluation.
-            db = _Source(cursor, tables, current, prepare=sql.postgres)
+            db = _Source(cursor, [*tables, *views], current, prepare=sql.postgres)
         else:
-            db = _Source(cursor, None, current)
+            db = _Source(cursor, views, current)
         try:
             if student_ids is None:
                 if sql.postgres:
@@ -370,10 +366,15 @@ class _Source:
 # Computed once and joined as they are: the planner cannot size them and, left to
 # reorder the joins, once crossed every candidate with every class's period.
 _MATERIALIZED = frozenset({"eval_covered"})
+# Read in place wherever they are named (a statement naming one twice would otherwise
+# compute it in full first).
+_INLINED = frozenset({"eval_class_days"})
 
 
 def _fence(name: str) -> str:
-    return "MATERIALIZED " if name in _MATERIALIZED else ""
+    if name in _MATERIALIZED:
+        return "MATERIALIZED "
+    return "NOT MATERIALIZED " if name in _INLINED else ""
 
 
 _PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime.date: "date"}
@@ -410,7 +411,7 @@ def _execute_prepared(cursor, query: str, values: list) -> None:
 
 
 def _drop_tables(cursor) -> None:
-    for name in ("eval_enrollments", "eval_days", "eval_class_days", "eval_schools"):
+    for name in ("eval_enrollments", "eval_days", "eval_schools"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -445,9 +446,7 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
     _drop_tables(cursor)
     for name, body, params in tables:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
-    cursor.execute("CREATE INDEX eval_class_days_idx ON eval_class_days (school_class_id, date)")
-    if sql.postgres:  # small tables the planner sizes its joins on
-        cursor.execute("ANALYZE eval_class_days")
+    if sql.postgres:  # a small table the planner sizes its joins on
         cursor.execute("ANALYZE eval_enrollments")
 
 

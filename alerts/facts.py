@@ -21,6 +21,24 @@ from django.db import connection
 # Statements recomputing the rows whose keys a subquery selects; ``{keys}`` is a
 # subquery of (school_class_id, date) or (student_id, date) pairs.
 CLASS_DAYS_DELETE = "DELETE FROM alerts_classday WHERE (school_class_id, date) IN ({keys})"
+# Class days are numbered in date order within their class (``day_no``): consecutive
+# numbers are consecutive school days, which is what a streak counts. A class day added
+# or removed renumbers the later days of its class and their student days; only rows
+# whose number changes are written.
+_CLASS_DAYS_RENUMBER = """
+    UPDATE {table} SET day_no = r.n
+    FROM (SELECT school_class_id, date,
+                 ROW_NUMBER() OVER (PARTITION BY school_class_id ORDER BY date) AS n
+          FROM {table} WHERE {condition}) r
+    WHERE {table}.school_class_id = r.school_class_id AND {table}.date = r.date
+      AND {table}.day_no <> r.n
+"""
+_STUDENT_DAYS_RENUMBER = """
+    UPDATE {table} SET day_no = c.day_no
+    FROM {class_days} c
+    WHERE c.school_class_id = {table}.school_class_id AND c.date = {table}.date
+      AND {table}.day_no <> c.day_no AND {condition}
+"""
 # The scheduled lessons of student {student}'s groups in class {klass} on {date}.
 GROUP_LESSONS = """
     SELECT {select} FROM journal_lesson gl
@@ -28,10 +46,10 @@ GROUP_LESSONS = """
     WHERE gl.school_class_id = {klass} AND gl.date = {date} AND gl.status = 'scheduled'
 """
 _CLASS_DAYS_INSERT = """
-    INSERT INTO {into} (school_class_id, date, school_id, whole, grouped)
+    INSERT INTO {into} (school_class_id, date, school_id, whole, grouped, day_no)
     SELECT l.school_class_id, l.date, MAX(l.school_id),
            SUM(CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END),
-           SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END)
+           SUM(CASE WHEN l.group_id IS NULL THEN 0 ELSE 1 END), 0
     FROM journal_lesson l
     WHERE l.status = 'scheduled' AND {condition}
     GROUP BY l.school_class_id, l.date
@@ -39,10 +57,10 @@ _CLASS_DAYS_INSERT = """
 STUDENT_DAYS_DELETE = "DELETE FROM alerts_studentday WHERE (student_id, date) IN ({keys})"
 _STUDENT_DAYS_INSERT = """
     INSERT INTO {into} (student_id, school_class_id, date, school_id,
-                        valid, invalid, unknown, late, lessons)
+                        valid, invalid, unknown, late, lessons, day_no)
     SELECT d.student_id, d.school_class_id, d.date, c.school_id,
            d.valid, d.invalid, d.unknown, d.late,
-           c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE ({group_lessons}) END
+           c.whole + CASE WHEN c.grouped = 0 THEN 0 ELSE ({group_lessons}) END, c.day_no
     FROM (
         SELECT m.student_id, l.school_class_id, m.date,
                SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END) AS valid,
@@ -68,6 +86,18 @@ _STUDENT_DAYS_INSERT = """
 def class_days_insert(condition: str, into: str = "alerts_classday") -> str:
     """Insert the class days of the lessons that ``condition`` (alias l) selects."""
     return _CLASS_DAYS_INSERT.format(into=into, condition=condition)
+
+
+def class_days_renumber(condition: str, table: str = "alerts_classday") -> str:
+    """Number the class days of the classes that ``condition`` (on ``table``) selects."""
+    return _CLASS_DAYS_RENUMBER.format(table=table, condition=condition)
+
+
+def student_days_renumber(
+    condition: str, table: str = "alerts_studentday", class_days: str = "alerts_classday"
+) -> str:
+    """Copy their class day's number to the student days that ``condition`` selects."""
+    return _STUDENT_DAYS_RENUMBER.format(table=table, class_days=class_days, condition=condition)
 
 
 def student_days_insert(
@@ -125,9 +155,12 @@ def refresh_statements(table: str, rows: str) -> list[str]:
     statements = []
     if class_keys:
         class_keys = class_keys.format(rows=rows)
+        classes = f"IN (SELECT k.school_class_id FROM ({class_keys}) k)"
         statements += [
             CLASS_DAYS_DELETE.format(keys=class_keys),
             class_days_insert(f"(l.school_class_id, l.date) IN ({class_keys})"),
+            class_days_renumber(f"school_class_id {classes}"),
+            student_days_renumber(f"alerts_studentday.school_class_id {classes}"),
         ]
     keys = student_keys.format(rows=rows, class_keys=class_keys)
     statements += [
@@ -156,6 +189,10 @@ def _postgres_body(table: str, rows: str) -> str:
             "EXECUTE $sql$"
             + class_days_insert(f"(l.school_class_id, l.date) IN ({_UNNEST})")
             + "$sql$ USING classes, class_dates;",
+            f"EXECUTE $sql${class_days_renumber('school_class_id = ANY($1)')}$sql$ USING classes;",
+            "EXECUTE $sql$"
+            + student_days_renumber("alerts_studentday.school_class_id = ANY($1)")
+            + "$sql$ USING classes;",
         ]
     keys = student_keys.format(rows=rows, class_keys=_UNNEST)
     lines += [
@@ -254,6 +291,7 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM alerts_studentday")
         cursor.execute("DELETE FROM alerts_classday")
         cursor.execute(class_days_insert("1 = 1"))
+        cursor.execute(class_days_renumber("1 = 1"))
         cursor.execute(student_days_insert("1 = 1"))
         if connection.vendor == "postgresql":  # plans of the triggers' statements need them
             cursor.execute("ANALYZE alerts_classday")
@@ -261,9 +299,10 @@ def rebuild() -> None:
 
 
 _COMPARED = {
-    "alerts_classday": "school_class_id, date, school_id, whole, grouped",
+    "alerts_classday": "school_class_id, date, school_id, whole, grouped, day_no",
     "alerts_studentday": (
-        "student_id, school_class_id, date, school_id, valid, invalid, unknown, late, lessons"
+        "student_id, school_class_id, date, school_id, valid, invalid, unknown, late, lessons, "
+        "day_no"
     ),
 }
 
@@ -281,6 +320,7 @@ def discrepancies() -> dict[str, int]:
                 f"CREATE TEMPORARY TABLE fresh_{table} AS SELECT * FROM {table} WHERE 1 = 0"
             )
         cursor.execute(class_days_insert("1 = 1", into="fresh_alerts_classday"))
+        cursor.execute(class_days_renumber("1 = 1", table="fresh_alerts_classday"))
         cursor.execute(
             student_days_insert(
                 "1 = 1", into="fresh_alerts_studentday", class_days="fresh_alerts_classday"

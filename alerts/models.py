@@ -266,6 +266,9 @@ class ClassDay(models.Model):
     )
     whole = models.PositiveSmallIntegerField()  # scheduled whole-class lessons
     grouped = models.PositiveSmallIntegerField()  # scheduled lessons of the class's groups
+    # The day's number among the class's school days in date order: a streak counts
+    # consecutive numbers (weekends, holidays, vacations have no class day).
+    day_no = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -300,6 +303,7 @@ class StudentDay(models.Model):
     unknown = models.PositiveSmallIntegerField()
     late = models.PositiveSmallIntegerField()
     lessons = models.PositiveSmallIntegerField()
+    day_no = models.PositiveIntegerField(default=0)  # of its class day
 
     class Meta:
         constraints = [

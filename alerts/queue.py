@@ -5,8 +5,13 @@ queues one ``evaluate_pending`` task per school unless one is already waiting, s
 (marking 30 students of a lesson) becomes one evaluation of those students.
 """
 
+import logging
+import math
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from schools.models import School
@@ -14,6 +19,7 @@ from schools.models import School
 from . import services
 from .models import EvaluationRun, PendingEvaluation
 
+logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 3
 _FLAG = "alerts:pending-scheduled:{school_id}"
 
@@ -58,7 +64,31 @@ def requeue(school_id: int, student_ids) -> None:
     )
 
 
-FULL_RUN_BATCH = 50  # schools evaluated together: one set of statements per batch
+FULL_RUN_BATCH = 50  # schools evaluated together at most: one set of statements per batch
+
+
+def full_run_workers() -> int:
+    """Batches evaluated at once, each on its own database connection. One when the
+    caller holds a transaction (other connections would not see its uncommitted rows)
+    or on SQLite (one writer at a time)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, settings.THRESHOLD_FULL_RUN_WORKERS)
+
+
+def _batches(ids: list[int], workers: int) -> list[list[int]]:
+    """Batches of at most FULL_RUN_BATCH schools, as many as a multiple of ``workers`` so
+    the workers finish together."""
+    rounds = max(1, math.ceil(len(ids) / (FULL_RUN_BATCH * workers)))
+    size = max(1, math.ceil(len(ids) / (rounds * workers)))
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _evaluate_in_thread(batch: list[int], now) -> dict:
+    try:
+        return services.evaluate(school_ids=batch, now=now).as_dict()
+    finally:
+        connections.close_all()  # this thread's connections
 
 
 def run_full(*, school_ids, run_id=None, now=None) -> dict:
@@ -66,20 +96,44 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
 
     A batch shares the statements and temporary tables of one evaluation: one school at a
     time would pay their fixed cost 250 times in a region (43 s instead of 7 s measured
-    for 100,000 students, bench/README.md)."""
+    for 100,000 students, bench/README.md). Batches run on ``full_run_workers()``
+    connections at once (the database does the work, so threads suffice); each commits
+    on its own. A batch that fails in parallel (say, two batches opening a case for a
+    student who moved between their schools) is evaluated again alone at the end."""
     ids = list(school_ids or School.objects.order_by("pk").values_list("pk", flat=True))
     run = EvaluationRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None:
         EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.RUNNING)
+    workers = full_run_workers()
+    batches = _batches(ids, workers)
     totals: dict[str, int] = {}
+    done = 0
+
+    def finished(batch, result):
+        nonlocal done
+        for key, value in result.items():
+            totals[key] = totals.get(key, 0) + value
+        done += len(batch)
+        if run is not None:
+            progress = int(100 * done / len(ids))
+            EvaluationRun.objects.filter(pk=run.pk).update(progress=progress)
+
     try:
-        for done in range(0, len(ids), FULL_RUN_BATCH):
-            batch = ids[done : done + FULL_RUN_BATCH]
-            for key, value in services.evaluate(school_ids=batch, now=now).as_dict().items():
-                totals[key] = totals.get(key, 0) + value
-            if run is not None:
-                progress = int(100 * (done + len(batch)) / len(ids))
-                EvaluationRun.objects.filter(pk=run.pk).update(progress=progress)
+        failed = batches
+        if workers > 1:
+            failed = []
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_evaluate_in_thread, b, now): b for b in batches}
+                for future in as_completed(futures):
+                    if future.exception() is not None:
+                        logger.warning(
+                            "batch failed in parallel, retried alone: %s", future.exception()
+                        )
+                        failed.append(futures[future])
+                    else:
+                        finished(futures[future], future.result())
+        for batch in failed:
+            finished(batch, services.evaluate(school_ids=batch, now=now).as_dict())
     except Exception:
         if run is not None:
             EvaluationRun.objects.filter(pk=run.pk).update(

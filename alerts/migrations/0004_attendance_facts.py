@@ -49,10 +49,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('student', 'date', 'school_class'), name='one_student_day')],
             },
         ),
-        # Triggers keep the two tables in step with the journal (alerts.facts); the
-        # function replaces earlier trigger versions, so later changes call it again.
-        migrations.RunPython(
-            lambda apps, schema_editor: facts.install(),
-            lambda apps, schema_editor: facts.uninstall(),
-        ),
+        # Triggers keep the two tables in step with the journal (alerts.facts). They are
+        # installed by the latest migration that changes them (0005), since
+        # facts.install() writes the current columns; databases that ran this migration
+        # before have them replaced there.
+        migrations.RunPython(migrations.RunPython.noop, lambda apps, schema_editor: facts.uninstall()),
     ]

@@ -4,6 +4,7 @@ Without any environment the project runs on SQLite with Celery tasks executed
 in-process, which is what the one-command demo uses.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -162,6 +163,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes the database connection around every task unless told to reuse it; reuse
 # keeps the threshold engine's prepared statements (a connection lives this many tasks).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
+# Batches of schools the nightly full evaluation runs at once, each on its own database
+# connection (PostgreSQL only): the database server's cores do the work. At most 4 by
+# default, so the night's run leaves the server room for the rest.
+THRESHOLD_FULL_RUN_WORKERS = env.int(
+    "THRESHOLD_FULL_RUN_WORKERS", default=min(4, os.cpu_count() or 1)
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into django-celery-beat's tables at beat start; administrators can add their own.

@@ -18,6 +18,7 @@ from tests import factories
 
 DAY = datetime.date(2025, 10, 13)  # a Monday
 NEXT_DAY = datetime.date(2025, 10, 14)
+THIRD_DAY = datetime.date(2025, 10, 15)
 IN_SYNC = {"alerts_classday": 0, "alerts_studentday": 0}
 
 VALID, INVALID, UNKNOWN = ReasonStatus.VALID, ReasonStatus.INVALID, ReasonStatus.UNKNOWN
@@ -114,10 +115,29 @@ def class_days():
     }
 
 
+def day_numbers():
+    """The class days' numbers and the student days' copies of them."""
+    return (
+        dict(ClassDay.objects.values_list("date", "day_no")),
+        {
+            (s, date): n
+            for s, date, n in StudentDay.objects.values_list("student_id", "date", "day_no")
+        },
+    )
+
+
+def expected_day_numbers(class_days_, student_days_):
+    """School days numbered in date order; a student day has its class day's number."""
+    numbers = {date: n for n, (_klass, date) in enumerate(sorted(class_days_), start=1)}
+    return numbers, {(student, date): numbers[date] for student, date in student_days_}
+
+
 def snapshot():
     return (
         sorted(
-            ClassDay.objects.values_list("school_class_id", "date", "school_id", "whole", "grouped")
+            ClassDay.objects.values_list(
+                "school_class_id", "date", "school_id", "whole", "grouped", "day_no"
+            )
         ),
         sorted(
             StudentDay.objects.values_list(
@@ -130,6 +150,7 @@ def snapshot():
                 "unknown",
                 "late",
                 "lessons",
+                "day_no",
             )
         ),
     )
@@ -330,6 +351,27 @@ def test_adding_lessons_to_a_class_day(day):
     assert facts.discrepancies() == IN_SYNC
 
 
+def test_class_days_are_numbered_in_date_order(day):
+    """A school day added before others renumbers them and their student days; removing
+    it numbers them back. Numbers are what a streak counts as consecutive."""
+    j, _lessons, anna, boris, _marks = day
+    later = j.lesson(1, day=THIRD_DAY)
+    j.mark(later, anna, "absent", UNKNOWN)
+    assert day_numbers() == (
+        {DAY: 1, THIRD_DAY: 2},
+        {(anna.pk, DAY): 1, (boris.pk, DAY): 1, (anna.pk, THIRD_DAY): 2},
+    )
+    between = j.lesson(1, day=NEXT_DAY)
+    assert day_numbers() == (
+        {DAY: 1, NEXT_DAY: 2, THIRD_DAY: 3},
+        {(anna.pk, DAY): 1, (boris.pk, DAY): 1, (anna.pk, THIRD_DAY): 3},
+    )
+    between.status = Lesson.Status.CANCELLED  # the day has no lessons any more
+    between.save()
+    assert day_numbers()[1][(anna.pk, THIRD_DAY)] == 2
+    assert facts.discrepancies() == IN_SYNC
+
+
 def test_group_membership(day):
     j, _lessons, anna, boris, _marks = day
     j.group.students.add(boris)  # his invalid absence on the group lesson counts now
@@ -471,16 +513,16 @@ KINDS = st.sampled_from(
 )
 STUDENT = st.integers(0, 2)
 LESSON = st.integers(0, 50)  # an index into the current lessons, modulo their number
-DAYS = [DAY, NEXT_DAY]
+DAYS = [DAY, NEXT_DAY, THIRD_DAY]
 
 operation = st.one_of(
     st.tuples(st.just("mark"), STUDENT, LESSON, KINDS),
-    st.tuples(st.just("bulk_marks"), STUDENT, st.integers(0, 1), KINDS),
+    st.tuples(st.just("bulk_marks"), STUDENT, st.integers(0, 2), KINDS),
     st.tuples(st.just("update_reasons"), STUDENT, st.sampled_from([VALID, INVALID, UNKNOWN])),
     st.tuples(st.just("unmark"), STUDENT, LESSON),
     st.tuples(st.just("cancel"), LESSON),
     st.tuples(st.just("restore"), LESSON),
-    st.tuples(st.just("add_lesson"), st.integers(0, 1), st.booleans()),
+    st.tuples(st.just("add_lesson"), st.integers(0, 2), st.booleans()),
     st.tuples(st.just("delete_lesson"), LESSON),
     st.tuples(st.just("join"), STUDENT),
     st.tuples(st.just("leave"), STUDENT),
@@ -614,7 +656,9 @@ def test_random_writes_keep_the_facts_in_sync(operations):
             apply(j, students, op)
 
         assert facts.discrepancies() == IN_SYNC
-        assert (class_days(), student_days()) == expected_facts(j)
+        expected = expected_facts(j)
+        assert (class_days(), student_days()) == expected
+        assert day_numbers() == expected_day_numbers(*expected)
         before = snapshot()
         facts.rebuild()
         assert snapshot() == before

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from journal.units import Fractions
+from policy.registry import HOURS_BANDS
 
 from .facts import GROUP_LESSONS
 from .models import Rule
@@ -212,6 +213,8 @@ class SchoolInputs:
     """What the detection needs of a school's settings."""
 
     fractions: Fractions  # a day missed, a week missed, systematic lateness (R-J-5)
+    # Monthly hours from which each band of HOURS_BANDS is systematic (seed 002 §2.12).
+    hours_from: tuple[int, ...] = ()
     fingerprint: str = ""  # changes whenever any threshold of the school changes
     day_closed: bool = False  # the unknown-reason deadline of the evaluated day has passed
 
@@ -239,8 +242,8 @@ def detect(
 
     The ``min_*`` cut-offs only prune rows that no school's thresholds could use; callers
     pass the lowest values of the schools evaluated. ``schools`` gives each school's
-    shares, thresholds fingerprint and unknown-reason deadline; a school not named uses
-    the seed's halves.
+    shares, monthly hours by grade band, thresholds fingerprint and unknown-reason
+    deadline; a school not named uses the seed's halves and ``min_hours``.
     """
     sql = _Sql()
     conditions, ids = _scope(
@@ -259,7 +262,8 @@ def detect(
                COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
                COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
                COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator,
-               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed
+               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed,
+               COALESCE({_HOURS_FROM}, %s) AS hours_from
         FROM alerts_studentday d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         LEFT JOIN eval_schools f ON f.school_id = d.school_id
@@ -272,7 +276,7 @@ def detect(
     """
     tables = [
         _schools_table(schools or {}),
-        ("eval_days", marked_days, [start, end, *ids]),
+        ("eval_days", marked_days, [min_hours, start, end, *ids]),
         ("eval_enrollments", enrollments, [end, start, *ids]),
     ]
     # Read in place by the few statements that need a class's school days.
@@ -315,7 +319,7 @@ def detect(
                     vanished,
                 ),
                 unknown_days=_unknown_days(db, sql, end, vanished),
-                months=_months(db, sql, min_hours, min_percent, end, vanished),
+                months=_months(db, sql, min_percent, end, vanished),
                 terms=_terms(db, sql, min_percent, end, vanished),
                 weeks=_weeks(db, sql, end, vanished),
                 vacation_returns=_vacation_returns(db, sql, vanished),
@@ -415,6 +419,18 @@ def _drop_tables(cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+_HOURS_COLUMNS = tuple(f"hours_{n}" for n in range(1, len(HOURS_BANDS) + 1))
+# The systematic monthly hours of a student day's grade band at its school (f, sc).
+_HOURS_FROM = (
+    "CASE "
+    + " ".join(
+        f"WHEN sc.grade >= {low} AND sc.grade <= {high} THEN CAST(f.{column} AS INTEGER)"
+        for (low, high, _band), column in zip(HOURS_BANDS, _HOURS_COLUMNS, strict=True)
+    )
+    + " END"
+)
+
+
 def _schools_table(schools: dict[int, SchoolInputs]):
     """The schools' inputs as a table body; integer numerators and denominators keep the
     comparisons exact on every backend."""
@@ -423,8 +439,9 @@ def _schools_table(schools: dict[int, SchoolInputs]):
         + (i.fractions.week.numerator, i.fractions.week.denominator)
         + (i.fractions.lateness.numerator, i.fractions.lateness.denominator)
         + (i.fingerprint, 1 if i.day_closed else 0)
+        + (i.hours_from or (None,) * len(HOURS_BANDS))
         for school_id, i in sorted(schools.items())
-    ] or [(0, 1, 2, 1, 2, 1, 2, "", 0)]
+    ] or [(0, 1, 2, 1, 2, 1, 2, "", 0, *[None] * len(HOURS_BANDS))]
     columns = (
         "school_id",
         "day_numerator",
@@ -435,6 +452,7 @@ def _schools_table(schools: dict[int, SchoolInputs]):
         "late_denominator",
         "config",
         "closed",
+        *_HOURS_COLUMNS,
     )
     first = "SELECT " + ", ".join(f"%s AS {c}" for c in columns)
     rest = " UNION ALL SELECT " + ", ".join(["%s"] * len(columns))
@@ -561,13 +579,23 @@ def _diff(db, category: str, found: str, params=(), extra=(), *, vanished: list[
 
 
 def _with_scheduled(
-    db, category, candidates, params, fingerprint, *, only="1 = 1", keep="1 = 1", vanished
+    db,
+    category,
+    candidates,
+    params,
+    fingerprint,
+    *,
+    only="1 = 1",
+    keep="1 = 1",
+    prelude=(),
+    vanished,
 ):
     """The changed rows of ``candidates`` (student_id, period_key, period_start, period_end,
     …) followed by the lessons and school days of each period, their start and
     fingerprint, in one statement: no round trip per candidate. ``fingerprint`` and
     ``keep`` (the rows that may fire, once the period's time is known) read p.* and
-    s.lessons, s.days; ``only`` names the candidates whose time is needed."""
+    s.lessons, s.days; ``only`` names the candidates whose time is needed; ``prelude``
+    are further named subqueries the candidates read."""
     return _diff(
         db,
         category,
@@ -579,6 +607,7 @@ def _with_scheduled(
         WHERE {keep}
         """,
         extra=[
+            *prelude,
             ("eval_candidates", candidates, list(params)),
             ("eval_covered", _COVERED.format(only=only), []),
             ("eval_class_periods", _CLASS_PERIODS.format(only=only), []),
@@ -644,11 +673,12 @@ def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[Unknown
     ]
 
 
-def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanished):
-    """Monthly hours without a valid reason. The share of instructional time is judged
-    once the month is over; the lessons of the marked days are a lower bound of the
-    month's instructional time, so a month below the share on them alone cannot reach it.
-    The exact time is computed for the rest only."""
+def _months(db, sql: _Sql, min_percent, as_of: datetime.date, vanished):
+    """Monthly hours without a valid reason, from the systematic hours of the student's
+    grade band at the school (the lowest of the month's classes when the student moved).
+    The share of instructional time is judged once the month is over; the lessons of the
+    marked days are a lower bound of the month's instructional time, so a month below the
+    share on them alone cannot reach it. The exact time is computed for the rest only."""
     month = sql.month_start("date")
     reachable = f"{sql.month_end(month)} < %s AND 100 * SUM(invalid + unknown) >= %s * SUM(lessons)"
     rows = _with_scheduled(
@@ -659,12 +689,13 @@ def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanishe
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
                CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent,
-               MIN(grade) AS min_grade, MAX(grade) AS max_grade, MAX(config) AS config
+               MIN(grade) AS min_grade, MAX(grade) AS max_grade, MAX(config) AS config,
+               MIN(hours_from) AS hours_from
         FROM eval_days
         GROUP BY student_id, {month}
-        HAVING SUM(invalid + unknown) >= %s OR ({reachable})
+        HAVING SUM(invalid + unknown) >= MIN(hours_from) OR ({reachable})
         """,
-        [as_of, min_percent, min_hours, as_of, min_percent],
+        [as_of, min_percent, as_of, min_percent],
         sql.fingerprint(
             "p.class_id",
             "p.min_grade",
@@ -675,6 +706,10 @@ def _months(db, sql: _Sql, min_hours, min_percent, as_of: datetime.date, vanishe
             "p.config",
         ),
         only="p.maybe_percent = 1",
+        # Months that reach neither the hours nor, on their exact time, the share would
+        # come back every run with no alert to match.
+        keep=f"""p.missed >= p.hours_from
+                 OR (p.maybe_percent = 1 AND 100 * p.missed >= {int(min_percent)} * s.lessons)""",
         vanished=vanished,
     )
     result = []
@@ -718,6 +753,7 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
         sql.fingerprint(
             "p.class_id", "p.period_start", "p.period_end", "p.missed", "s.lessons", "p.config"
         ),
+        keep=f"100 * p.missed >= {int(min_percent)} * s.lessons",
         vanished=vanished,
     )
     return [
@@ -737,35 +773,66 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
 
 
 def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
-    """Weeks missed and systematic lateness, judged once the week is over; marked days
-    bound the week's school days from below, which prunes every week that cannot qualify
-    before its school days are counted."""
+    """Weeks missed and systematic lateness, judged once the week is over.
+
+    Before the school days of a week are counted exactly, two lower bounds of them prune
+    the weeks that cannot qualify: the days with marks, and the class's days with
+    whole-class lessons that week when an enrollment covers the whole week."""
     week = sql.week_start("date")
-    rows = _with_scheduled(
-        db,
-        "weeks",
-        f"""
+    missed = f"SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)"
+    weeks = f"""
         SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
-               MAX(school_class_id) AS class_id,
-               SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
+               MAX(school_class_id) AS class_id, {missed} AS missed,
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days,
                MIN(week_numerator) AS week_numerator, MAX(week_denominator) AS week_denominator,
                MIN(late_numerator) AS late_numerator, MAX(late_denominator) AS late_denominator,
-               MAX(config) AS config
+               MAX(config) AS config, COUNT(*) AS marked
         FROM eval_days d
         GROUP BY student_id, {week}
         -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
         -- school the student's week touched, so no week a school's share flags is lost.
-        HAVING {sql.plus_days(week, 6)} < %s AND (MAX(week_denominator) * SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)
+        HAVING {sql.plus_days(week, 6)} < %s AND (MAX(week_denominator) * {missed}
                  > MIN(week_numerator) * COUNT(*)
             OR MAX(late_denominator) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
                  >= MIN(late_numerator) * COUNT(*))
+    """
+    class_weeks = f"""
+        SELECT school_class_id, {week} AS week,
+               SUM(CASE WHEN whole > 0 THEN 1 ELSE 0 END) AS whole_days
+        FROM eval_class_days GROUP BY school_class_id, {week}
+    """
+    floors = """
+        SELECT p.student_id, p.period_key, MAX(w.whole_days) AS whole_days
+        FROM eval_weeks p
+        JOIN eval_enrollments e ON e.student_id = p.student_id
+         AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
+        JOIN eval_class_weeks w ON w.school_class_id = e.school_class_id AND w.week = p.period_start
+        GROUP BY p.student_id, p.period_key
+    """
+    floor = "(CASE WHEN f.whole_days > p.marked THEN f.whole_days ELSE p.marked END)"
+    rows = _with_scheduled(
+        db,
+        "weeks",
+        f"""
+        SELECT p.student_id, p.period_key, p.period_start, p.period_end, p.class_id, p.missed,
+               p.late_days, p.week_numerator, p.week_denominator, p.late_numerator,
+               p.late_denominator, p.config
+        FROM eval_weeks p
+        LEFT JOIN eval_floors f ON f.student_id = p.student_id AND f.period_key = p.period_key
+        WHERE f.whole_days IS NULL
+           OR p.week_denominator * p.missed > p.week_numerator * {floor}
+           OR p.late_denominator * p.late_days >= p.late_numerator * {floor}
         """,
-        [as_of],
+        [],
         sql.fingerprint("p.class_id", "p.missed", "p.late_days", "s.days", "p.config"),
         # Still conservative across two schools' shares (MIN numerator, MAX denominator).
         keep="""s.days > 0 AND (p.week_denominator * p.missed > p.week_numerator * s.days
                  OR p.late_denominator * p.late_days >= p.late_numerator * s.days)""",
+        prelude=[
+            ("eval_weeks", weeks, [as_of]),
+            ("eval_class_weeks", class_weeks, []),
+            ("eval_floors", floors, []),
+        ],
         vanished=vanished,
     )
     return [

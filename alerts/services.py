@@ -22,6 +22,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.services import log_action
 from journal.calendar import SchoolCalendar, add_working_days
+from policy.registry import HOURS_BANDS
 from schools.models import AcademicYear, School, SchoolClass
 
 from . import detect as detection
@@ -88,6 +89,7 @@ def evaluate(
         schools={
             sid: detection.SchoolInputs(
                 fractions=c.fractions,
+                hours_from=tuple(c.hour_bands(low)[0] for low, _high, _band in HOURS_BANDS),
                 fingerprint=c.fingerprint,
                 day_closed=now.time() >= c.unknown_reason_deadline,
             )

@@ -5,7 +5,8 @@ It reads the class days and student days that triggers keep up to date
 lessons) and joins them to the student days that carry marks (absences by reason,
 lateness, and the student's lessons that day: enrolled, group lessons only for members).
 Days without marks are attended days, so they need no row: a gap in the day numbers
-breaks a streak. Grouped queries then find:
+breaks a streak. Days whose only marks are absences for a valid reason count towards no
+rule either (they break streaks and add no hours), so they are not read. Grouped queries then find:
 
 * streaks with gaps-and-islands: a class's school days are numbered with ROW_NUMBER;
   for the days a student missed without a valid reason, ``day_no - ROW_NUMBER()`` is
@@ -268,6 +269,7 @@ def detect(
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         LEFT JOIN eval_schools f ON f.school_id = d.school_id
         WHERE d.date >= %s AND d.date <= %s AND {conditions["d"]}
+          AND (d.invalid + d.unknown > 0 OR d.late > 0)
     """
     enrollments = f"""
         SELECT e.student_id, e.school_class_id, e.start_date, e.end_date
@@ -775,9 +777,10 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
 def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     """Weeks missed and systematic lateness, judged once the week is over.
 
-    Before the school days of a week are counted exactly, two lower bounds of them prune
-    the weeks that cannot qualify: the days with marks, and the class's days with
-    whole-class lessons that week when an enrollment covers the whole week."""
+    Only days missed or late count, so only they are read. Before the school days of a
+    week are counted exactly, two lower bounds of them prune the weeks that cannot
+    qualify: those days themselves, and the class's days with whole-class lessons that
+    week when an enrollment covers the whole week."""
     week = sql.week_start("date")
     missed = f"SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)"
     weeks = f"""
@@ -788,6 +791,7 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
                MIN(late_numerator) AS late_numerator, MAX(late_denominator) AS late_denominator,
                MAX(config) AS config, COUNT(*) AS marked
         FROM eval_days d
+        WHERE {DAY_MISSED_WITHOUT_VALID} OR d.late > 0
         GROUP BY student_id, {week}
         -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
         -- school the student's week touched, so no week a school's share flags is lost.

@@ -60,7 +60,17 @@ class Alert(models.Model):
                 fields=["student", "rule", "episode"], name="one_alert_per_episode"
             )
         ]
-        indexes = [models.Index(fields=["school", "status", "rule"])]
+        indexes = [
+            models.Index(fields=["school", "status", "rule"]),
+            # What the evaluation compares its rows with, read from the index alone
+            # (PostgreSQL; other databases ignore the included columns).
+            models.Index(
+                fields=["school", "rule"],
+                include=["id", "student", "period_start", "period_end", "digest"],
+                condition=models.Q(status="open"),
+                name="open_alerts_of_school",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_rule_display()}: {self.student} ({self.episode})"

@@ -64,7 +64,7 @@ def requeue(school_id: int, student_ids) -> None:
     )
 
 
-FULL_RUN_BATCH = 50  # schools evaluated together at most: one set of statements per batch
+FULL_RUN_BATCH = 125  # schools evaluated together at most: one set of statements per batch
 
 
 def full_run_workers() -> int:
@@ -95,8 +95,7 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
     """Evaluate schools in batches, recording progress on the EvaluationRun row.
 
     A batch shares the statements and temporary tables of one evaluation: one school at a
-    time would pay their fixed cost 250 times in a region (43 s instead of 7 s measured
-    for 100,000 students, bench/README.md). Batches run on ``full_run_workers()``
+    time would pay their fixed cost 250 times in a region (bench/README.md). Batches run on ``full_run_workers()``
     connections at once (the database does the work, so threads suffice); each commits
     on its own. A batch that fails in parallel (say, two batches opening a case for a
     student who moved between their schools) is evaluated again alone at the end."""

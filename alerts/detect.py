@@ -298,7 +298,7 @@ def detect(
             # writes of temporary tables, which dominate an incremental evaluation.
             db = _Source(cursor, [*tables, *views], current, prepare=sql.postgres)
         else:
-            db = _Source(cursor, views, current)
+            db = _Source(cursor, views, current, inline={name for name, *_ in views})
         try:
             if student_ids is None:
                 if sql.postgres:
@@ -307,6 +307,11 @@ def detect(
                     cursor.execute(f"SET work_mem = '{WORK_MEM}'")
                     cursor.execute("SET jit = off")
                 _create_tables(cursor, sql, tables)
+            elif sql.postgres:
+                # The prepared statements' plan made once for any student: left to choose,
+                # PostgreSQL plans each execution again (custom plans, ~3 ms a statement),
+                # which costs more than running them on one student's rows.
+                cursor.execute("SET plan_cache_mode = force_generic_plan")
             vanished: list[int] = []
             return Detection(
                 streaks=_islands(
@@ -333,6 +338,8 @@ def detect(
                 if sql.postgres:
                     cursor.execute("RESET work_mem")
                     cursor.execute("RESET jit")
+            elif sql.postgres:
+                cursor.execute("RESET plan_cache_mode")
 
 
 class _Source:
@@ -344,18 +351,22 @@ class _Source:
     costs more than running them on one student's rows.
     """
 
-    def __init__(self, cursor, ctes, current: tuple[str, list], *, prepare=False):
+    def __init__(self, cursor, ctes, current: tuple[str, list], *, prepare=False, inline=()):
         self.cursor = cursor
         self.ctes = ctes or []
         self.current = current  # the open alerts' query and its parameters (see _diff)
         self.prepare = prepare
+        # Read in place wherever they are named: a whole region's class days would
+        # otherwise be computed in full first by a statement naming them twice. One
+        # student's few class days are better computed once per statement.
+        self.inline = frozenset(inline)
 
     def execute(self, query: str, params=(), extra=()):
         ctes = [*self.ctes, *extra]
         if ctes:
             query = (
                 "WITH "
-                + ", ".join(f"{name} AS {_fence(name)}({body})" for name, body, _ in ctes)
+                + ", ".join(f"{name} AS {self._fence(name)}({body})" for name, body, _ in ctes)
                 + " "
                 + query
             )
@@ -368,19 +379,15 @@ class _Source:
     def fetchall(self):
         return self.cursor.fetchall()
 
+    def _fence(self, name: str) -> str:
+        if name in _MATERIALIZED:
+            return "MATERIALIZED "
+        return "NOT MATERIALIZED " if name in self.inline else ""
+
 
 # Computed once and joined as they are: the planner cannot size them and, left to
 # reorder the joins, once crossed every candidate with every class's period.
 _MATERIALIZED = frozenset({"eval_covered"})
-# Read in place wherever they are named (a statement naming one twice would otherwise
-# compute it in full first).
-_INLINED = frozenset({"eval_class_days"})
-
-
-def _fence(name: str) -> str:
-    if name in _MATERIALIZED:
-        return "MATERIALIZED "
-    return "NOT MATERIALIZED " if name in _INLINED else ""
 
 
 _PG_TYPES = {bool: "boolean", int: "bigint", str: "text", datetime.date: "date"}

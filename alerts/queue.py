@@ -95,10 +95,11 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
     """Evaluate schools in batches, recording progress on the EvaluationRun row.
 
     A batch shares the statements and temporary tables of one evaluation: one school at a
-    time would pay their fixed cost 250 times in a region (bench/README.md). Batches run on ``full_run_workers()``
-    connections at once (the database does the work, so threads suffice); each commits
-    on its own. A batch that fails in parallel (say, two batches opening a case for a
-    student who moved between their schools) is evaluated again alone at the end."""
+    time would pay their fixed cost 250 times in a region (bench/README.md). Batches run
+    on ``full_run_workers()`` connections at once (the database does the work, so threads
+    suffice); each commits on its own. A batch that fails in parallel (say, two batches
+    opening a case for a student who moved between their schools) is evaluated again
+    alone at the end."""
     ids = list(school_ids or School.objects.order_by("pk").values_list("pk", flat=True))
     run = EvaluationRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None:
@@ -118,9 +119,9 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
             EvaluationRun.objects.filter(pk=run.pk).update(progress=progress)
 
     try:
-        failed = batches
+        alone = batches  # evaluated one after another on this connection
         if workers > 1:
-            failed = []
+            alone = []
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 futures = {pool.submit(_evaluate_in_thread, b, now): b for b in batches}
                 for future in as_completed(futures):
@@ -128,10 +129,10 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
                         logger.warning(
                             "batch failed in parallel, retried alone: %s", future.exception()
                         )
-                        failed.append(futures[future])
+                        alone.append(futures[future])
                     else:
                         finished(futures[future], future.result())
-        for batch in failed:
+        for batch in alone:
             finished(batch, services.evaluate(school_ids=batch, now=now).as_dict())
     except Exception:
         if run is not None:

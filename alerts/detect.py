@@ -38,7 +38,14 @@ from policy.registry import HOURS_BANDS
 from .facts import GROUP_LESSONS
 from .models import Rule
 
-WORK_MEM = "64MB"  # of the full evaluation's session, reset afterwards
+# PostgreSQL session settings of each kind of evaluation, reset afterwards.
+# Sets of a whole region: hash aggregates and joins in memory rather than in batches on
+# disk, and no JIT for queries that run once.
+_REGION_SESSION = {"work_mem": "64MB", "jit": "off"}
+# One student's prepared statements planned once for any student: left to choose,
+# PostgreSQL plans each execution again (custom plans, ~3 ms a statement), which costs
+# more than running them on one student's rows.
+_STUDENT_SESSION = {"plan_cache_mode": "force_generic_plan"}
 
 # A day missed without a valid reason (seed 002 §2.7) on a row of eval_days (alias d).
 DAY_MISSED_WITHOUT_VALID = (
@@ -299,19 +306,14 @@ def detect(
             db = _Source(cursor, [*tables, *views], current, prepare=sql.postgres)
         else:
             db = _Source(cursor, views, current, inline={name for name, *_ in views})
+        session = {}
+        if sql.postgres:
+            session = _STUDENT_SESSION if student_ids is not None else _REGION_SESSION
         try:
+            for name, value in session.items():
+                cursor.execute(f"SET {name} = '{value}'")
             if student_ids is None:
-                if sql.postgres:
-                    # Sets of a whole region: hash aggregates and joins in memory rather
-                    # than in batches on disk, and no JIT for queries that run once.
-                    cursor.execute(f"SET work_mem = '{WORK_MEM}'")
-                    cursor.execute("SET jit = off")
                 _create_tables(cursor, sql, tables)
-            elif sql.postgres:
-                # The prepared statements' plan made once for any student: left to choose,
-                # PostgreSQL plans each execution again (custom plans, ~3 ms a statement),
-                # which costs more than running them on one student's rows.
-                cursor.execute("SET plan_cache_mode = force_generic_plan")
             vanished: list[int] = []
             return Detection(
                 streaks=_islands(
@@ -335,11 +337,8 @@ def detect(
         finally:
             if student_ids is None:
                 _drop_tables(cursor)
-                if sql.postgres:
-                    cursor.execute("RESET work_mem")
-                    cursor.execute("RESET jit")
-            elif sql.postgres:
-                cursor.execute("RESET plan_cache_mode")
+            for name in session:
+                cursor.execute(f"RESET {name}")
 
 
 class _Source:
@@ -781,6 +780,15 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
     ]
 
 
+def _week_qualifies(days: str) -> str:
+    """Week row p is missed or late by its shares if the student had ``days`` school days
+    that week (a lower bound of them prunes; the exact number keeps)."""
+    return (
+        f"(p.week_denominator * p.missed > p.week_numerator * {days}"
+        f" OR p.late_denominator * p.late_days >= p.late_numerator * {days})"
+    )
+
+
 def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     """Weeks missed and systematic lateness, judged once the week is over.
 
@@ -789,23 +797,20 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     qualify: those days themselves, and the class's days with whole-class lessons that
     week when an enrollment covers the whole week."""
     week = sql.week_start("date")
-    missed = f"SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END)"
     weeks = f"""
         SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
-               MAX(school_class_id) AS class_id, {missed} AS missed,
+               MAX(school_class_id) AS class_id,
+               SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days,
+               -- MIN(numerator) / MAX(denominator) is at most the share of every school
+               -- the student's week touched, so no week a school's share flags is lost.
                MIN(week_numerator) AS week_numerator, MAX(week_denominator) AS week_denominator,
                MIN(late_numerator) AS late_numerator, MAX(late_denominator) AS late_denominator,
                MAX(config) AS config, COUNT(*) AS marked
         FROM eval_days d
         WHERE {DAY_MISSED_WITHOUT_VALID} OR d.late > 0
         GROUP BY student_id, {week}
-        -- Pruning only: MIN(numerator) / MAX(denominator) is at most the share of every
-        -- school the student's week touched, so no week a school's share flags is lost.
-        HAVING {sql.plus_days(week, 6)} < %s AND (MAX(week_denominator) * {missed}
-                 > MIN(week_numerator) * COUNT(*)
-            OR MAX(late_denominator) * SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END)
-                 >= MIN(late_numerator) * COUNT(*))
+        HAVING {sql.plus_days(week, 6)} < %s
     """
     class_weeks = f"""
         SELECT school_class_id, {week} AS week,
@@ -830,15 +835,11 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
                p.late_denominator, p.config
         FROM eval_weeks p
         LEFT JOIN eval_floors f ON f.student_id = p.student_id AND f.period_key = p.period_key
-        WHERE f.whole_days IS NULL
-           OR p.week_denominator * p.missed > p.week_numerator * {floor}
-           OR p.late_denominator * p.late_days >= p.late_numerator * {floor}
+        WHERE {_week_qualifies(floor)}
         """,
         [],
         sql.fingerprint("p.class_id", "p.missed", "p.late_days", "s.days", "p.config"),
-        # Still conservative across two schools' shares (MIN numerator, MAX denominator).
-        keep="""s.days > 0 AND (p.week_denominator * p.missed > p.week_numerator * s.days
-                 OR p.late_denominator * p.late_days >= p.late_numerator * s.days)""",
+        keep=f"s.days > 0 AND {_week_qualifies('s.days')}",
         prelude=[
             ("eval_weeks", weeks, [as_of]),
             ("eval_class_weeks", class_weeks, []),

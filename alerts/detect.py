@@ -184,9 +184,11 @@ class _Sql:
 
     @staticmethod
     def fingerprint(*exprs: str) -> str:
-        """md5 of the values joined by «|» (SQLite gets md5 from alerts.apps)."""
+        """A 64-bit hash of the values joined by «|», as text. PostgreSQL's
+        hashtextextended costs a seventh of md5, which showed in the profile: every row
+        found is fingerprinted on every run (SQLite gets the function from alerts.apps)."""
         text = " || '|' || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
-        return f"md5({text})"
+        return f"CAST(hashtextextended({text}, 0) AS TEXT)"
 
     def date_list(self, col: str) -> str:
         if self.postgres:

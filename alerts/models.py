@@ -44,7 +44,8 @@ class Alert(models.Model):
     period_start = models.DateField(_("период с"))
     period_end = models.DateField(_("период по"))
     evidence = models.JSONField(_("основание"), default=dict, encoder=DjangoJSONEncoder)
-    # md5 of the period end and evidence: re-evaluation compares it instead of the JSON.
+    # Fingerprint of the detected row the alert was built from (alerts.detect): a run
+    # compares it instead of the evidence.
     digest = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     fired_at = models.DateTimeField(_("сработал"), auto_now_add=True)

@@ -597,6 +597,7 @@ def _with_scheduled(
     *,
     only="1 = 1",
     keep="1 = 1",
+    days="s.days",
     prelude=(),
     vanished,
 ):
@@ -604,13 +605,14 @@ def _with_scheduled(
     …) followed by the lessons and school days of each period, their start and
     fingerprint, in one statement: no round trip per candidate. ``fingerprint`` and
     ``keep`` (the rows that may fire, once the period's time is known) read p.* and
-    s.lessons, s.days; ``only`` names the candidates whose time is needed; ``prelude``
-    are further named subqueries the candidates read."""
+    s.lessons, s.days; ``only`` names the candidates whose time is needed and ``days``
+    the school days of the others (known to the candidates); ``prelude`` are further
+    named subqueries the candidates read."""
     return _diff(
         db,
         category,
         f"""
-        SELECT p.*, COALESCE(s.lessons, 0) AS lessons, COALESCE(s.days, 0) AS days,
+        SELECT p.*, COALESCE(s.lessons, 0) AS lessons, COALESCE({days}, 0) AS days,
                p.period_start AS episode_start, {fingerprint} AS fp
         FROM eval_candidates p
         LEFT JOIN eval_scheduled s ON s.student_id = p.student_id AND s.period_key = p.period_key
@@ -794,10 +796,13 @@ def _week_qualifies(days: str) -> str:
 def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     """Weeks missed and systematic lateness, judged once the week is over.
 
-    Only days missed or late count, so only they are read. Before the school days of a
-    week are counted exactly, two lower bounds of them prune the weeks that cannot
-    qualify: those days themselves, and the class's days with whole-class lessons that
-    week when an enrollment covers the whole week."""
+    Only days missed or late count, so only they are read. Nearly every week's school days
+    are its class's: one enrollment overlaps the week and covers it, and the class had no
+    day of group lessons only (a day of the student's or not, depending on the groups).
+    Those weeks take the class's days with whole-class lessons and are judged at once;
+    the others are pruned by two lower bounds of their school days (the days marked, and
+    a covering enrollment's class days with whole-class lessons) and the rest counted
+    day by day."""
     week = sql.week_start("date")
     weeks = f"""
         SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
@@ -816,36 +821,45 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     """
     class_weeks = f"""
         SELECT school_class_id, {week} AS week,
-               SUM(CASE WHEN whole > 0 THEN 1 ELSE 0 END) AS whole_days
+               SUM(CASE WHEN whole > 0 THEN 1 ELSE 0 END) AS whole_days,
+               SUM(CASE WHEN whole = 0 AND grouped > 0 THEN 1 ELSE 0 END) AS group_only_days
         FROM eval_class_days GROUP BY school_class_id, {week}
     """
-    floors = """
-        SELECT p.student_id, p.period_key, MAX(w.whole_days) AS whole_days
+    covers = "e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)"
+    week_days = f"""
+        SELECT p.student_id, p.period_key,
+               MAX(CASE WHEN {covers} THEN COALESCE(w.whole_days, 0) END) AS whole_days,
+               CASE WHEN COUNT(*) = 1 AND MIN(CASE WHEN {covers} THEN 1 ELSE 0 END) = 1
+                     AND MAX(COALESCE(w.group_only_days, 0)) = 0
+                    THEN MAX(COALESCE(w.whole_days, 0)) END AS exact_days
         FROM eval_weeks p
         JOIN eval_enrollments e ON e.student_id = p.student_id
-         AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
-        JOIN eval_class_weeks w ON w.school_class_id = e.school_class_id AND w.week = p.period_start
+         AND e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)
+        LEFT JOIN eval_class_weeks w ON w.school_class_id = e.school_class_id AND w.week = p.period_start
         GROUP BY p.student_id, p.period_key
     """
     floor = "(CASE WHEN f.whole_days > p.marked THEN f.whole_days ELSE p.marked END)"
+    days = "COALESCE(p.exact_days, s.days)"
     rows = _with_scheduled(
         db,
         "weeks",
         f"""
         SELECT p.student_id, p.period_key, p.period_start, p.period_end, p.class_id, p.missed,
                p.late_days, p.week_numerator, p.week_denominator, p.late_numerator,
-               p.late_denominator, p.config
+               p.late_denominator, p.config, f.exact_days
         FROM eval_weeks p
-        LEFT JOIN eval_floors f ON f.student_id = p.student_id AND f.period_key = p.period_key
+        LEFT JOIN eval_week_days f ON f.student_id = p.student_id AND f.period_key = p.period_key
         WHERE {_week_qualifies(floor)}
         """,
         [],
-        sql.fingerprint("p.class_id", "p.missed", "p.late_days", "s.days", "p.config"),
-        keep=f"s.days > 0 AND {_week_qualifies('s.days')}",
+        sql.fingerprint("p.class_id", "p.missed", "p.late_days", days, "p.config"),
+        only="p.exact_days IS NULL",
+        days=days,
+        keep=f"{days} > 0 AND {_week_qualifies(days)}",
         prelude=[
             ("eval_weeks", weeks, [as_of]),
             ("eval_class_weeks", class_weeks, []),
-            ("eval_floors", floors, []),
+            ("eval_week_days", week_days, []),
         ],
         vanished=vanished,
     )

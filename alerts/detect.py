@@ -272,7 +272,7 @@ def detect(
                COALESCE(f.day_numerator, 1) AS day_numerator, COALESCE(f.day_denominator, 2) AS day_denominator,
                COALESCE(f.week_numerator, 1) AS week_numerator, COALESCE(f.week_denominator, 2) AS week_denominator,
                COALESCE(f.late_numerator, 1) AS late_numerator, COALESCE(f.late_denominator, 2) AS late_denominator,
-               COALESCE(f.config, '') AS config, COALESCE(f.closed, 0) AS closed,
+               COALESCE(f.config, 0) AS config, COALESCE(f.closed, 0) AS closed,
                COALESCE({_HOURS_FROM}, %s) AS hours_from
         FROM alerts_studentday d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
@@ -443,15 +443,17 @@ _HOURS_FROM = (
 
 def _schools_table(schools: dict[int, SchoolInputs]):
     """The schools' inputs as a table body; integer numerators and denominators keep the
-    comparisons exact on every backend."""
+    comparisons exact on every backend. The thresholds fingerprint is kept as an integer
+    (its first 60 bits): every student day carries it into aggregates and row
+    fingerprints, where text costs more (collation-aware MAX, wider rows)."""
     rows = [
         (school_id, i.fractions.day.numerator, i.fractions.day.denominator)
         + (i.fractions.week.numerator, i.fractions.week.denominator)
         + (i.fractions.lateness.numerator, i.fractions.lateness.denominator)
-        + (i.fingerprint, 1 if i.day_closed else 0)
+        + (int(i.fingerprint[:15] or "0", 16), 1 if i.day_closed else 0)
         + (i.hours_from or (None,) * len(HOURS_BANDS))
         for school_id, i in sorted(schools.items())
-    ] or [(0, 1, 2, 1, 2, 1, 2, "", 0, *[None] * len(HOURS_BANDS))]
+    ] or [(0, 1, 2, 1, 2, 1, 2, 0, 0, *[None] * len(HOURS_BANDS))]
     columns = (
         "school_id",
         "day_numerator",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,7 +218,7 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
         ).update(status=Task.Status.OPEN, cancel_reason="")
         summary.reopened = len(reopen)
     if update:
-        Alert.objects.bulk_update(update, ["period_end", "evidence", "digest"], batch_size=2000)
+        _update_alerts(update)
         summary.updated = len(update)
     if resolve:
         Alert.objects.filter(pk__in=resolve, status=Alert.Status.OPEN).update(
@@ -231,6 +231,41 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
     if summary.fired or summary.resolved or summary.reopened:
         log_action(actor=None, action="alerts.evaluated", data=summary.as_dict())
     return summary
+
+
+# Alerts written by one statement of _update_alerts.
+_UPDATE_BATCH = 1000
+
+
+def _update_alerts(alerts: list[Alert]) -> None:
+    """Write the period end, evidence and digest of ``alerts`` with one UPDATE … FROM
+    (VALUES …) per thousand. Django's bulk_update builds a CASE expression per field and
+    row in Python, ~0.7 ms an alert: two minutes when a changed threshold rewrites every
+    alert of a region."""
+    fields = [Alert._meta.get_field(name) for name in ("period_end", "evidence", "digest")]
+    # PostgreSQL types the columns of VALUES from their values; SQLite needs no types.
+    if connection.vendor == "postgresql":
+        row = "(%s, CAST(%s AS date), CAST(%s AS jsonb), %s)"
+    else:
+        row = "(%s, %s, %s, %s)"
+    table = Alert._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(alerts), _UPDATE_BATCH):
+            batch = alerts[start : start + _UPDATE_BATCH]
+            params = [
+                value
+                for alert in batch
+                for value in (
+                    alert.pk,
+                    *(f.get_db_prep_save(getattr(alert, f.attname), connection) for f in fields),
+                )
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET period_end = v.column2, evidence = v.column3,"
+                f" digest = v.column4 FROM (VALUES {', '.join([row] * len(batch))}) AS v"
+                f" WHERE {table}.id = v.column1",
+                params,
+            )
 
 
 def _fetch(findings_list: list[Finding]) -> list[Alert]:

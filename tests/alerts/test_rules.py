@@ -119,7 +119,23 @@ def test_streak_growing_updates_the_evidence_of_the_same_alert(world):
     summary = run(world)
     [alert] = fired(world, Rule.STREAK_3)
     assert alert.evidence["days"] == 4
+    assert alert.period_end == days[3]
     assert summary.updated >= 1
+    assert run(world).updated == 0  # the new digest was written with the evidence
+
+
+def test_alerts_updated_in_several_statements_each_get_their_own_values(world, monkeypatch):
+    monkeypatch.setattr("alerts.services._UPDATE_BATCH", 1)
+    days = weekdays(D(2025, 10, 13), 5)
+    world.miss(days[:4])
+    run(world)
+    world.miss(days[4:])
+    summary = run(world)
+    assert summary.updated >= 2  # the streak's alerts (and others of these days)
+    for rule in (Rule.STREAK_3, Rule.STREAK_3_MEMO):
+        [alert] = fired(world, rule)
+        assert (alert.evidence["days"], alert.period_end) == (5, days[4])
+    assert run(world).updated == 0
 
 
 # R-T-5 ------------------------------------------------------------------------------------

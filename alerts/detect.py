@@ -1,18 +1,19 @@
 """Set-based detection of threshold episodes (spec §4) in the database.
 
 It reads the class days and student days that triggers keep up to date
-(``alerts.facts``): one pass numbers the school days of each class (days with scheduled
-lessons) and joins them to the student days that carry marks (absences by reason,
-lateness, and the student's lessons that day: enrolled, group lessons only for members).
-Days without marks are attended days, so they need no row: a gap in the day numbers
-breaks a streak. Days whose only marks are absences for a valid reason count towards no
-rule either (they break streaks and add no hours), so they are not read. Grouped queries then find:
+(``alerts.facts``): the school days of each class (days with scheduled lessons), numbered
+in date order, and the student days that carry marks (absences by reason, lateness, and
+the student's lessons that day: enrolled, group lessons only for members) with the
+number of their class day. Days without marks are attended days, so they need no row: a
+gap in the day numbers breaks a streak. Days whose only marks are absences for a valid
+reason count towards no rule either (they break streaks and add no hours), so they are
+not read. Grouped queries then find:
 
-* streaks with gaps-and-islands: a class's school days are numbered with ROW_NUMBER;
-  for the days a student missed without a valid reason, ``day_no - ROW_NUMBER()`` is
-  constant along a run of consecutive school days. Weekends, holidays, vacations and
-  quarantine have no lessons, so they neither break nor extend a streak; a day attended
-  or excused breaks it; enrollment dates bound it (a transfer starts a new run);
+* streaks with gaps-and-islands: for the days a student missed without a valid reason,
+  the class day's number minus their ROW_NUMBER() is constant along a run of
+  consecutive school days. Weekends, holidays, vacations and quarantine have no
+  lessons, so they neither break nor extend a streak; a day attended or excused breaks
+  it; enrollment dates bound it (a transfer starts a new run);
 * monthly and per-term hours and shares of instructional time with grouped sums;
 * weeks missed and systematic lateness per ISO week;
 * the first school day after each vacation.

@@ -490,13 +490,16 @@ def _create_tables(cursor, sql: _Sql, tables) -> None:
 # period_start, period_end): whole-class lessons plus the lessons of their groups, on the class days
 # they were enrolled. Only the periods the marks alone cannot rule out are candidates.
 
+# Enrollment e and period p (period_start, period_end): e overlaps p, e covers all of p.
+_OVERLAPS = "e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)"
+_COVERS = "e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)"
+
 # Candidate periods with the class of an enrollment that covers the whole period.
-_COVERED = """
+_COVERED = f"""
     SELECT p.student_id, p.period_key, p.period_start, p.period_end, e.school_class_id
     FROM eval_candidates p
-    JOIN eval_enrollments e ON e.student_id = p.student_id
-     AND e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)
-    WHERE {only}
+    JOIN eval_enrollments e ON e.student_id = p.student_id AND {_COVERS}
+    WHERE {{only}}
 """
 # Per class, the lessons and school days of each candidate period (alias p of
 # eval_candidates: student_id, period_key, period_start, period_end, …).
@@ -550,8 +553,7 @@ _SCHEDULED = f"""
                    {_group_lessons("1", "e.student_id")}) THEN 1 ELSE 0 END
         FROM eval_candidates p
         JOIN eval_enrollments e ON e.student_id = p.student_id
-         AND e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)
-         AND (e.start_date > p.period_start OR e.end_date < p.period_end)
+         AND {_OVERLAPS} AND NOT ({_COVERS})
         JOIN eval_class_days c ON c.school_class_id = e.school_class_id
          AND c.date >= e.start_date AND (e.end_date IS NULL OR c.date <= e.end_date)
          AND c.date >= p.period_start AND c.date <= p.period_end
@@ -833,16 +835,14 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
                SUM(CASE WHEN whole = 0 AND grouped > 0 THEN 1 ELSE 0 END) AS group_only_days
         FROM eval_class_days GROUP BY school_class_id, {week}
     """
-    covers = "e.start_date <= p.period_start AND (e.end_date IS NULL OR e.end_date >= p.period_end)"
     week_days = f"""
         SELECT p.student_id, p.period_key,
-               MAX(CASE WHEN {covers} THEN COALESCE(w.whole_days, 0) END) AS whole_days,
-               CASE WHEN COUNT(*) = 1 AND MIN(CASE WHEN {covers} THEN 1 ELSE 0 END) = 1
+               MAX(CASE WHEN {_COVERS} THEN COALESCE(w.whole_days, 0) END) AS whole_days,
+               CASE WHEN COUNT(*) = 1 AND MIN(CASE WHEN {_COVERS} THEN 1 ELSE 0 END) = 1
                      AND MAX(COALESCE(w.group_only_days, 0)) = 0
                     THEN MAX(COALESCE(w.whole_days, 0)) END AS exact_days
         FROM eval_weeks p
-        JOIN eval_enrollments e ON e.student_id = p.student_id
-         AND e.start_date <= p.period_end AND (e.end_date IS NULL OR e.end_date >= p.period_start)
+        JOIN eval_enrollments e ON e.student_id = p.student_id AND {_OVERLAPS}
         LEFT JOIN eval_class_weeks w ON w.school_class_id = e.school_class_id AND w.week = p.period_start
         GROUP BY p.student_id, p.period_key
     """

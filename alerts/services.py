@@ -249,6 +249,7 @@ def _update_alerts(alerts: list[Alert]) -> None:
     else:
         row = "(%s, %s, %s, %s)"
     table = Alert._meta.db_table
+    assignments = ", ".join(f"{f.column} = v.column{n}" for n, f in enumerate(fields, start=2))
     with connection.cursor() as cursor:
         for start in range(0, len(alerts), _UPDATE_BATCH):
             batch = alerts[start : start + _UPDATE_BATCH]
@@ -261,9 +262,8 @@ def _update_alerts(alerts: list[Alert]) -> None:
                 )
             ]
             cursor.execute(
-                f"UPDATE {table} SET period_end = v.column2, evidence = v.column3,"
-                f" digest = v.column4 FROM (VALUES {', '.join([row] * len(batch))}) AS v"
-                f" WHERE {table}.id = v.column1",
+                f"UPDATE {table} SET {assignments}"
+                f" FROM (VALUES {', '.join([row] * len(batch))}) AS v WHERE {table}.id = v.column1",
                 params,
             )
 

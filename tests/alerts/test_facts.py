@@ -73,15 +73,10 @@ class Journal:
         return student
 
     def mark(self, lesson, student, kind="absent", reason=UNKNOWN):
-        return Mark.objects.create(
-            lesson=lesson,
-            student=student,
-            school=self.school,
-            date=lesson.date,
-            kind=kind,
-            reason_status=reason if kind == "absent" else UNKNOWN,
-            manual_reason_status=reason if kind == "absent" else UNKNOWN,
-        )
+        mark = self.new_mark(lesson, student, kind, reason)
+        mark.manual_reason_status = mark.reason_status
+        mark.save()
+        return mark
 
     def new_mark(self, lesson, student, kind="absent", reason=UNKNOWN):
         """An unsaved mark, for bulk_create."""

@@ -156,55 +156,47 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-class _Sql:
-    """The few expressions that differ between PostgreSQL and SQLite."""
-
-    def __init__(self):
-        self.postgres = connection.vendor == "postgresql"
-
-    def month_start(self, col: str) -> str:
-        if self.postgres:  # date arithmetic; date_trunc would go through timestamptz
-            return f"({col} - (EXTRACT(DAY FROM {col})::int - 1))"
-        return f"date({col}, 'start of month')"
-
-    def month_end(self, month_start: str) -> str:
-        """The last day of the month that starts on ``month_start``."""
-        if self.postgres:
-            return f"(CAST({month_start} + interval '1 month' AS date) - 1)"
-        return f"date({month_start}, '+1 month', '-1 day')"
-
-    def plus_days(self, expr: str, days: int) -> str:
-        return f"({expr} + {days})" if self.postgres else f"date({expr}, '+{days} days')"
-
-    def week_start(self, col: str) -> str:
-        if self.postgres:  # 1 January 1900 was a Monday; EXTRACT(ISODOW) is numeric, 4× slower
-            return f"({col} - ({col} - DATE '1900-01-01') %% 7)"
-        return (
-            f"date({col}, '-' || ((CAST(strftime('%%w', {col}) AS INTEGER) + 6) %% 7) || ' days')"
-        )
-
-    @staticmethod
-    def fingerprint(*exprs: str) -> str:
-        """A 64-bit hash of the values joined by «|», as text. PostgreSQL's
-        hashtextextended costs a seventh of md5, which showed in the profile: every row
-        found is fingerprinted on every run (SQLite gets the function from alerts.apps)."""
-        text = " || '|' || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
-        return f"CAST(hashtextextended({text}, 0) AS TEXT)"
-
-    def date_list(self, col: str) -> str:
-        if self.postgres:
-            return f"string_agg(to_char({col}, 'YYYY-MM-DD'), ',' ORDER BY {col})"
-        return f"group_concat({col}, ',')"
+# SQL expressions the queries below share (PostgreSQL).
 
 
-def _scope(school_ids, student_ids, postgres: bool) -> tuple[dict[str, str], list]:
+def _month_start(col: str) -> str:
+    # Date arithmetic: date_trunc would go through timestamptz.
+    return f"({col} - (EXTRACT(DAY FROM {col})::int - 1))"
+
+
+def _month_end(month_start: str) -> str:
+    """The last day of the month that starts on ``month_start``."""
+    return f"(CAST({month_start} + interval '1 month' AS date) - 1)"
+
+
+def _plus_days(expr: str, days: int) -> str:
+    return f"({expr} + {days})"
+
+
+def _week_start(col: str) -> str:
+    # 1 January 1900 was a Monday; EXTRACT(ISODOW) is numeric, 4× slower.
+    return f"({col} - ({col} - DATE '1900-01-01') %% 7)"
+
+
+def _fingerprint(*exprs: str) -> str:
+    """A 64-bit hash of the values joined by «|», as text. hashtextextended costs a seventh
+    of md5, which showed in the profile: every row found is fingerprinted on every run."""
+    text = " || '|' || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
+    return f"CAST(hashtextextended({text}, 0) AS TEXT)"
+
+
+def _date_list(col: str) -> str:
+    return f"string_agg(to_char({col}, 'YYYY-MM-DD'), ',' ORDER BY {col})"
+
+
+def _scope(school_ids, student_ids) -> tuple[dict[str, str], list]:
     """SQL conditions on class days (alias c), student days (alias d), alerts (alias a) and
     enrollments (alias e) for the evaluated scope, and their parameters (used once by each condition)."""
     if student_ids is not None:
         ids = sorted(student_ids)
-        # On PostgreSQL one array parameter keeps the statement's text (and so its
-        # prepared plan) the same whatever the number of students.
-        students = "= ANY(%s)" if postgres else f"IN ({_placeholders(ids)})"
+        # One array parameter keeps the statement's text (and so its prepared plan) the
+        # same whatever the number of students.
+        students = "= ANY(%s)"
         conditions = {
             "c": "c.school_class_id IN (SELECT school_class_id FROM schools_enrollment "
             f"WHERE student_id {students})",
@@ -212,7 +204,7 @@ def _scope(school_ids, student_ids, postgres: bool) -> tuple[dict[str, str], lis
             "a": f"a.student_id {students}",
             "e": f"e.student_id {students}",
         }
-        return conditions, [ids] if postgres else ids
+        return conditions, [ids]
     if school_ids is not None:
         ids = sorted(school_ids)
         return {alias: f"{alias}.school_id IN ({_placeholders(ids)})" for alias in "cdae"}, ids
@@ -256,11 +248,9 @@ def detect(
     shares, monthly hours by grade band, thresholds fingerprint and unknown-reason
     deadline; a school not named uses the seed's halves and ``min_hours``.
     """
-    sql = _Sql()
     conditions, ids = _scope(
         list(school_ids) if school_ids is not None else None,
         list(student_ids) if student_ids is not None else None,
-        sql.postgres,
     )
     # Class days and student days are kept up to date, numbered, by triggers (alerts.facts).
     class_days = f"""
@@ -306,35 +296,32 @@ def detect(
         if student_ids is not None:
             # One student's rows are few: common table expressions spare the catalog
             # writes of temporary tables, which dominate an incremental evaluation.
-            db = _Source(cursor, [*tables, *views], current, prepare=sql.postgres)
+            db = _Source(cursor, [*tables, *views], current, prepare=True)
         else:
             db = _Source(cursor, views, current, inline={name for name, *_ in views})
-        session = {}
-        if sql.postgres:
-            session = _STUDENT_SESSION if student_ids is not None else _REGION_SESSION
+        session = _STUDENT_SESSION if student_ids is not None else _REGION_SESSION
         try:
             for name, value in session.items():
                 cursor.execute(f"SET {name} = '{value}'")
             if student_ids is None:
-                _create_tables(cursor, sql, tables)
+                _create_tables(cursor, tables)
             vanished: list[int] = []
             return Detection(
                 streaks=_islands(
-                    db, sql, DAY_MISSED_WITHOUT_VALID, min_streak, "streaks", vanished
+                    db, DAY_MISSED_WITHOUT_VALID, min_streak, "streaks", vanished
                 ),
                 unknown_streaks=_islands(
                     db,
-                    sql,
                     "d.unknown = d.lessons AND d.lessons > 0",
                     min_unknown_streak,
                     "unknown_streaks",
                     vanished,
                 ),
-                unknown_days=_unknown_days(db, sql, end, vanished),
-                months=_months(db, sql, min_percent, end, vanished),
-                terms=_terms(db, sql, min_percent, end, vanished),
-                weeks=_weeks(db, sql, end, vanished),
-                vacation_returns=_vacation_returns(db, sql, vanished),
+                unknown_days=_unknown_days(db, end, vanished),
+                months=_months(db, min_percent, end, vanished),
+                terms=_terms(db, min_percent, end, vanished),
+                weeks=_weeks(db, end, vanished),
+                vacation_returns=_vacation_returns(db, vanished),
                 vanished=vanished,
             )
         finally:
@@ -348,7 +335,7 @@ class _Source:
     """Runs the detection queries against the temporary tables or, given their
     definitions, against common table expressions of the same names.
 
-    With ``prepare`` (PostgreSQL, one student's evaluation) each statement is prepared
+    With ``prepare`` (one student's evaluation) each statement is prepared
     once per connection and executed with its parameters: planning these statements
     costs more than running them on one student's rows.
     """
@@ -444,7 +431,7 @@ _HOURS_FROM = (
 
 def _schools_table(schools: dict[int, SchoolInputs]):
     """The schools' inputs as a table body; integer numerators and denominators keep the
-    comparisons exact on every backend. The thresholds fingerprint is kept as an integer
+    comparisons exact. The thresholds fingerprint is kept as an integer
     (its first 60 bits): every student day carries it into aggregates and row
     fingerprints, where text costs more (collation-aware MAX, wider rows)."""
     rows = [
@@ -478,11 +465,11 @@ def _schools_table(schools: dict[int, SchoolInputs]):
 _ANALYZED = frozenset({"eval_schools", "eval_enrollments"})
 
 
-def _create_tables(cursor, sql: _Sql, tables) -> None:
+def _create_tables(cursor, tables) -> None:
     _drop_tables(cursor)
     for name, body, params in tables:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {body}", params)
-        if sql.postgres and name in _ANALYZED:
+        if name in _ANALYZED:
             cursor.execute(f"ANALYZE {name}")
 
 
@@ -639,14 +626,14 @@ def _with_scheduled(
     )
 
 
-def _islands(db, sql: _Sql, flag: str, min_length: int, category, vanished) -> list[Streak]:
+def _islands(db, flag: str, min_length: int, category, vanished) -> list[Streak]:
     rows = _diff(
         db,
         category,
         f"""
         SELECT student_id, school_class_id, MIN(date) AS first_day, MAX(date) AS last_day,
-               COUNT(*) AS days, {sql.date_list("date")} AS dates, MIN(date) AS episode_start,
-               {sql.fingerprint(sql.date_list("date"), "school_class_id", "MAX(config)")} AS fp
+               COUNT(*) AS days, {_date_list("date")} AS dates, MIN(date) AS episode_start,
+               {_fingerprint(_date_list("date"), "school_class_id", "MAX(config)")} AS fp
         FROM (
             SELECT d.student_id, d.school_class_id, d.date, d.config,
                    d.day_no - ROW_NUMBER() OVER (
@@ -675,7 +662,7 @@ def _islands(db, sql: _Sql, flag: str, min_length: int, category, vanished) -> l
     ]
 
 
-def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[UnknownDay]:
+def _unknown_days(db, as_of: datetime.date, vanished) -> list[UnknownDay]:
     """Days with lessons missed for a reason still unknown, once the school's deadline for
     settling reasons has passed (R-T-0 fires at the end of the day)."""
     rows = _diff(
@@ -683,7 +670,7 @@ def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[Unknown
         "unknown_days",
         f"""
         SELECT student_id, school_class_id, date, unknown, date AS episode_start,
-               {sql.fingerprint("unknown", "school_class_id", "config")} AS fp
+               {_fingerprint("unknown", "school_class_id", "config")} AS fp
         FROM eval_days d
         WHERE unknown > 0 AND (date < %s OR (date = %s AND closed = 1))
         """,
@@ -695,19 +682,19 @@ def _unknown_days(db, sql: _Sql, as_of: datetime.date, vanished) -> list[Unknown
     ]
 
 
-def _months(db, sql: _Sql, min_percent, as_of: datetime.date, vanished):
+def _months(db, min_percent, as_of: datetime.date, vanished):
     """Monthly hours without a valid reason, from the systematic hours of the student's
     grade band at the school (the lowest of the month's classes when the student moved).
     The share of instructional time is judged once the month is over; the lessons of the
     marked days are a lower bound of the month's instructional time, so a month below the
     share on them alone cannot reach it. The exact time is computed for the rest only."""
-    month = sql.month_start("date")
-    reachable = f"{sql.month_end(month)} < %s AND 100 * SUM(invalid + unknown) >= %s * SUM(lessons)"
+    month = _month_start("date")
+    reachable = f"{_month_end(month)} < %s AND 100 * SUM(invalid + unknown) >= %s * SUM(lessons)"
     rows = _with_scheduled(
         db,
         "months",
         f"""
-        SELECT student_id, {month} AS period_key, {month} AS period_start, {sql.month_end(month)} AS period_end,
+        SELECT student_id, {month} AS period_key, {month} AS period_start, {_month_end(month)} AS period_end,
                MAX(school_class_id) AS class_id, MIN(date) AS first_day, MAX(date) AS last_day,
                SUM(invalid + unknown) AS missed,
                CASE WHEN {reachable} THEN 1 ELSE 0 END AS maybe_percent,
@@ -718,7 +705,7 @@ def _months(db, sql: _Sql, min_percent, as_of: datetime.date, vanished):
         HAVING SUM(invalid + unknown) >= MIN(hours_from) OR ({reachable})
         """,
         [as_of, min_percent, as_of, min_percent],
-        sql.fingerprint(
+        _fingerprint(
             "p.class_id",
             "p.min_grade",
             "p.max_grade",
@@ -754,7 +741,7 @@ def _months(db, sql: _Sql, min_percent, as_of: datetime.date, vanished):
     return result
 
 
-def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> list[PeriodSum]:
+def _terms(db, min_percent: int, as_of: datetime.date, vanished) -> list[PeriodSum]:
     """Shares of instructional time in the terms that are over."""
     rows = _with_scheduled(
         db,
@@ -772,7 +759,7 @@ def _terms(db, sql: _Sql, min_percent: int, as_of: datetime.date, vanished) -> l
         HAVING 100 * SUM(d.invalid + d.unknown) >= %s * SUM(d.lessons)
         """,
         [as_of, min_percent],
-        sql.fingerprint(
+        _fingerprint(
             "p.class_id", "p.period_start", "p.period_end", "p.missed", "s.lessons", "p.config"
         ),
         keep=f"100 * p.missed >= {int(min_percent)} * s.lessons",
@@ -803,7 +790,7 @@ def _week_qualifies(days: str) -> str:
     )
 
 
-def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
+def _weeks(db, as_of: datetime.date, vanished) -> list[WeekRow]:
     """Weeks missed and systematic lateness, judged once the week is over.
 
     Only days missed or late count, so only they are read. Nearly every week's school days
@@ -813,9 +800,9 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     the others are pruned by two lower bounds of their school days (the days marked, and
     a covering enrollment's class days with whole-class lessons) and the rest counted
     day by day."""
-    week = sql.week_start("date")
+    week = _week_start("date")
     weeks = f"""
-        SELECT student_id, {week} AS period_key, {week} AS period_start, {sql.plus_days(week, 6)} AS period_end,
+        SELECT student_id, {week} AS period_key, {week} AS period_start, {_plus_days(week, 6)} AS period_end,
                MAX(school_class_id) AS class_id,
                SUM(CASE WHEN {DAY_MISSED_WITHOUT_VALID} THEN 1 ELSE 0 END) AS missed,
                SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_days,
@@ -827,7 +814,7 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
         FROM eval_days d
         WHERE {DAY_MISSED_WITHOUT_VALID} OR d.late > 0
         GROUP BY student_id, {week}
-        HAVING {sql.plus_days(week, 6)} < %s
+        HAVING {_plus_days(week, 6)} < %s
     """
     class_weeks = f"""
         SELECT school_class_id, {week} AS week,
@@ -860,7 +847,7 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
         WHERE {_week_qualifies(floor)}
         """,
         [],
-        sql.fingerprint("p.class_id", "p.missed", "p.late_days", days, "p.config"),
+        _fingerprint("p.class_id", "p.missed", "p.late_days", days, "p.config"),
         only="p.exact_days IS NULL",
         days=days,
         keep=f"{days} > 0 AND {_week_qualifies(days)}",
@@ -886,14 +873,14 @@ def _weeks(db, sql: _Sql, as_of: datetime.date, vanished) -> list[WeekRow]:
     ]
 
 
-def _vacation_returns(db, sql: _Sql, vanished) -> list[VacationReturn]:
+def _vacation_returns(db, vanished) -> list[VacationReturn]:
     rows = _diff(
         db,
         "vacation_returns",
         f"""
         SELECT d.student_id, d.school_class_id, d.date, v.id AS vacation_id,
                d.date AS episode_start,
-               {sql.fingerprint("d.school_class_id", "v.id", "d.config")} AS fp
+               {_fingerprint("d.school_class_id", "v.id", "d.config")} AS fp
         FROM eval_days d
         JOIN schools_schoolclass sc ON sc.id = d.school_class_id
         JOIN journal_vacation v ON v.academic_year_id = sc.academic_year_id

@@ -9,9 +9,9 @@ joining every mark to its lesson, enrollment and group on each run.
 
 Database triggers keep both tables up to date in the very transaction that changes a
 mark, a lesson, a group membership or an enrollment, whoever writes it (services, the
-admin, bulk SQL): PostgreSQL statement triggers with transition tables, SQLite row
-triggers. Both run the same statements below, which recompute the rows of the affected
-keys from the journal: (class, date) for class days, (student, date) for student days.
+admin, bulk SQL): statement triggers with transition tables, which run the statements
+below to recompute the rows of the affected keys from the journal: (class, date) for
+class days, (student, date) for student days.
 ``rebuild`` recomputes everything and ``discrepancies`` compares the tables with a fresh
 computation (tests, and ``manage.py attendance_facts [--rebuild]``).
 """
@@ -113,8 +113,8 @@ def student_days_insert(
     )
 
 
-# What each table's change affects. ``{rows}`` is the changed rows (a transition table on
-# PostgreSQL, NEW/OLD on SQLite) with the columns SOURCES names. Every student day derives
+# What each table's change affects. ``{rows}`` is the changed rows (from the transition
+# tables) with the columns SOURCES names. Every student day derives
 # from the student's marks, so the marks alone name the keys to recompute: the keys never
 # read the table the statements rewrite.
 _STUDENT_DAYS_OF_STUDENTS = (
@@ -148,32 +148,10 @@ RELEVANT = {
 }
 
 
-def refresh_statements(table: str, rows: str) -> list[str]:
-    """The statements that bring the facts up to date after ``rows`` of ``table`` changed
-    (SQLite: the keys are subqueries of the row at hand)."""
-    _columns, class_keys, student_keys = SOURCES[table]
-    statements = []
-    if class_keys:
-        class_keys = class_keys.format(rows=rows)
-        classes = f"IN (SELECT k.school_class_id FROM ({class_keys}) k)"
-        statements += [
-            CLASS_DAYS_DELETE.format(keys=class_keys),
-            class_days_insert(f"(l.school_class_id, l.date) IN ({class_keys})"),
-            class_days_renumber(f"school_class_id {classes}"),
-            student_days_renumber(f"alerts_studentday.school_class_id {classes}"),
-        ]
-    keys = student_keys.format(rows=rows, class_keys=class_keys)
-    statements += [
-        STUDENT_DAYS_DELETE.format(keys=keys),
-        student_days_insert(f"(m.student_id, m.date) IN ({keys})"),
-    ]
-    return statements
-
-
 _UNNEST = "SELECT * FROM unnest($1::bigint[], $2::date[])"
 
 
-def _postgres_body(table: str, rows: str) -> str:
+def _trigger_body(table: str, rows: str) -> str:
     """PL/pgSQL of the refresh: the keys are collected into arrays first, then every
     statement is planned (EXECUTE) for exactly those keys, whatever the tables' statistics
     say — a plan made on stale statistics once scanned all student days for one lesson."""
@@ -210,7 +188,7 @@ def _postgres_body(table: str, rows: str) -> str:
     )
 
 
-def _postgres_rows(table: str, columns, event: str) -> str:
+def _changed_rows(table: str, columns, event: str) -> str:
     if event != "UPDATE":
         source = "new_rows" if event == "INSERT" else "old_rows"
         return f"(SELECT {', '.join(columns)} FROM {source})"
@@ -224,16 +202,11 @@ def _postgres_rows(table: str, columns, event: str) -> str:
     return "(" + " UNION ".join(selects) + ")"
 
 
-def _sqlite_when(table: str, event: str) -> str:
-    if event != "UPDATE":
-        return ""
-    return "WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in RELEVANT[table]) + "\n"
-
-
-def _sqlite_rows(columns, event: str) -> str:
-    records = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
-    selects = ["SELECT " + ", ".join(f"{record}.{c} AS {c}" for c in columns) for record in records]
-    return "(" + " UNION ".join(selects) + ")"
+_TRANSITION = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
 
 
 def _name(table: str, event: str) -> str:
@@ -247,27 +220,16 @@ def install() -> None:
         for table, (columns, *_keys) in SOURCES.items():
             for event in EVENTS:
                 name = _name(table, event)
-                if connection.vendor == "postgresql":
-                    body = _postgres_body(table, _postgres_rows(table, columns, event))
-                    cursor.execute(
-                        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
-                        f"AS $fn$\n{body}\n$fn$"
-                    )
-                    transition = {
-                        "INSERT": "NEW TABLE AS new_rows",
-                        "DELETE": "OLD TABLE AS old_rows",
-                        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                    }[event]
-                    cursor.execute(
-                        f"CREATE TRIGGER {name} AFTER {event} ON {table} "
-                        f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-                    )
-                else:
-                    body = ";\n".join(refresh_statements(table, _sqlite_rows(columns, event)))
-                    cursor.execute(
-                        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW\n"
-                        f"{_sqlite_when(table, event)}BEGIN\n{body};\nEND"
-                    )
+                body = _trigger_body(table, _changed_rows(table, columns, event))
+                cursor.execute(
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                    f"AS $fn$\n{body}\n$fn$"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+                    f"REFERENCING {_TRANSITION[event]} FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION {name}()"
+                )
     rebuild()
 
 
@@ -276,13 +238,8 @@ def uninstall() -> None:
         for table in SOURCES:
             for event in EVENTS:
                 name = _name(table, event)
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + _on(table))
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-
-
-def _on(table: str) -> str:
-    return f" ON {table}" if connection.vendor == "postgresql" else ""
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
 def rebuild() -> None:
@@ -293,9 +250,9 @@ def rebuild() -> None:
         cursor.execute(class_days_insert("1 = 1"))
         cursor.execute(class_days_renumber("1 = 1"))
         cursor.execute(student_days_insert("1 = 1"))
-        if connection.vendor == "postgresql":  # plans of the triggers' statements need them
-            cursor.execute("ANALYZE alerts_classday")
-            cursor.execute("ANALYZE alerts_studentday")
+        # The plans of the triggers' statements need them.
+        cursor.execute("ANALYZE alerts_classday")
+        cursor.execute("ANALYZE alerts_studentday")
 
 
 _COMPARED = {

@@ -69,9 +69,8 @@ FULL_RUN_BATCH = 125  # schools evaluated together at most: one set of statement
 
 def full_run_workers() -> int:
     """Batches evaluated at once, each on its own database connection. One when the
-    caller holds a transaction (other connections would not see its uncommitted rows)
-    or on SQLite (one writer at a time)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    caller holds a transaction (other connections would not see its uncommitted rows)."""
+    if connection.in_atomic_block:
         return 1
     return max(1, settings.THRESHOLD_FULL_RUN_WORKERS)
 

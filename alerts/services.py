@@ -243,11 +243,8 @@ def _update_alerts(alerts: list[Alert]) -> None:
     row in Python, ~0.7 ms an alert: two minutes when a changed threshold rewrites every
     alert of a region."""
     fields = [Alert._meta.get_field(name) for name in ("period_end", "evidence", "digest")]
-    # PostgreSQL types the columns of VALUES from their values; SQLite needs no types.
-    if connection.vendor == "postgresql":
-        row = "(%s, CAST(%s AS date), CAST(%s AS jsonb), %s)"
-    else:
-        row = "(%s, %s, %s, %s)"
+    # PostgreSQL types the columns of VALUES from their values.
+    row = "(%s, CAST(%s AS date), CAST(%s AS jsonb), %s)"
     table = Alert._meta.db_table
     assignments = ", ".join(f"{f.column} = v.column{n}" for n, f in enumerate(fields, start=2))
     with connection.cursor() as cursor:

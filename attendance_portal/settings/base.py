@@ -1,7 +1,8 @@
 """Settings shared by every environment; values come from environment variables.
 
-Without any environment the project runs on SQLite with Celery tasks executed
-in-process, which is what the one-command demo uses.
+Without any environment the project runs on the embedded PostgreSQL of
+``attendance_portal.embedded_postgres`` (data in ``var/pgdata``) with Celery tasks
+executed in-process, which is what the one-command demo uses.
 """
 
 import os
@@ -82,19 +83,18 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    from attendance_portal.embedded_postgres import database_settings
+
+    DATABASES = {"default": database_settings()}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections (checked before reuse): the Celery worker keeps the statements the
 # threshold engine prepares for one student's evaluation across tasks (alerts/detect.py).
 # They need session-level pooling: behind pgbouncer use pool_mode = session.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The demo's SQLite leaves out what only PostgreSQL has (unique constraints with
-    # NULLS NOT DISTINCT, index-only columns); production runs on PostgreSQL.
-    SILENCED_SYSTEM_CHECKS = ["models.W047", "models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# For the file-based backend (the demo writes letters to var/mail).
+EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="attendance@localhost")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))

@@ -15,9 +15,9 @@ from django.test import RequestFactory
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from demo import generators
+from demo.management.commands.seed_demo import SMALL_STUDENTS_PER_CLASS
 from journal.models import ExcuseDocument, Lesson, Mark, Vacation
-from schools import demo
-from schools.management.commands.seed_demo import SMALL_STUDENTS_PER_CLASS
 from schools.models import Enrollment, Guardian, SchoolClass, Student
 
 TODAY = datetime.date(2026, 11, 23)
@@ -72,7 +72,7 @@ class TestSmallDemo:
     def test_every_role_has_a_demo_user(self):
         held = set(RoleAssignment.objects.values_list("role", flat=True))
         assert held == set(Role.values)
-        for username, role in demo.DEMO_LOGINS + demo.DEMO_LOGINS_SCHOOL_2:
+        for username, role in generators.DEMO_LOGINS + generators.DEMO_LOGINS_SCHOOL_2:
             assert RoleAssignment.objects.filter(user__username=username, role=role).exists()
         # The demo subject teacher is not a class teacher, so both views can be tried.
         assert not RoleAssignment.objects.filter(
@@ -115,14 +115,14 @@ class TestSmallDemo:
         assert not clashes.exists()
 
     def test_english_is_taught_in_two_groups_from_grade_five(self):
-        english = Lesson.objects.filter(subject__name=demo.ENGLISH)
+        english = Lesson.objects.filter(subject__name=generators.ENGLISH)
         assert not english.filter(school_class__grade__gte=5, group=None).exists()
         assert english.filter(school_class__grade__gte=5).exclude(group=None).exists()
 
     def test_names_are_combinations_of_the_generator_lists(self):
-        surnames = {demo.surname_for(s, g) for s in demo.SURNAMES for g in "mf"}
-        patronymics = {p for pair in demo.PATRONYMICS.values() for p in pair}
-        first_names = set(demo.BOY_NAMES + demo.GIRL_NAMES + demo.MAN_NAMES + demo.WOMAN_NAMES)
+        surnames = {generators.surname_for(s, g) for s in generators.SURNAMES for g in "mf"}
+        patronymics = {p for pair in generators.PATRONYMICS.values() for p in pair}
+        first_names = set(generators.BOY_NAMES + generators.GIRL_NAMES + generators.MAN_NAMES + generators.WOMAN_NAMES)
         people = list(Student.objects.values_list("last_name", "first_name", "patronymic"))
         people += list(
             User.objects.exclude(last_name="").values_list("last_name", "first_name", "patronymic")
@@ -194,9 +194,9 @@ class TestSmallDemo:
         password = next(
             line.split(": ", 1)[1] for line in printed.splitlines() if line.startswith("Пароль")
         )
-        assert password == demo.DEMO_PASSWORD
+        assert password == generators.DEMO_PASSWORD
         validate_password(password)
-        for username, _role in demo.DEMO_LOGINS:
+        for username, _role in generators.DEMO_LOGINS:
             assert username in printed
             request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1")
             user = authenticate(request, username=username, password=password)

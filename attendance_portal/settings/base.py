@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "casework",
     "alerts",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="ru")
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with the switcher (Django's set_language) is kept for a year; without
+# the cookie the interface is Russian whatever the browser asks for (DefaultLanguageMiddleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

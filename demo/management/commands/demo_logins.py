@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import User
 from accounts.roles import Role
-from schools.demo import DEMO_LOGINS, DEMO_LOGINS_SCHOOL_2, DEMO_PASSWORD
+from demo.generators import DEMO_LOGINS, DEMO_LOGINS_SCHOOL_2, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

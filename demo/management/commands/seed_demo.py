@@ -2,7 +2,7 @@
 
 Idempotent: the demo region is found by its fixed name and, when it exists, only the
 lesson horizon is extended (lesson generation is idempotent). Everything is invented;
-names are random combinations of the lists in ``schools.demo``.
+names are random combinations of the lists in ``demo.generators``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
-from accounts.models import RoleAssignment, User
+from accounts.models import User
 from accounts.roles import Role
+from accounts.services import assign_role
+from demo import generators
 from journal.models import (
     AttendanceChange,
     BellPeriod,
@@ -32,7 +34,7 @@ from journal.models import (
     Vacation,
 )
 from journal.signals import notify_attendance_changed
-from schools import demo
+from journal.timetable import generate_lessons
 from schools.models import (
     AcademicYear,
     ClassGroup,
@@ -66,14 +68,14 @@ SCHOOLS = (
         1,
         "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1» (демо)",
         "МБОУ СОШ № 1 (демо)",
-        f"{demo.DEMO_CITY}, ул. Школьная, д. 1",
+        f"{generators.DEMO_CITY}, ул. Школьная, д. 1",
         tuple(sorted([(g, "А") for g in range(1, 12)] + [(1, "Б"), (5, "Б")])),
     ),
     SchoolSpec(
         2,
         "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 2» (демо)",
         "МБОУ СОШ № 2 (демо)",
-        f"{demo.DEMO_CITY}, пр-т Победы, д. 27",
+        f"{generators.DEMO_CITY}, пр-т Победы, д. 27",
         tuple((g, "А") for g in range(1, 12)),
     ),
 )
@@ -97,7 +99,7 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         started = time.monotonic()
         with transaction.atomic():
-            region = Region.objects.filter(name=demo.DEMO_REGION_NAME).first()
+            region = Region.objects.filter(name=generators.DEMO_REGION_NAME).first()
             if region is not None:
                 added = extend_lessons(region=region, today=today)
                 self.stdout.write(
@@ -110,13 +112,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Демо-данные созданы за {time.monotonic() - started:.1f} с: ")
             + ", ".join(f"{k}: {v}" for k, v in summary.items())
         )
-
-
-def generate_lessons(**kwargs) -> int:
-    # Imported late: the timetable service is a sibling module that may import this app.
-    from journal.timetable import generate_lessons as generate
-
-    return generate(**kwargs)
 
 
 def extend_lessons(*, region: Region, today: datetime.date) -> int:
@@ -143,16 +138,16 @@ class DemoBuilder:
         self.today = today
         self.small = small
         self.log = log
-        self.rng = random.Random(demo.SEED)
-        self.people = demo.PeopleGenerator(self.rng)
-        self.plan = demo.academic_year_for(today)
+        self.rng = random.Random(generators.SEED)
+        self.people = generators.PeopleGenerator(self.rng)
+        self.plan = generators.academic_year_for(today)
         # One hash for every demo user: hashing is deliberately slow (~0.3 s each).
-        self.password_hash = make_password(demo.DEMO_PASSWORD)
+        self.password_hash = make_password(generators.DEMO_PASSWORD)
         self.summary: dict[str, int] = defaultdict(int)
 
     def build(self) -> dict[str, int]:
-        region = Region.objects.create(name=demo.DEMO_REGION_NAME, code="45", iso_code="RU-KGN")
-        municipality = Municipality.objects.create(region=region, name=demo.DEMO_MUNICIPALITY_NAME)
+        region = Region.objects.create(name=generators.DEMO_REGION_NAME, code="45", iso_code="RU-KGN")
+        municipality = Municipality.objects.create(region=region, name=generators.DEMO_MUNICIPALITY_NAME)
         self._territory_staff(region, municipality)
         schools = [self._school(spec, municipality) for spec in SCHOOLS]
         for school, admin in schools:
@@ -177,7 +172,7 @@ class DemoBuilder:
 
     # --- People -----------------------------------------------------------------------
 
-    def _user(self, username: str, person: demo.Person, position: str) -> User:
+    def _user(self, username: str, person: generators.Person, position: str) -> User:
         return User(
             username=username,
             first_name=person.first_name,
@@ -202,12 +197,10 @@ class DemoBuilder:
                 ),
             ]
         )
-        RoleAssignment.objects.bulk_create(
-            [
-                RoleAssignment(user=municipal, role=Role.MUNICIPAL, municipality=municipality),
-                RoleAssignment(user=regional, role=Role.REGIONAL, region=region),
-            ]
+        assign_role(
+            user=municipal, role=Role.MUNICIPAL, municipality=municipality, acting_user=None
         )
+        assign_role(user=regional, role=Role.REGIONAL, region=region, acting_user=None)
         self.summary["пользователей"] += 2
 
     # --- A school -----------------------------------------------------------------------
@@ -229,7 +222,7 @@ class DemoBuilder:
             s.name: s
             for s in Subject.objects.bulk_create(
                 Subject(school=school, name=name, short_name=short)
-                for name, short in demo.SUBJECT_SHORT_NAMES.items()
+                for name, short in generators.SUBJECT_SHORT_NAMES.items()
             )
         }
         classes = {
@@ -239,8 +232,8 @@ class DemoBuilder:
                 for g, letter in spec.classes
             )
         }
-        teacher_plans, units = demo.plan_staff(list(spec.classes), self.people)
-        grid = demo.build_timetable(units, self.rng)
+        teacher_plans, units = generators.plan_staff(list(spec.classes), self.people)
+        grid = generators.build_timetable(units, self.rng)
         users, class_teachers = self._staff(school, n, teacher_plans, units)
         for key, school_class in classes.items():
             school_class.class_teacher = users[class_teachers[key]]
@@ -286,7 +279,7 @@ class DemoBuilder:
                 start_time=datetime.time.fromisoformat(start),
                 end_time=datetime.time.fromisoformat(end),
             )
-            for number, start, end in demo.BELLS
+            for number, start, end in generators.BELLS
         )
         return year
 
@@ -328,19 +321,12 @@ class DemoBuilder:
             rows.append(self._user(usernames[key], plan.person, plan.position))
         users = dict(zip(keys, User.objects.bulk_create(rows), strict=True))
 
-        assignments = [
-            RoleAssignment(user=users[key], role=role, school=school)
-            for key, _username, role, _position in administration
-        ]
-        assignments += [
-            RoleAssignment(user=users[key], role=Role.SUBJECT_TEACHER, school=school)
-            for key in teacher_plans
-        ]
-        assignments += [
-            RoleAssignment(user=users[key], role=Role.CLASS_TEACHER, school=school)
-            for key in homeroom_keys
-        ]
-        RoleAssignment.objects.bulk_create(assignments)
+        # Through the service: it gives the administrator the admin's staff flag and audits.
+        assignments = [(users[key], role) for key, _username, role, _position in administration]
+        assignments += [(users[key], Role.SUBJECT_TEACHER) for key in teacher_plans]
+        assignments += [(users[key], Role.CLASS_TEACHER) for key in homeroom_keys]
+        for user, role in assignments:
+            assign_role(user=user, role=role, school=school, acting_user=None)
         self.summary["пользователей"] += len(users)
         return users, class_teachers
 
@@ -397,7 +383,7 @@ class DemoBuilder:
                 "relation": relation,
                 "phone": self.people.phone(),
                 "address": address,
-                "workplace": self.rng.choice(demo.WORKPLACES),
+                "workplace": self.rng.choice(generators.WORKPLACES),
             }
 
         if self.rng.random() < 0.02:
@@ -456,7 +442,7 @@ class DemoBuilder:
         groups: dict[tuple[int, str], dict[int, ClassGroup]] = {}
         rows = []
         for key, school_class in classes.items():
-            if demo.splits_into_groups(key[0], demo.ENGLISH):
+            if generators.splits_into_groups(key[0], generators.ENGLISH):
                 for number in (1, 2):
                     rows.append(
                         ClassGroup(school_class=school_class, name=f"Английский язык, {number} гр.")

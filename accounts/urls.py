@@ -4,8 +4,6 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("start/<str:role>/", views.start_page, name="start"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -29,7 +29,7 @@ def _led_enrollments(user, since: datetime.date):
     return Enrollment.objects.filter(
         school_id__in=school_ids_with_role(user, Role.CLASS_TEACHER),
         school_class__class_teacher=user,
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+    ).exclude(end_date__lt=since)
 
 
 @rules.predicate

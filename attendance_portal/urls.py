@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("home.urls")),
     path("schools/", include("schools.urls")),
     path("journal/", include("journal.urls")),
     path("alerts/", include("alerts.urls")),

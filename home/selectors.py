@@ -5,20 +5,14 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from schools.models import Enrollment, School, SchoolClass
-
-from .roles import Role
-from .selectors import (
+from accounts.roles import Role
+from accounts.selectors import (
     municipality_ids_for_user,
     region_ids_for_user,
     school_ids_with_role,
 )
-
-
-def _enrolled_on(day: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
-    )
+from journal.models import Lesson, TimetableEntry
+from schools.models import Enrollment, School, SchoolClass, enrolled_on
 
 
 def _current_classes(school_ids, day: datetime.date):
@@ -31,8 +25,6 @@ def _current_classes(school_ids, day: datetime.date):
 
 
 def subject_teacher_data(user, day: datetime.date) -> dict:
-    from journal.models import Lesson, TimetableEntry
-
     schools = school_ids_with_role(user, Role.SUBJECT_TEACHER)
     lessons = (
         Lesson.objects.filter(teacher=user, date=day, school_id__in=schools)
@@ -51,7 +43,8 @@ def class_teacher_data(user, day: datetime.date) -> dict:
         _current_classes(schools, day).filter(class_teacher=user).select_related("school")
     )
     enrollments = (
-        Enrollment.objects.filter(_enrolled_on(day), school_class__in=classes)
+        Enrollment.objects.on(day)
+        .filter(school_class__in=classes)
         .select_related("student")
         .order_by("student__last_name", "student__first_name", "student__patronymic")
     )
@@ -69,7 +62,7 @@ def school_summary_data(user, role: str, day: datetime.date) -> dict:
         _current_classes(school_ids, day)
         .annotate(
             student_count=Count(
-                "enrollments", filter=_enrolled_on(day, "enrollments__"), distinct=True
+                "enrollments", filter=enrolled_on(day, "enrollments__"), distinct=True
             )
         )
         .order_by("grade", "letter")

@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import home_data
-from ..roles import Role
-from ..selectors import landing_role, roles_of
+from accounts.roles import Role
+from accounts.selectors import landing_role, roles_of
+
+from . import selectors as home_data
 
 ACTIVE_ROLE_SESSION_KEY = "active_role"
 
@@ -24,7 +25,7 @@ def home(request):
         role = landing_role(request.user)
     if role is None:
         return render(request, "accounts/home.html")
-    return redirect("accounts:start", role=role)
+    return redirect("home:start", role=role)
 
 
 @login_required

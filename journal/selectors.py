@@ -4,22 +4,16 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from schools.models import Student
+from schools.models import Student, enrolled_on
 
 from .models import ExcuseDocument, Lesson, Mark
-
-
-def enrolled_on(day: datetime.date, prefix: str = "enrollments__") -> Q:
-    """Q for an enrollment that covers ``day``."""
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
-    )
 
 
 def lesson_roster(lesson: Lesson) -> QuerySet[Student]:
     """Students who attend ``lesson``: enrolled in its class on its date (and in its subgroup)."""
     students = Student.objects.filter(
-        Q(enrollments__school_class_id=lesson.school_class_id) & enrolled_on(lesson.date)
+        Q(enrollments__school_class_id=lesson.school_class_id)
+        & enrolled_on(lesson.date, "enrollments__")
     )
     if lesson.group_id:
         students = students.filter(class_groups=lesson.group_id)

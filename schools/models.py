@@ -270,6 +270,31 @@ class LeavingCategory(models.TextChoices):
     OTHER = "other", _("иное")
 
 
+def enrolled_on(day, prefix: str = "") -> Q:
+    """An enrollment (reached through ``prefix``, e.g. ``"enrollments__"``) that covers
+    ``day``: started on or before it and not ended before it."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+def enrolled_during(start, end, prefix: str = "") -> Q:
+    """An enrollment that overlaps [start, end] (on at least one of its days)."""
+    return Q(**{f"{prefix}start_date__lte": end}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": start})
+    )
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    """The enrollment date conditions, written once (R-CAL-4)."""
+
+    def on(self, day):
+        return self.filter(enrolled_on(day))
+
+    def during(self, start, end):
+        return self.filter(enrolled_during(start, end))
+
+
 class Enrollment(models.Model):
     """A student's membership of a class between two dates (R-CAL-4)."""
 
@@ -287,6 +312,8 @@ class Enrollment(models.Model):
         _("категория выбытия"), max_length=20, choices=LeavingCategory.choices, blank=True
     )
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("зачисление")
         verbose_name_plural = _("зачисления")
@@ -300,7 +327,11 @@ class Enrollment(models.Model):
         indexes = [models.Index(fields=["school_class", "start_date", "end_date"])]
 
     def __str__(self):
-        return f"{self.student} — {self.school_class} с {self.start_date:%d.%m.%Y}"
+        return _("%(student)s — %(school_class)s с %(start_date)s") % {
+            "student": self.student,
+            "school_class": self.school_class,
+            "start_date": f"{self.start_date:%d.%m.%Y}",
+        }
 
     def save(self, *args, **kwargs):
         self.school_id = self.school_class.school_id

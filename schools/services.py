@@ -21,8 +21,8 @@ class EnrollmentError(Exception):
 def _current(student: Student, on_date: datetime.date) -> Enrollment | None:
     return (
         Enrollment.objects.select_for_update()
-        .filter(student=student, start_date__lte=on_date)
-        .exclude(end_date__lt=on_date)
+        .on(on_date)
+        .filter(student=student)
         .select_related("school_class")
         .first()
     )

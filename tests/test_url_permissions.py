@@ -156,8 +156,8 @@ def _start_page(role: str) -> Case:
 
 
 URL_MATRIX: dict[str, list[Case]] = {
-    "accounts:home": [Case("", expect=everyone(302, **{SUPERUSER: 200}))],
-    "accounts:start": [
+    "home:home": [Case("", expect=everyone(302, **{SUPERUSER: 200}))],
+    "home:start": [
         *(_start_page(role) for role in Role.values),
         Case("unknown role", kwargs=lambda w: {"role": "nobody"}, expect=everyone(404)),
     ],

@@ -1,4 +1,5 @@
-"""Excuse documents (R-J-3): registering one sets the reason of every covered absence."""
+"""Excuse documents (R-J-3): registering or withdrawing one settles the reason in effect of
+every absence it covers (``reasons.recompute_effective_reasons``)."""
 
 import datetime
 
@@ -7,22 +8,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_action
 from schools.models import Enrollment, SchoolClass
 
-from .. import selectors
-from ..models import AttendanceChange, ExcuseDocument, Mark, ReasonStatus
+from ..models import ExcuseDocument, Mark
 from ..signals import notify_attendance_changed
 from ..uploads import private_name, upload_limit, validate_scan
+from . import history
 from .errors import JournalError, JournalPermissionDenied
+from .reasons import recompute_effective_reasons
 
 MAX_EXCUSE_DAYS = 366
 
 
 def _class_of(student_id: int, school_id: int, start: datetime.date, end: datetime.date):
     enrollment = (
-        Enrollment.objects.filter(student_id=student_id, school_id=school_id, start_date__lte=end)
-        .exclude(end_date__lt=start)
+        Enrollment.objects.during(start, end)
+        .filter(student_id=student_id, school_id=school_id)
         .select_related("school_class")
         .order_by("-start_date")
         .first()
@@ -91,31 +92,22 @@ def register_excuse(
         excuse.save()
         if lessons:
             excuse.lessons.set(lessons)
-        covered = _apply(excuse, acting_user)
-        AttendanceChange.objects.create(
-            student=student,
-            school=school,
-            excuse=excuse,
-            action=AttendanceChange.Action.EXCUSE_ADDED,
-            new={
-                "kind": kind,
-                "start_date": start_date,
-                "end_date": end_date,
-                "marks": len(covered),
-            },
-            actor=acting_user,
-        )
-        log_action(
-            actor=acting_user,
-            action="journal.excuse.registered",
-            obj=excuse,
-            data={"student_id": student.pk, "mark_ids": [m.pk for m in covered]},
+        changed = recompute_effective_reasons(_covered_marks(excuse), acting_user=acting_user)
+        history.record_history(
+            [
+                history.excuse_registered_entry(
+                    excuse=excuse,
+                    mark_ids=[m.pk for m in changed if m.excuse_id == excuse.pk],
+                    actor=acting_user,
+                )
+            ]
         )
         notify_attendance_changed(school_id=school.pk, student_ids=[student.pk])
     return excuse
 
 
-def _covered_marks(excuse: ExcuseDocument):
+def _covered_marks(excuse: ExcuseDocument) -> list[Mark]:
+    """The absences the document covers, marked before it was registered too, locked."""
     marks = Mark.objects.select_for_update().filter(
         student_id=excuse.student_id,
         school_id=excuse.school_id,
@@ -127,18 +119,6 @@ def _covered_marks(excuse: ExcuseDocument):
     if chosen:
         marks = marks.filter(lesson_id__in=chosen)
     return list(marks)
-
-
-def _apply(excuse: ExcuseDocument, user) -> list[Mark]:
-    """Excuse every covered absence, those marked before the document was registered too."""
-    marks = [m for m in _covered_marks(excuse) if m.excuse_id is None]
-    for mark in marks:
-        mark.excuse = excuse
-        mark.reason_status = ReasonStatus.VALID
-        mark.valid_reason = excuse.valid_reason
-        mark.updated_by = user
-    Mark.objects.bulk_update(marks, ["excuse", "reason_status", "valid_reason", "updated_by"])
-    return marks
 
 
 def withdraw_excuse(*, excuse: ExcuseDocument, acting_user, reason: str = "") -> ExcuseDocument:
@@ -156,36 +136,18 @@ def withdraw_excuse(*, excuse: ExcuseDocument, acting_user, reason: str = "") ->
         excuse.withdrawn_by = acting_user
         excuse.withdraw_reason = reason
         excuse.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        # Now withdrawn, the document no longer counts: its absences fall back.
         marks = list(Mark.objects.select_for_update().filter(excuse=excuse))
-        others = list(
-            selectors.active_excuses_for(
-                [excuse.student_id], excuse.start_date, excuse.end_date
-            ).exclude(pk=excuse.pk)
-        )
-        for mark in marks:
-            other = selectors.covering_excuse(others, mark.lesson_id, mark.date, mark.student_id)
-            mark.excuse = other
-            if other is not None:
-                mark.reason_status, mark.valid_reason = ReasonStatus.VALID, other.valid_reason
-            else:
-                mark.reason_status = mark.manual_reason_status
-                mark.valid_reason = mark.manual_valid_reason
-            mark.updated_by = acting_user
-        Mark.objects.bulk_update(marks, ["excuse", "reason_status", "valid_reason", "updated_by"])
-        AttendanceChange.objects.create(
-            student_id=excuse.student_id,
-            school_id=excuse.school_id,
-            excuse=excuse,
-            action=AttendanceChange.Action.EXCUSE_WITHDRAWN,
-            old={"kind": excuse.kind, "start_date": excuse.start_date, "end_date": excuse.end_date},
-            new={"reason": reason, "marks": len(marks)},
-            actor=acting_user,
-        )
-        log_action(
-            actor=acting_user,
-            action="journal.excuse.withdrawn",
-            obj=excuse,
-            data={"reason": reason, "mark_ids": [m.pk for m in marks]},
+        recompute_effective_reasons(marks, acting_user=acting_user)
+        history.record_history(
+            [
+                history.excuse_withdrawn_entry(
+                    excuse=excuse,
+                    reason=reason,
+                    mark_ids=[m.pk for m in marks],
+                    actor=acting_user,
+                )
+            ]
         )
         notify_attendance_changed(school_id=excuse.school_id, student_ids=[excuse.student_id])
     return excuse

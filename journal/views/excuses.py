@@ -97,12 +97,8 @@ def _get_excuse_for_user(user, excuse_id: int, *, perm: str) -> ExcuseDocument:
     if not user.is_superuser and excuse.school_id not in school_ids_for_user(user):
         raise Http404
     enrollment = (
-        Enrollment.objects.filter(
-            student_id=excuse.student_id,
-            school_id=excuse.school_id,
-            start_date__lte=excuse.end_date,
-        )
-        .exclude(end_date__lt=excuse.start_date)
+        Enrollment.objects.during(excuse.start_date, excuse.end_date)
+        .filter(student_id=excuse.student_id, school_id=excuse.school_id)
         .select_related("school_class")
         .order_by("-start_date")
         .first()

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,15 +20,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import school_ids_for_user
+from audit.models import AuditEntry
 from casework.models import ParentContact
 from schools.models import Enrollment, Student
+from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user, get_student_for_user
 
 from .. import units
 from ..calendar import term_for
 from ..forms import month_start
-from ..models import AttendanceChange, ExcuseDocument, Mark, ReasonStatus, ValidReason
-from ..services.marks import PRESENT
+from ..models import ExcuseDocument, Lesson, Mark, ReasonStatus, ValidReason
+from ..services import history
+from ..services.history import PRESENT, HistoryAction
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -107,7 +111,8 @@ WEEKDAY_NAMES = [
 ]
 
 
-# History (R-J-6): AttendanceChange.old / .new as a Russian sentence.
+# History (R-J-6): the student's audit entries (journal.services.history), their data's
+# old / new as a Russian sentence.
 
 
 def _date(value) -> str:
@@ -144,20 +149,20 @@ def _excuse_text(data: dict) -> str:
     return f"{label}, {_date(data.get('start_date'))}–{_date(data.get('end_date'))}"
 
 
-def describe_change(change: AttendanceChange) -> tuple[str, str]:
-    """(was, became) of one history row, in Russian."""
-    old, new, action = change.old or {}, change.new or {}, change.action
-    if action == AttendanceChange.Action.REASON_SET:
+def describe_change(action: HistoryAction, data: dict) -> tuple[str, str]:
+    """(was, became) of one history entry, in Russian."""
+    old, new = data.get("old") or {}, data.get("new") or {}
+    if action == HistoryAction.REASON_SET:
         became = _reason_text(new)
         if new.get("note"):
             became += f"; {new['note']}"
         return _reason_text(old), became
-    if action == AttendanceChange.Action.EXCUSE_ADDED:
+    if action == HistoryAction.EXCUSE_ADDED:
         return "", _("%(document)s; пропусков покрыто: %(marks)s") % {
             "document": _excuse_text(new),
             "marks": new.get("marks", 0),
         }
-    if action == AttendanceChange.Action.EXCUSE_WITHDRAWN:
+    if action == HistoryAction.EXCUSE_WITHDRAWN:
         became = _("отозван; пропусков возвращено: %(marks)s") % {"marks": new.get("marks", 0)}
         if new.get("reason"):
             became += f"; {new['reason']}"
@@ -167,25 +172,38 @@ def describe_change(change: AttendanceChange) -> tuple[str, str]:
 
 @dataclass
 class HistoryRow:
-    change: AttendanceChange
+    change: AuditEntry
+    action: HistoryAction
+    lesson: Lesson | None
     was: str
     became: str
-
-    @property
-    def lesson(self):
-        return self.change.lesson
 
 
 HISTORY_LIMIT = 200
 
 
 def _history(student: Student, school_id: int) -> list[HistoryRow]:
-    changes = (
-        AttendanceChange.objects.filter(student=student, school_id=school_id)
-        .select_related("actor", "lesson__subject")
+    """Two queries: the entries with their actors, then the lessons they name."""
+    entries = list(
+        AuditEntry.objects.filter(student=student, school_id=school_id, action__in=history.ACTIONS)
+        .select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_LIMIT]
     )
-    return [HistoryRow(change, *describe_change(change)) for change in changes]
+    lesson_type = ContentType.objects.get_for_model(Lesson)
+    lesson_ids = {e.object_id for e in entries if e.content_type_id == lesson_type.pk}
+    lessons = (
+        Lesson.objects.select_related("subject").in_bulk([int(pk) for pk in lesson_ids])
+        if lesson_ids
+        else {}
+    )
+    rows = []
+    for entry in entries:
+        action = history.history_action(entry)
+        lesson = (
+            lessons.get(int(entry.object_id)) if entry.content_type_id == lesson_type.pk else None
+        )
+        rows.append(HistoryRow(entry, action, lesson, *describe_change(action, entry.data)))
+    return rows
 
 
 @login_required
@@ -274,12 +292,13 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
     first = month_start(request.GET.get("month"), timezone.localdate())
     first, last = month_bounds(first)
     enrollments = (
-        Enrollment.objects.filter(school_class=school_class, start_date__lte=last)
-        .exclude(end_date__lt=first)
+        Enrollment.objects.during(first, last)
+        .filter(school_class=school_class)
         .select_related("student")
         .order_by("student__last_name", "student__first_name", "student__patronymic", "pk")
     )
     students = list({e.student_id: e.student for e in enrollments}.values())
+    mark_namesakes(students)
     fractions = units.Fractions.for_school(school_class.school)
     records = units.daily_records([s.pk for s in students], first, last, fractions)
     days = [first + ONE_DAY * n for n in range((last - first).days + 1)]

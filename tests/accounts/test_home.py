@@ -23,15 +23,15 @@ START_TEMPLATES = {
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_lands_on_its_own_start_page(client, world, role):
     client.force_login(world.users[role])
-    response = client.get(reverse("accounts:home"), follow=True)
-    assert response.redirect_chain == [(reverse("accounts:start", kwargs={"role": role}), 302)]
+    response = client.get(reverse("home:home"), follow=True)
+    assert response.redirect_chain == [(reverse("home:start", kwargs={"role": role}), 302)]
     assert START_TEMPLATES[role] in [t.name for t in response.templates]
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_start_page_queries_are_bounded(client, world, role, django_assert_max_num_queries):
     client.force_login(world.users[role])
-    url = reverse("accounts:start", kwargs={"role": role})
+    url = reverse("home:start", kwargs={"role": role})
     client.get(url)  # warm the session
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
@@ -39,7 +39,7 @@ def test_start_page_queries_are_bounded(client, world, role, django_assert_max_n
 
 def test_class_teacher_page_lists_own_class_only(client, world):
     client.force_login(world.a.class_teacher)
-    content = client.get(reverse("accounts:start", kwargs={"role": "class_teacher"})).content
+    content = client.get(reverse("home:start", kwargs={"role": "class_teacher"})).content
     content = content.decode()
     assert world.a.student.full_name in content
     assert world.a.other_student.full_name not in content
@@ -52,7 +52,7 @@ def test_class_teacher_page_query_count_does_not_grow_with_students(
     for _ in range(15):
         factories.enrolled_student(world.a.school_class)
     client.force_login(world.a.class_teacher)
-    url = reverse("accounts:start", kwargs={"role": "class_teacher"})
+    url = reverse("home:start", kwargs={"role": "class_teacher"})
     client.get(url)
     with django_assert_max_num_queries(10):
         response = client.get(url)
@@ -61,14 +61,14 @@ def test_class_teacher_page_query_count_does_not_grow_with_students(
 
 def test_subject_teacher_sees_todays_lessons(client, world):
     client.force_login(world.a.subject_teacher)
-    response = client.get(reverse("accounts:start", kwargs={"role": "subject_teacher"}))
+    response = client.get(reverse("home:start", kwargs={"role": "subject_teacher"}))
     assert response.context["lessons"] == [world.a.lesson]
     assert world.a.school_class in response.context["taught_classes"]
 
 
 def test_school_summary_counts_classes_and_students(client, world):
     client.force_login(world.users[Role.DEPUTY])
-    response = client.get(reverse("accounts:start", kwargs={"role": "deputy"}))
+    response = client.get(reverse("home:start", kwargs={"role": "deputy"}))
     [summary] = response.context["schools"]
     assert summary["school"] == world.a.school
     assert len(summary["classes"]) == 2
@@ -77,14 +77,14 @@ def test_school_summary_counts_classes_and_students(client, world):
 
 def test_psychologist_summary_has_no_names(client, world):
     client.force_login(world.users[Role.PSYCHOLOGIST])
-    content = client.get(reverse("accounts:start", kwargs={"role": "psychologist"})).content
+    content = client.get(reverse("home:start", kwargs={"role": "psychologist"})).content
     assert world.a.student.last_name not in content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.MUNICIPAL, Role.REGIONAL])
 def test_territory_officials_see_their_schools_and_no_pupils(client, world, role):
     client.force_login(world.users[role])
-    response = client.get(reverse("accounts:start", kwargs={"role": role}))
+    response = client.get(reverse("home:start", kwargs={"role": role}))
     assert response.context["schools"] == [world.a.school]
     assert world.a.student.last_name not in response.content.decode()
 
@@ -93,32 +93,32 @@ def test_role_switcher_lists_roles_of_a_person_with_several(client, school):
     user = factories.staff_user(Role.DEPUTY, school)
     factories.RoleAssignmentFactory(user=user, role=Role.SUBJECT_TEACHER, school=school)
     client.force_login(user)
-    response = client.get(reverse("accounts:home"), follow=True)
+    response = client.get(reverse("home:home"), follow=True)
     assert response.redirect_chain[-1][0].endswith("/start/deputy/")  # LANDING_ORDER
     content = response.content.decode()
     assert 'data-testid="role-switcher"' in content
-    assert reverse("accounts:start", kwargs={"role": "subject_teacher"}) in content
+    assert reverse("home:start", kwargs={"role": "subject_teacher"}) in content
 
-    client.get(reverse("accounts:start", kwargs={"role": "subject_teacher"}))
-    response = client.get(reverse("accounts:home"))
+    client.get(reverse("home:start", kwargs={"role": "subject_teacher"}))
+    response = client.get(reverse("home:home"))
     assert response.headers["Location"].endswith("/start/subject_teacher/")
 
 
 def test_single_role_has_no_switcher(client, world):
     client.force_login(world.users[Role.DIRECTOR])
-    response = client.get(reverse("accounts:start", kwargs={"role": "director"}))
+    response = client.get(reverse("home:start", kwargs={"role": "director"}))
     assert 'data-testid="role-switcher"' not in response.content.decode()
 
 
 def test_start_page_of_a_role_not_held_is_forbidden(client, world):
     client.force_login(world.users[Role.SUBJECT_TEACHER])
-    response = client.get(reverse("accounts:start", kwargs={"role": "director"}))
+    response = client.get(reverse("home:start", kwargs={"role": "director"}))
     assert response.status_code == 403
 
 
 def test_user_without_roles_sees_an_explanation(client, world):
     client.force_login(world.users[SUPERUSER])
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 200
     assert "не назначена ни одна роль" in response.content.decode()
 

@@ -13,7 +13,7 @@ from tests.journal.helpers import class_teacher_for, make_lesson
 def test_subject_teacher_start_page_links_each_lesson_to_its_marking_page(client, school_class):
     lesson = make_lesson(school_class, timezone.localdate())
     client.force_login(lesson.teacher)
-    page = client.get(reverse("accounts:start", args=[Role.SUBJECT_TEACHER])).content.decode()
+    page = client.get(reverse("home:start", args=[Role.SUBJECT_TEACHER])).content.decode()
     assert reverse("journal:lesson", args=[lesson.pk]) in page
 
 
@@ -24,6 +24,6 @@ def test_class_teacher_start_page_links_the_class_day_and_student_cards(client, 
     school_class.academic_year.end_date = timezone.localdate() + datetime.timedelta(days=30)
     school_class.academic_year.save()
     client.force_login(teacher)
-    page = client.get(reverse("accounts:start", args=[Role.CLASS_TEACHER])).content.decode()
+    page = client.get(reverse("home:start", args=[Role.CLASS_TEACHER])).content.decode()
     assert reverse("journal:class_day", args=[school_class.pk]) in page
     assert reverse("journal:student_card", args=[student.pk]) in page

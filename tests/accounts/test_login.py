@@ -34,7 +34,7 @@ def test_login_redirects_to_the_start_page_of_the_role(client, school):
     response = client.post(
         reverse("accounts:login"), {"username": "deputy", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("accounts:start", kwargs={"role": "deputy"})
+    assert response.redirect_chain[-1][0] == reverse("home:start", kwargs={"role": "deputy"})
     assert response.status_code == 200
 
 

@@ -7,4 +7,4 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Сигналы и задачи")
 
     def ready(self):
-        from . import permissions, receivers  # noqa: F401  (register alerts.* perms; connect signals)
+        from . import receivers  # noqa: F401  (connect signals; alerts.rules is autodiscovered)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Notification, Task
-from .permissions import own_tasks_q
+from .rules import own_tasks_q
 
 
 def _count(queryset) -> Subquery:

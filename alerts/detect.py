@@ -20,7 +20,7 @@ not read. Grouped queries then find:
 
 Each row found is compared in the same statement with the open alerts built from it (a
 fingerprint of the row is their digest), so the result holds only the episodes that
-changed, with their evidence, and the alerts whose episode is gone; ``alerts.rules``
+changed, with their evidence, and the alerts whose episode is gone; ``alerts.thresholds``
 turns the rows into alerts using the school's thresholds. Nothing here loops over
 students or days in Python, and in the steady state almost nothing reaches Python.
 """

@@ -28,7 +28,7 @@ from schools.models import AcademicYear, School, SchoolClass
 from . import detect as detection
 from .config import ThresholdConfig
 from .models import Alert, EvaluationRun, Notification, Task
-from .rules import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
+from .thresholds import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
 
 logger = logging.getLogger(__name__)
 

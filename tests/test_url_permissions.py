@@ -296,7 +296,7 @@ URL_MATRIX: dict[str, list[Case]] = {
         ]
         for name in ("journal:registry", "journal:registry_export")
     },
-    # Alerts (alerts/permissions.py): an alert is seen by the student's class teacher and the
+    # Alerts (alerts/rules.py): an alert is seen by the student's class teacher and the
     # whole school; deputy and director oversee every task and run the recalculation.
     "alerts:inbox": [Case("", expect=everyone(200))],
     "alerts:tasks": [Case("", expect=everyone(200))],

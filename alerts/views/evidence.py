@@ -1,4 +1,4 @@
-"""The JSON evidence of an alert (``alerts.rules.findings``) as labelled Russian lines."""
+"""The JSON evidence of an alert (``alerts.thresholds.findings``) as labelled Russian lines."""
 
 import datetime
 from dataclasses import dataclass, field

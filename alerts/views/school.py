@@ -21,7 +21,7 @@ from schools.models import Enrollment, School, SchoolClass
 
 from ..forms import RecalculateForm, SchoolAlertsFilterForm
 from ..models import Alert, EvaluationRun, Rule
-from ..permissions import school_alerts_school_ids
+from ..rules import school_alerts_school_ids
 from ..services import start_full_evaluation
 from .common import PAGE_SIZE, with_class
 

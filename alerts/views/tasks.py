@@ -25,7 +25,7 @@ from accounts.models import User
 
 from ..forms import UNASSIGNED, CompleteTaskForm, TaskFilterForm
 from ..models import Task
-from ..permissions import overseen_school_ids, own_tasks_q
+from ..rules import overseen_school_ids, own_tasks_q
 from ..services import complete_task
 from .common import PAGE_SIZE, ROLE_LABELS, safe_next, with_class
 

@@ -178,7 +178,11 @@ class Task(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.student} до {self.due_date:%d.%m.%Y}"
+        return _("%(kind)s: %(student)s до %(due_date)s") % {
+            "kind": self.get_kind_display(),
+            "student": self.student,
+            "due_date": f"{self.due_date:%d.%m.%Y}",
+        }
 
     @property
     def audit_school(self):

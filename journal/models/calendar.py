@@ -78,8 +78,11 @@ class Term(models.Model):
         ]
 
     def __str__(self):
-        suffix = "четверть" if self.academic_year.term_system == "quarters" else "триместр"
-        return f"{self.number} {suffix} {self.academic_year}"
+        if self.academic_year.term_system == "quarters":
+            label = _("%(number)s четверть %(year)s")
+        else:
+            label = _("%(number)s триместр %(year)s")
+        return label % {"number": self.number, "year": self.academic_year}
 
     @property
     def audit_school(self):

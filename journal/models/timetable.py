@@ -132,7 +132,12 @@ class Lesson(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%d.%m.%Y} {self.period} ур. {self.school_class} {self.subject}"
+        return _("%(date)s %(period)s ур. %(school_class)s %(subject)s") % {
+            "date": f"{self.date:%d.%m.%Y}",
+            "period": self.period,
+            "school_class": self.school_class,
+            "subject": self.subject,
+        }
 
     @property
     def audit_school(self):

@@ -445,6 +445,22 @@ SETTINGS: tuple[Setting, ...] = (
         lo=1,
         hi=60,
     ),
+    # Attendance is what the teacher sees in the room: a lesson cannot be marked ahead.
+    Setting(
+        key="journal.marking_opens_minutes_before",
+        default=0,
+        kind=Kind.INT,
+        label=_("Отметка посещаемости открывается за (минут до начала урока)"),
+        group=Group.JOURNAL,
+        source="R-J-1",
+        help_text=_(
+            "0 — с начала урока по расписанию звонков. Без расписания звонков урок "
+            "открывается с начала дня."
+        ),
+        min_value=0,
+        max_value=60,
+        unit=_("мин"),
+    ),
     Setting(
         key="journal.lesson_minutes_default",
         default=45,

@@ -17,12 +17,13 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def is_week_locked(school_class_id: int, day: datetime.date, *, school=None) -> bool:
+def is_week_locked(school_class_id: int, day: datetime.date, *, school=None, policy=None) -> bool:
+    """``policy``: the school's settings when the caller has them already."""
     rule, days = "week_approved", 0
-    if school is not None:
+    if school is not None or policy is not None:
         from policy.services import settings_for
 
-        values = settings_for(school)
+        values = policy if policy is not None else settings_for(school)
         rule, days = values["journal.mark_edit_lock"], values["journal.mark_edit_lock_days"]
     if rule == "never":
         return False

@@ -1,5 +1,11 @@
-"""Marking a lesson (R-J-1): only deviations from «present» are stored."""
+"""Marking a lesson (R-J-1): only deviations from «present» are stored.
 
+A lesson opens for marking when it begins (its bell period's start), or
+``journal.marking_opens_minutes_before`` minutes earlier: attendance is what the teacher
+sees in the room, so a lesson cannot be marked ahead.
+"""
+
+import datetime
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
@@ -7,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
-from policy.services import get_setting
+from policy.services import get_setting, settings_for, settings_for_schools
+from schools.models import School
 
 from .. import selectors, units
-from ..models import AttendanceChange, Lesson, Mark, ReasonStatus
+from ..models import AttendanceChange, BellPeriod, Lesson, Mark, ReasonStatus
 from ..signals import notify_attendance_changed
 from .errors import JournalError, JournalPermissionDenied
 from .locks import is_week_locked
@@ -30,17 +37,105 @@ def snapshot(mark: Mark | None) -> dict:
     return data
 
 
-def check_can_edit_lesson(user, lesson: Lesson) -> None:
+# Passed for ``bell`` when the caller has not looked the lesson's bell period up.
+UNKNOWN_BELL = object()
+
+
+def check_can_edit_lesson(user, lesson: Lesson, *, policy=None) -> None:
+    """``policy``: the school's settings when the caller has them (saves a query)."""
     if not user.has_perm("journal.mark_lesson", lesson):
         raise JournalPermissionDenied(_("Вы не можете отмечать посещаемость этого урока."))
     if is_week_locked(
-        lesson.school_class_id, lesson.date, school=lesson.school
+        lesson.school_class_id, lesson.date, school=lesson.school, policy=policy
     ) and not user.has_perm("journal.edit_locked_marks", lesson):
         raise JournalPermissionDenied(
             _(
                 "Неделя закрыта (рапортичка утверждена): изменить отметку может только заместитель директора."
             )
         )
+
+
+def lesson_start(lesson: Lesson, bell: BellPeriod | None) -> datetime.datetime:
+    """When the lesson begins: its bell period's start, else the start of its day."""
+    start = bell.start_time if bell is not None else datetime.time.min
+    return timezone.make_aware(datetime.datetime.combine(lesson.date, start))
+
+
+def marking_opens_at(
+    lesson: Lesson, *, bell: BellPeriod | None, minutes_before: int
+) -> datetime.datetime:
+    return lesson_start(lesson, bell) - datetime.timedelta(minutes=minutes_before)
+
+
+def _bell_of(lesson: Lesson) -> BellPeriod | None:
+    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
+
+
+def check_marking_open(lesson: Lesson, *, policy=None, bell=UNKNOWN_BELL, now=None) -> None:
+    """JournalError while the lesson is not open for marking yet."""
+    if policy is None:
+        policy = settings_for(lesson.school)
+    if bell is UNKNOWN_BELL:
+        bell = _bell_of(lesson)
+    opens_at = marking_opens_at(
+        lesson, bell=bell, minutes_before=policy["journal.marking_opens_minutes_before"]
+    )
+    if (now or timezone.now()) < opens_at:
+        local = timezone.localtime(opens_at)
+        raise JournalError(
+            _("Урок ещё не начался: отметить посещаемость можно с %(time)s %(date)s.")
+            % {"time": f"{local:%H:%M}", "date": f"{local:%d.%m.%Y}"}
+        )
+
+
+def opening_times_ahead(lessons, bells: dict, *, now=None) -> dict[int, datetime.datetime]:
+    """{lesson id: when marking opens} for those of ``lessons`` not open yet.
+
+    ``bells`` maps (school id, period number) to the bell period. Lessons of past days are
+    open whatever the setting (it only moves the opening earlier), so they cost no query.
+    """
+    now = now or timezone.now()
+    upcoming = [
+        lesson
+        for lesson in lessons
+        if lesson.date >= timezone.localdate(now) and not lesson.is_cancelled
+    ]
+    if not upcoming:
+        return {}
+    schools = School.objects.filter(pk__in={lesson.school_id for lesson in upcoming})
+    policies = settings_for_schools(schools.select_related("municipality"))
+    result = {}
+    for lesson in upcoming:
+        opens_at = marking_opens_at(
+            lesson,
+            bell=bells.get((lesson.school_id, lesson.period)),
+            minutes_before=policies[lesson.school_id]["journal.marking_opens_minutes_before"],
+        )
+        if now < opens_at:
+            result[lesson.pk] = opens_at
+    return result
+
+
+def check_can_mark(user, lesson: Lesson, *, bell=UNKNOWN_BELL, now=None) -> None:
+    """Everything that stops ``user`` from marking ``lesson`` now, as the error shown.
+
+    JournalPermissionDenied when the user may not mark it (403), JournalError when the
+    lesson is cancelled or not open yet.
+    """
+    if lesson.is_cancelled:
+        raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
+    policy = settings_for(lesson.school)
+    check_can_edit_lesson(user, lesson, policy=policy)
+    check_marking_open(lesson, policy=policy, bell=bell, now=now)
+
+
+def marking_refusal(user, lesson: Lesson, *, bell=UNKNOWN_BELL) -> str:
+    """Why ``user`` cannot mark ``lesson`` now (a read-only page shows it), or ""."""
+    try:
+        check_can_mark(user, lesson, bell=bell)
+    except (JournalError, JournalPermissionDenied) as refusal:
+        return str(refusal)
+    return ""
 
 
 def _validate(lesson: Lesson, kind: str, minutes_late: int | None) -> None:
@@ -93,7 +188,7 @@ def set_mark(
 ) -> Mark | None:
     """Set one student's mark for a lesson. Repeating the same call changes nothing."""
     _validate(lesson, kind, minutes_late)
-    check_can_edit_lesson(acting_user, lesson)
+    check_can_mark(acting_user, lesson)
     _validate_minutes_late(lesson, minutes_late)
     if not selectors.is_on_roster(lesson, student_id):
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
@@ -183,8 +278,6 @@ def _record_change(lesson: Lesson, student_id: int, old: dict, new: dict, user) 
 
 def confirm_attendance_taken(*, lesson: Lesson, acting_user) -> None:
     """«Все присутствуют»: attendance taken with no (further) deviations."""
-    if lesson.is_cancelled:
-        raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
-    check_can_edit_lesson(acting_user, lesson)
+    check_can_mark(acting_user, lesson)
     with transaction.atomic():
         record_attendance_taken(lesson, acting_user)

@@ -28,8 +28,7 @@ from ..forms_marking import DateRangeForm, DayForm, MarkForm
 from ..models import BellPeriod, Lesson, Mark
 from ..selectors import lesson_roster, marks_of_lesson
 from ..services import JournalError, confirm_attendance_taken, set_mark
-from ..services.errors import JournalPermissionDenied
-from ..services.marks import PRESENT, check_can_edit_lesson
+from ..services.marks import PRESENT, marking_refusal, opening_times_ahead
 
 # Returned for a refused mark so that the row shows the error; htmx swaps it (see lesson.html).
 UNPROCESSABLE = 422
@@ -64,17 +63,6 @@ class MarkRow:
         return self.mark.kind if self.mark is not None else PRESENT
 
 
-def _edit_refusal(user, lesson: Lesson) -> str:
-    """Why ``user`` cannot mark ``lesson`` now (shown above a read-only roster), or ""."""
-    if lesson.is_cancelled:
-        return _("Урок отменён: посещаемость на нём не отмечается.")
-    try:
-        check_can_edit_lesson(user, lesson)
-    except JournalPermissionDenied as refusal:
-        return str(refusal)
-    return ""
-
-
 def _bell(lesson: Lesson) -> BellPeriod | None:
     return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
 
@@ -99,10 +87,11 @@ def _lesson_page(request, lesson: Lesson, *, errors: dict[int, str] | None = Non
     errors = errors or {}
     rows = _lesson_rows(lesson, errors)
     on_roster = {row.student.pk for row in rows}
-    refusal = _edit_refusal(request.user, lesson)
+    bell = _bell(lesson)
+    refusal = marking_refusal(request.user, lesson, bell=bell)
     context = {
         "lesson": lesson,
-        "bell": _bell(lesson),
+        "bell": bell,
         "rows": rows,
         "counts": _counts(rows),
         "mark_url": reverse("journal:lesson_mark", args=[lesson.pk]),
@@ -227,8 +216,10 @@ def my_lessons(request: HttpRequest) -> HttpResponse:
         .order_by("period", "school_class__grade", "school_class__letter", "pk")
     )
     bells = _bells_for(lessons)
+    opening_times = opening_times_ahead(lessons, bells)
     for lesson in lessons:
         lesson.bell = bells.get((lesson.school_id, lesson.period))
+        lesson.opens_at = opening_times.get(lesson.pk)
     context = {
         "day": day,
         "today": timezone.localdate(),

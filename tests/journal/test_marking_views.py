@@ -322,12 +322,12 @@ def test_get_is_refused_on_the_mark_endpoint(client, lesson, teacher):
 
 # --- bounded queries -----------------------------------------------------------------
 
-# Measured: the page runs 10 queries (session, user, lesson, roles, the edit-lock setting
-# and week lock, bell, roster, marks); a tap 20 (the service's reads, savepoints and writes, then roster and marks for
-# the row and the header counts), plus the audit log's ContentType look-up when the
-# per-process cache is cold.
+# Measured: the page runs 10 queries (session, user, lesson, roles, the school's settings
+# and week lock, bell, roster, marks); a tap 21 (the service's reads with the bell that opens
+# the lesson, savepoints and writes, then roster and marks for the row and the header
+# counts), plus the audit log's ContentType look-up when the per-process cache is cold.
 PAGE_QUERIES = 10
-TAP_QUERIES = 21
+TAP_QUERIES = 22
 
 
 @pytest.mark.parametrize("size", [5, 30])

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role
 from accounts.selectors import school_ids_for_user, school_ids_with_role
 from schools.models import Student
+from schools.namesakes import mark_namesakes
 
 from ..forms_marking import DateRangeForm, DayForm, MarkForm
 from ..models import BellPeriod, Lesson, Mark
@@ -77,9 +78,10 @@ def _lesson_rows(lesson: Lesson, errors: dict[int, str] | None = None) -> list[M
     """One row per student on the roster with their stored mark: two queries."""
     errors = errors or {}
     marks = marks_of_lesson(lesson)
+    roster = list(lesson_roster(lesson))
+    mark_namesakes(roster)
     return [
-        MarkRow(student, marks.get(student.pk), errors.get(student.pk, ""))
-        for student in lesson_roster(lesson)
+        MarkRow(student, marks.get(student.pk), errors.get(student.pk, "")) for student in roster
     ]
 
 

@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 . scripts/_venv.sh
 ensure_venv test
 
+# Node packages of the browser tests (axe-core), from package-lock.json: installed when
+# node_modules is missing or the lock changed since (npm keeps its copy of the lock there).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
 . scripts/_services.sh
 start_services
 

@@ -6,16 +6,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from schools.admin_scoping import (
+from accounts.admin_scoping import (
+    ReadOnlyAdminMixin,
     SchoolScopedAdminMixin,
     SchoolScopedInlineMixin,
     administered_school_ids,
 )
-from schools.models import School
+from audit.models import AuditEntry
 
 from .models import RoleAssignment, User
 from .roles import SCHOOL_ROLES, Role
 from .services import assign_role, revoke_role
+
+# The model a role assignment's school points to (accounts sits below schools in the layers).
+School = RoleAssignment._meta.get_field("school").related_model
 
 SCHOOL_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in SCHOOL_ROLES]
 
@@ -173,3 +177,16 @@ class RoleAssignmentAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset.select_related("user", "school", "municipality", "region"):
             revoke_role(assignment=assignment, acting_user=request.user)
+
+
+# The audit log is registered here, not in audit/admin.py: audit sits below accounts in the
+# layers, and its admin is scoped by the roles that accounts defines.
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, SchoolScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: a school administrator reads the entries of their school."""
+
+    list_display = ["created_at", "actor", "action", "object_repr", "school"]
+    list_filter = ["action", "school"]
+    list_select_related = ["actor", "school"]
+    search_fields = ["action", "object_repr", "actor__last_name"]
+    date_hierarchy = "created_at"

@@ -1,9 +1,5 @@
 """Who the user is, in which schools, with which roles. Results are cached on the user object."""
 
-from django.db.models import Q, QuerySet
-
-from schools.models import School
-
 from .models import RoleAssignment
 from .roles import LANDING_ORDER, SCHOOL_ROLES, Role
 
@@ -37,10 +33,6 @@ def school_ids_for_user(user) -> frozenset[int]:
     return frozenset(a.school_id for a in _assignments(user) if a.role in SCHOOL_ROLES)
 
 
-def schools_for_user(user) -> QuerySet[School]:
-    return School.objects.filter(pk__in=school_ids_for_user(user))
-
-
 def school_ids_with_role(user, *roles: str) -> frozenset[int]:
     """Schools in which the user holds one of ``roles``."""
     if not user.is_authenticated:
@@ -69,14 +61,3 @@ def landing_role(user) -> str | None:
 def forget_roles(user) -> None:
     """Drop the cached role assignments (after assigning or revoking a role)."""
     user.__dict__.pop("_role_assignments_cache", None)
-
-
-def territory_school_ids(user) -> QuerySet:
-    """Schools a municipal or regional official oversees (their reports, never pupils' files)."""
-    municipality_ids = municipality_ids_for_user(user)
-    region_ids = region_ids_for_user(user)
-    if not municipality_ids and not region_ids:
-        return School.objects.none().values("pk")
-    return School.objects.filter(
-        Q(municipality_id__in=municipality_ids) | Q(municipality__region_id__in=region_ids)
-    ).values("pk")

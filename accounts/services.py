@@ -3,7 +3,7 @@
 Django admin only admits users with ``is_staff``; the administrators of a
 school get it here, with the ``school_admin`` role, and lose it with the last
 such role. What they can do inside the admin is decided by
-``schools.admin_scoping.SchoolScopedAdminMixin`` from the role, not by the flag.
+``accounts.admin_scoping.SchoolScopedAdminMixin`` from the role, not by the flag.
 """
 
 from django.core.exceptions import ValidationError

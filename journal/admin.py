@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from schools.admin_scoping import SchoolScopedAdminMixin, SuperuserOnlyAdminMixin
+from accounts.admin_scoping import SchoolScopedAdminMixin, SuperuserOnlyAdminMixin
 
 from .models import (
     BellPeriod,

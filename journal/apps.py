@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class JournalConfig(AppConfig):
     name = "journal"
     verbose_name = _("Журнал посещаемости, календарь, расписание")
+
+    def ready(self):
+        from schools.teaching import register_taught_classes
+
+        from .selectors import taught_classes
+
+        register_taught_classes(taught_classes)

@@ -2,9 +2,9 @@
 
 import rules
 
-from accounts.roles import Role
-from accounts.rules import teaches_class
-from accounts.selectors import has_role
+from accounts.roles import WHOLE_SCHOOL_ROLES, Role
+from accounts.selectors import has_role, school_ids_with_role
+from schools.rules import teaches_class
 
 
 def _school_id(obj):
@@ -57,3 +57,23 @@ rules.add_perm("journal.view_class_attendance", attendance_reader)
 rules.add_perm("journal.view_class_marks", attendance_reader | teaches_class)
 rules.add_perm("journal.view_school_attendance", whole_school_reader)
 rules.add_perm("journal.lock_weeks", is_deputy | is_director)
+
+
+# Pages without an object: a role held in some school opens them (the page is then scoped).
+def _holds_school_role(*roles):
+    @rules.predicate(name=f"holds_{'_or_'.join(sorted(roles))}_in_a_school")
+    def predicate(user) -> bool:
+        return bool(school_ids_with_role(user, *roles))
+
+    return predicate
+
+
+# Unmarked lessons: the teacher's own, the class teacher's classes, the whole school.
+rules.add_perm(
+    "journal.view_unmarked_lessons",
+    _holds_school_role(Role.SUBJECT_TEACHER, Role.CLASS_TEACHER, *sorted(WHOLE_SCHOOL_ROLES)),
+)
+# Registries: the whole school, or the classes a class teacher leads.
+rules.add_perm(
+    "journal.view_registries", _holds_school_role(Role.CLASS_TEACHER, *sorted(WHOLE_SCHOOL_ROLES))
+)

@@ -6,7 +6,15 @@ from django.db.models import Q, QuerySet
 
 from schools.models import Student, enrolled_on
 
-from .models import ExcuseDocument, Lesson, Mark
+from .models import ExcuseDocument, Lesson, Mark, TimetableEntry
+
+
+def taught_classes(user) -> Q:
+    """Q over SchoolClass: the classes a timetable line or a lesson names ``user`` the
+    teacher of (registered with ``schools.teaching`` at start-up)."""
+    return Q(pk__in=TimetableEntry.objects.filter(teacher=user).values("school_class_id")) | Q(
+        pk__in=Lesson.objects.filter(teacher=user).values("school_class_id")
+    )
 
 
 def lesson_roster(lesson: Lesson) -> QuerySet[Student]:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from schools.admin_scoping import SchoolScopedAdminMixin
+from accounts.admin_scoping import SchoolScopedAdminMixin
 
 from . import registry
 from .models import PolicyValue

@@ -6,9 +6,11 @@ Objects: a ``School`` for a school's settings, a ``Region`` for a region's.
 import rules
 
 from accounts.roles import Role
-from accounts.rules import has_school_role, is_staff_of_school, is_superuser, oversees_school
-from accounts.selectors import region_ids_for_user, school_ids_with_role, schools_for_user
+from accounts.rules import has_school_role, is_staff_of_school, is_superuser
+from accounts.selectors import region_ids_for_user, school_ids_with_role
 from schools.models import Region
+from schools.rules import oversees_school
+from schools.selectors import schools_for_user
 
 # A school's settings are edited by its administrator or director (spec §1) and read by
 # the deputy, who runs the daily work these numbers drive.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from schools.admin_scoping import (
+from accounts.admin_scoping import (
     SchoolScopedAdminMixin,
     SchoolScopedInlineMixin,
     SuperuserOnlyAdminMixin,

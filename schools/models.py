@@ -76,6 +76,10 @@ class School(models.Model):
     def audit_school(self):
         return self
 
+    def access_school_ids(self) -> frozenset[int]:
+        """The schools this object belongs to for permissions (accounts.rules)."""
+        return frozenset({self.pk})
+
 
 class AcademicYear(models.Model):
     """A school's academic year; terms, vacations and classes hang off it."""
@@ -151,6 +155,10 @@ class SchoolClass(models.Model):
     @property
     def audit_school(self):
         return self.school
+
+    def access_classes(self) -> list["SchoolClass"]:
+        """The classes this object is about for permissions (accounts.rules)."""
+        return [self]
 
 
 class ClassGroup(models.Model):
@@ -228,6 +236,23 @@ class Student(models.Model):
     @property
     def short_name(self) -> str:
         return f"{self.last_name} {self.first_name}"
+
+    def access_school_ids(self) -> frozenset[int]:
+        """Every school the student has an enrollment in (accounts.rules); a transferred
+        child keeps their history readable in the old school. Cached on the object."""
+        cached = getattr(self, "_school_ids_cache", None)
+        if cached is None:
+            cached = frozenset(self.enrollments.values_list("school_id", flat=True))
+            self._school_ids_cache = cached
+        return cached
+
+    def access_classes(self) -> list["SchoolClass"]:
+        """The classes of the student's enrollments (accounts.rules)."""
+        return list(
+            SchoolClass.objects.filter(enrollments__student=self).only(
+                "pk", "school_id", "class_teacher_id"
+            )
+        )
 
 
 class Guardian(models.Model):

@@ -14,17 +14,65 @@ import rules
 
 from accounts.roles import Role
 from accounts.rules import (
+    classes_of,
     has_school_role,
     is_class_teacher_of,
-    is_municipal_for,
     is_psychologist_of_school,
-    is_regional_for,
     is_school_admin,
     is_staff_of_school,
     is_superuser,
     is_whole_school_staff,
-    teaches_class,
+    school_ids_of,
 )
+from accounts.selectors import municipality_ids_for_user, region_ids_for_user, school_ids_for_user
+
+from .models import School, SchoolClass
+from .selectors import territory_school_ids
+from .teaching import taught_classes
+
+
+@rules.predicate
+def teaches_class(user, obj) -> bool:
+    """Teaches a class (or a student's class): a timetable line or a lesson names them.
+
+    The timetable is the truth here, not the role: a deputy who teaches holds the
+    lessons they give. They must still be staff of that school.
+    """
+    staff_schools = school_ids_for_user(user)
+    class_ids = [c.pk for c in classes_of(obj) if c.school_id in staff_schools]
+    if not class_ids:
+        return False
+    return SchoolClass.objects.filter(taught_classes(user), pk__in=class_ids).exists()
+
+
+@rules.predicate
+def is_municipal_for(user, obj) -> bool:
+    """A municipal official whose municipality contains the object's school."""
+    municipality_ids = municipality_ids_for_user(user)
+    if not municipality_ids:
+        return False
+    return School.objects.filter(
+        pk__in=school_ids_of(obj), municipality_id__in=municipality_ids
+    ).exists()
+
+
+@rules.predicate
+def is_regional_for(user, obj) -> bool:
+    """A regional official whose region contains the object's school."""
+    region_ids = region_ids_for_user(user)
+    if not region_ids:
+        return False
+    return School.objects.filter(
+        pk__in=school_ids_of(obj), municipality__region_id__in=region_ids
+    ).exists()
+
+
+@rules.predicate
+def oversees_school(user, obj) -> bool:
+    """Municipal or regional official over the object's school (reports, never pupils' files)."""
+    ids = school_ids_of(obj)
+    return bool(ids) and territory_school_ids(user).filter(pk__in=ids).exists()
+
 
 # Whole school, all classes and students: social pedagogue, deputy, director, administrator.
 whole_school = is_whole_school_staff | is_school_admin

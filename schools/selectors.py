@@ -28,24 +28,41 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import get_object_for_user
 from accounts.roles import WHOLE_SCHOOL_ROLES, Role
-from accounts.selectors import school_ids_for_user, school_ids_with_role, territory_school_ids
+from accounts.selectors import (
+    municipality_ids_for_user,
+    region_ids_for_user,
+    school_ids_for_user,
+    school_ids_with_role,
+)
 
 from .models import Enrollment, School, SchoolClass, Student
+from .teaching import taught_classes
 
 WHOLE_SCHOOL_READERS = (*WHOLE_SCHOOL_ROLES, Role.SCHOOL_ADMIN)
 
 
 def _own_class_ids(user) -> QuerySet:
     """Classes the user leads as class teacher or teaches, in schools where they are staff."""
-    from journal.models import Lesson, TimetableEntry
-
     staff_schools = school_ids_for_user(user)
     class_teacher_schools = school_ids_with_role(user, Role.CLASS_TEACHER)
-    taught = Q(pk__in=TimetableEntry.objects.filter(teacher=user).values("school_class_id")) | Q(
-        pk__in=Lesson.objects.filter(teacher=user).values("school_class_id")
-    )
+    taught = taught_classes(user)
     led = Q(class_teacher=user, school_id__in=class_teacher_schools)
     return SchoolClass.objects.filter(Q(school_id__in=staff_schools) & (led | taught)).values("pk")
+
+
+def schools_for_user(user) -> QuerySet[School]:
+    return School.objects.filter(pk__in=school_ids_for_user(user))
+
+
+def territory_school_ids(user) -> QuerySet:
+    """Schools a municipal or regional official oversees (their reports, never pupils' files)."""
+    municipality_ids = municipality_ids_for_user(user)
+    region_ids = region_ids_for_user(user)
+    if not municipality_ids and not region_ids:
+        return School.objects.none().values("pk")
+    return School.objects.filter(
+        Q(municipality_id__in=municipality_ids) | Q(municipality__region_id__in=region_ids)
+    ).values("pk")
 
 
 def visible_schools(user) -> QuerySet[School]:

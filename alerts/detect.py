@@ -136,13 +136,13 @@ class Detection:
 
 # The rules each kind of row can fire; an alert's episode is its row's episode.
 CATEGORY_RULES = {
-    "streaks": (Rule.STREAK_3, Rule.STREAK_3_MEMO, Rule.STREAK_5),
-    "unknown_streaks": (Rule.STREAK_10,),
+    "streaks": (Rule.STREAK_INVITE, Rule.STREAK_MEMO, Rule.STREAK_HOME_VISIT),
+    "unknown_streaks": (Rule.CRITERION_22,),
     "unknown_days": (Rule.UNKNOWN_REASON,),
-    "months": (Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG, Rule.PERCENT_MONTH),
-    "terms": (Rule.PERCENT_TERM,),
-    "weeks": (Rule.WEEK_MISSED, Rule.LATENESS),
-    "vacation_returns": (Rule.AFTER_VACATION,),
+    "months": (Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE, Rule.INSTRUCTIONAL_TIME_MONTH),
+    "terms": (Rule.INSTRUCTIONAL_TIME_TERM,),
+    "weeks": (Rule.WEEK_MISSED, Rule.SYSTEMATIC_LATENESS),
+    "vacation_returns": (Rule.NOT_BACK_AFTER_VACATION,),
 }
 
 
@@ -307,9 +307,7 @@ def detect(
                 _create_tables(cursor, tables)
             vanished: list[int] = []
             return Detection(
-                streaks=_islands(
-                    db, DAY_MISSED_WITHOUT_VALID, min_streak, "streaks", vanished
-                ),
+                streaks=_islands(db, DAY_MISSED_WITHOUT_VALID, min_streak, "streaks", vanished),
                 unknown_streaks=_islands(
                     db,
                     "d.unknown = d.lessons AND d.lessons > 0",

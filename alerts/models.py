@@ -10,23 +10,45 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Rule(models.TextChoices):
-    UNKNOWN_REASON = "T0", _("Причина пропуска не установлена к концу дня")
-    STREAK_3 = "T3", _("3 учебных дня подряд без уважительной причины")
-    STREAK_3_MEMO = "T3M", _("Более 3 учебных дней подряд без уважительной причины")
-    STREAK_5 = "T5", _("Более 5 учебных дней подряд без уважительной причины")
-    STREAK_10 = (
-        "T10",
-        _(
-            "Более 10 учебных дней подряд отсутствует на всех уроках, причина неизвестна (критерий №22)"
-        ),
+    """The thresholds of spec §4, named by what they mean, never by their default numbers:
+    a region or a school changes the numbers (``policy.registry``, ``thresholds.*``)."""
+
+    UNKNOWN_REASON = "unknown_reason", _("Причина пропуска не установлена к концу дня")  # R-T-0
+    # R-T-3, R-T-5: consecutive school days missed without a valid reason.
+    STREAK_INVITE = (
+        "streak_invite",
+        _("Пропуск учебных дней подряд без уважительной причины: вызов родителей на беседу"),
     )
-    HOURS_SYSTEMATIC = "TH1", _("Систематические пропуски за месяц")
-    HOURS_LONG = "TH2", _("Длительные пропуски за месяц")
-    PERCENT_MONTH = "T30M", _("Пропущено не менее 30 % учебного времени за месяц")
-    PERCENT_TERM = "T30Q", _("Пропущено не менее 30 % учебного времени за четверть")
-    WEEK_MISSED = "TW", _("Пропуск учебной недели")
-    LATENESS = "TL", _("Систематические опоздания")
-    AFTER_VACATION = "TV", _("Не приступил к учёбе после каникул")
+    STREAK_MEMO = (
+        "streak_memo",
+        _("Пропуск учебных дней подряд без уважительной причины: докладная записка директору"),
+    )
+    STREAK_HOME_VISIT = (
+        "streak_home_visit",
+        _("Пропуск учебных дней подряд без уважительной причины: посещение семьи"),
+    )
+    CRITERION_22 = (  # R-T-10, seed 001
+        "criterion_22",
+        _("Длительное отсутствие на всех уроках без установленной причины (критерий №22)"),
+    )
+    # R-T-H: lessons missed in a month, in the grade's bands.
+    SYSTEMATIC_ABSENCE = "systematic_absence", _("Систематические пропуски за месяц")
+    LONG_ABSENCE = "long_absence", _("Длительные пропуски за месяц")
+    # R-T-30: the share of instructional time missed.
+    INSTRUCTIONAL_TIME_MONTH = (
+        "instructional_time_month",
+        _("Пропущена пороговая доля учебного времени за месяц"),
+    )
+    INSTRUCTIONAL_TIME_TERM = (
+        "instructional_time_term",
+        _("Пропущена пороговая доля учебного времени за четверть (триместр)"),
+    )
+    WEEK_MISSED = "week_missed", _("Пропуск учебной недели")  # R-T-W
+    SYSTEMATIC_LATENESS = "systematic_lateness", _("Систематические опоздания")  # R-T-W
+    NOT_BACK_AFTER_VACATION = (  # R-T-V
+        "not_back_after_vacation",
+        _("Не приступил к учёбе после каникул"),
+    )
 
 
 class Alert(models.Model):
@@ -38,7 +60,7 @@ class Alert(models.Model):
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="alerts")
-    rule = models.CharField(_("правило"), max_length=8, choices=Rule.choices)
+    rule = models.CharField(_("правило"), max_length=32, choices=Rule.choices)
     # Identifies the episode: streak start, day, week start, «2026-11», «term-12».
     episode = models.CharField(max_length=32)
     period_start = models.DateField(_("период с"))
@@ -107,8 +129,9 @@ class Task(models.Model):
             "prevention_plan",
             _("Разработать план индивидуальной профилактической работы"),
         )
-        WEEKLY_CONTROL = "weekly_control", _("Еженедельный контроль выполнения плана ИПР")
-        WEEKLY_FAMILY_CONTACT = "weekly_family_contact", _("Еженедельная связь с семьёй")
+        # Recurring at the interval of a setting (a week by default): named without it.
+        PLAN_CONTROL = "plan_control", _("Контроль выполнения плана ИПР")
+        FAMILY_CONTACT = "family_contact", _("Регулярная связь с семьёй")
         CASEWORK = "casework", _("Начать профилактическую работу по делу: причины пропусков, меры")
         COUNCIL_CANDIDATE = "council_candidate", _("Рассмотреть на Совете профилактики")
         OUTSIDE_NOTIFICATIONS = (

@@ -403,12 +403,19 @@ def _send_alert_emails(emails) -> None:
         if user is None or not user.email:
             continue
         subject = _("Критерий №22: %(student)s") % {"student": alert.student}
+        # The day counts and deadlines are the school's settings: the tasks carry them.
+        tasks = "\n".join(
+            f"— {task.get_kind_display()}: {task.due_date:%d.%m.%Y}"
+            for task in alert.tasks.order_by("due_date", "pk")
+        )
         body = _(
-            "Обучающийся %(student)s отсутствует на всех уроках более 10 учебных дней подряд "
-            "без установленной причины (с %(start)s). По регламенту классный руководитель "
-            "в течение 2 дней проводит встречу с родителями, в течение 5 дней разрабатывается "
-            "план индивидуальной профилактической работы."
-        ) % {"student": alert.student, "start": alert.period_start.strftime("%d.%m.%Y")}
+            "Обучающийся %(student)s отсутствует на всех уроках без установленной причины "
+            "с %(start)s. Задачи по регламенту и их сроки:\n%(tasks)s"
+        ) % {
+            "student": alert.student,
+            "start": alert.period_start.strftime("%d.%m.%Y"),
+            "tasks": tasks,
+        }
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except OSError:  # the alert and the inbox entry stand; mail is best effort

@@ -33,13 +33,13 @@ TASKS: dict[str, tuple[TaskSpec, ...]] = {
     Rule.UNKNOWN_REASON: (
         TaskSpec(Task.Kind.PHONE_PARENTS, Role.CLASS_TEACHER, "deadlines.parent_call_days"),
     ),
-    Rule.STREAK_3: (TaskSpec(Task.Kind.INVITE_PARENTS, Role.CLASS_TEACHER, 1),),
-    Rule.STREAK_3_MEMO: (TaskSpec(Task.Kind.MEMO_TO_DIRECTOR, Role.CLASS_TEACHER, 1),),
-    Rule.STREAK_5: (
+    Rule.STREAK_INVITE: (TaskSpec(Task.Kind.INVITE_PARENTS, Role.CLASS_TEACHER, 1),),
+    Rule.STREAK_MEMO: (TaskSpec(Task.Kind.MEMO_TO_DIRECTOR, Role.CLASS_TEACHER, 1),),
+    Rule.STREAK_HOME_VISIT: (
         TaskSpec(Task.Kind.INFORM_HOME_VISIT, Role.CLASS_TEACHER, 1),
         TaskSpec(Task.Kind.HOME_VISIT, Role.CLASS_TEACHER, "deadlines.home_visit_days"),
     ),
-    Rule.STREAK_10: (
+    Rule.CRITERION_22: (
         TaskSpec(Task.Kind.INFORM_DEPUTY, Role.CLASS_TEACHER, 0),
         TaskSpec(Task.Kind.PARENT_MEETING, Role.CLASS_TEACHER, "deadlines.parent_meeting_days"),
         TaskSpec(
@@ -49,42 +49,42 @@ TASKS: dict[str, tuple[TaskSpec, ...]] = {
         ),
         TaskSpec(Task.Kind.PREVENTION_PLAN, Role.DEPUTY, "deadlines.prevention_plan_days"),
         TaskSpec(
-            Task.Kind.WEEKLY_CONTROL,
+            Task.Kind.PLAN_CONTROL,
             Role.CLASS_TEACHER,
             "deadlines.plan_control_interval_days",
             recurrence="deadlines.plan_control_interval_days",
         ),
         TaskSpec(
-            Task.Kind.WEEKLY_FAMILY_CONTACT,
+            Task.Kind.FAMILY_CONTACT,
             Role.CLASS_TEACHER,
             "deadlines.family_contact_interval_days",
             recurrence="deadlines.family_contact_interval_days",
         ),
     ),
-    Rule.HOURS_SYSTEMATIC: (TaskSpec(Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE, 3),),
-    Rule.HOURS_LONG: (TaskSpec(Task.Kind.COUNCIL_CANDIDATE, Role.DEPUTY, 5),),
-    Rule.PERCENT_MONTH: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
-    Rule.PERCENT_TERM: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
+    Rule.SYSTEMATIC_ABSENCE: (TaskSpec(Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE, 3),),
+    Rule.LONG_ABSENCE: (TaskSpec(Task.Kind.COUNCIL_CANDIDATE, Role.DEPUTY, 5),),
+    Rule.INSTRUCTIONAL_TIME_MONTH: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
+    Rule.INSTRUCTIONAL_TIME_TERM: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
     Rule.WEEK_MISSED: (TaskSpec(Task.Kind.CASE_NOTE, Role.CLASS_TEACHER, 1),),
-    Rule.LATENESS: (TaskSpec(Task.Kind.CASE_NOTE, Role.CLASS_TEACHER, 1),),
-    Rule.AFTER_VACATION: (TaskSpec(Task.Kind.AFTER_VACATION_LIST, Role.DEPUTY, 0),),
+    Rule.SYSTEMATIC_LATENESS: (TaskSpec(Task.Kind.CASE_NOTE, Role.CLASS_TEACHER, 1),),
+    Rule.NOT_BACK_AFTER_VACATION: (TaskSpec(Task.Kind.AFTER_VACATION_LIST, Role.DEPUTY, 0),),
 }
 
 # Who else is told at once, beyond the task assignees (R-T-10: the deputy, immediately).
 ALSO_NOTIFY: dict[str, tuple[str, ...]] = {
-    Rule.STREAK_10: (Role.DEPUTY,),
-    Rule.STREAK_5: (Role.SOCIAL_PEDAGOGUE,),
-    Rule.HOURS_SYSTEMATIC: (Role.CLASS_TEACHER,),
-    Rule.HOURS_LONG: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE),
+    Rule.CRITERION_22: (Role.DEPUTY,),
+    Rule.STREAK_HOME_VISIT: (Role.SOCIAL_PEDAGOGUE,),
+    Rule.SYSTEMATIC_ABSENCE: (Role.CLASS_TEACHER,),
+    Rule.LONG_ABSENCE: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE),
 }
-EMAIL_AT_ONCE = frozenset({Rule.STREAK_10})
+EMAIL_AT_ONCE = frozenset({Rule.CRITERION_22})
 
 # Rules that open (or join) the student's prevention case, and who is responsible for it:
 # R-T-H systematic → class teacher and social pedagogue; long → add the deputy (spec §4).
 OPENS_CASE: dict[str, tuple[str, ...]] = {
-    Rule.HOURS_SYSTEMATIC: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE),
-    Rule.HOURS_LONG: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
-    Rule.STREAK_10: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
+    Rule.SYSTEMATIC_ABSENCE: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE),
+    Rule.LONG_ABSENCE: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
+    Rule.CRITERION_22: (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY),
 }
 
 
@@ -153,9 +153,9 @@ def findings(
         cfg = config(streak)
         evidence = {"dates": [d.isoformat() for d in streak.dates], "days": streak.length}
         for rule, reached_at in (
-            (Rule.STREAK_3, cfg.streak_invite_days),
-            (Rule.STREAK_3_MEMO, cfg.streak_memo_after_days + 1),
-            (Rule.STREAK_5, cfg.streak_home_visit_after_days + 1),
+            (Rule.STREAK_INVITE, cfg.streak_invite_days),
+            (Rule.STREAK_MEMO, cfg.streak_memo_after_days + 1),
+            (Rule.STREAK_HOME_VISIT, cfg.streak_home_visit_after_days + 1),
         ):
             if streak.length >= reached_at:
                 trigger = streak.dates[reached_at - 1]
@@ -167,7 +167,7 @@ def findings(
             evidence = {"dates": [d.isoformat() for d in streak.dates], "days": streak.length}
             add(
                 streak,
-                Rule.STREAK_10,
+                Rule.CRITERION_22,
                 streak.start,
                 streak.end,
                 streak.dates[reached_at - 1],
@@ -184,14 +184,14 @@ def findings(
         evidence = {"hours_without_valid": month.without_valid}
         trigger = min(month.end, as_of)
         if month.without_valid >= systematic:
-            add(month, Rule.HOURS_SYSTEMATIC, first, last, trigger, evidence)
+            add(month, Rule.SYSTEMATIC_ABSENCE, first, last, trigger, evidence)
         if month.without_valid >= long:
-            add(month, Rule.HOURS_LONG, first, last, trigger, evidence)
+            add(month, Rule.LONG_ABSENCE, first, last, trigger, evidence)
         if month.scheduled is not None and config(month).month_percent_reached(
             month.without_valid, month.scheduled
         ):
             percent_evidence = {**evidence, "hours_scheduled": month.scheduled}
-            add(month, Rule.PERCENT_MONTH, first, last, last, percent_evidence)
+            add(month, Rule.INSTRUCTIONAL_TIME_MONTH, first, last, last, percent_evidence)
 
     for term in detection.terms:
         if config(term).term_percent_reached(term.without_valid, term.scheduled):
@@ -201,7 +201,7 @@ def findings(
             }
             add(
                 term,
-                Rule.PERCENT_TERM,
+                Rule.INSTRUCTIONAL_TIME_TERM,
                 term.start,
                 term.end,
                 term.end,
@@ -219,13 +219,13 @@ def findings(
         if units.week_missed(week.school_days, week.days_missed, shares.week):
             add(week, Rule.WEEK_MISSED, week.week_start, week_end, week_end, evidence)
         if units.systematic_lateness(week.school_days, week.days_late, shares.lateness):
-            add(week, Rule.LATENESS, week.week_start, week_end, week_end, evidence)
+            add(week, Rule.SYSTEMATIC_LATENESS, week.week_start, week_end, week_end, evidence)
 
     for back in detection.vacation_returns:
         if config(back).after_vacation_enabled:
             add(
                 back,
-                Rule.AFTER_VACATION,
+                Rule.NOT_BACK_AFTER_VACATION,
                 back.date,
                 back.date,
                 back.date,

@@ -255,7 +255,7 @@ class AlertFactory(DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     student = factory.LazyAttribute(lambda o: enrolled_student(SchoolClassFactory(school=o.school)))
-    rule = "T3"
+    rule = "streak_invite"
     episode = factory.Sequence(lambda n: f"episode-{n}")
     period_start = datetime.date(2025, 10, 13)
     period_end = datetime.date(2025, 10, 15)

@@ -89,9 +89,13 @@ def school_alerts(request: HttpRequest) -> HttpResponse:
         in_class = Enrollment.objects.filter(school_class_id=filters["school_class"])
         alerts = alerts.filter(student_id__in=in_class.values("student_id"))
     labels = dict(Rule.choices)
+    spec_order = {rule: number for number, rule in enumerate(Rule.values)}  # as in spec §4
+    rows = alerts.values("rule").annotate(count=Count("pk")).order_by()
     by_rule = [
         {"rule": row["rule"], "label": labels.get(row["rule"], row["rule"]), "count": row["count"]}
-        for row in alerts.values("rule").annotate(count=Count("pk")).order_by("rule")
+        for row in sorted(
+            rows, key=lambda row: (spec_order.get(row["rule"], len(spec_order)), row["rule"])
+        )
     ]
     if filters["rule"]:
         alerts = alerts.filter(rule=filters["rule"])

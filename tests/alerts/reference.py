@@ -82,12 +82,12 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
         (
             bad,
             [
-                (Rule.STREAK_3, config.streak_invite_days),
-                (Rule.STREAK_3_MEMO, config.streak_memo_after_days + 1),
-                (Rule.STREAK_5, config.streak_home_visit_after_days + 1),
+                (Rule.STREAK_INVITE, config.streak_invite_days),
+                (Rule.STREAK_MEMO, config.streak_memo_after_days + 1),
+                (Rule.STREAK_HOME_VISIT, config.streak_home_visit_after_days + 1),
             ],
         ),
-        (all_unknown, [(Rule.STREAK_10, config.streak_all_lessons_after_days + 1)]),
+        (all_unknown, [(Rule.CRITERION_22, config.streak_all_lessons_after_days + 1)]),
     ):
         run = []
         for day in class_days + [None]:
@@ -113,11 +113,17 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
         key, last = first.strftime("%Y-%m"), _month_end(first)
         evidence = {"hours_without_valid": missed}
         if missed >= systematic:
-            add(Rule.HOURS_SYSTEMATIC, key, first, last, evidence)
+            add(Rule.SYSTEMATIC_ABSENCE, key, first, last, evidence)
         if missed >= long:
-            add(Rule.HOURS_LONG, key, first, last, evidence)
+            add(Rule.LONG_ABSENCE, key, first, last, evidence)
         if last < as_of and config.month_percent_reached(missed, scheduled):
-            add(Rule.PERCENT_MONTH, key, first, last, {**evidence, "hours_scheduled": scheduled})
+            add(
+                Rule.INSTRUCTIONAL_TIME_MONTH,
+                key,
+                first,
+                last,
+                {**evidence, "hours_scheduled": scheduled},
+            )
 
     for term in Term.objects.filter(academic_year=cls.academic_year_id):
         inside = [d for day, d in days.items() if term.start_date <= day <= term.end_date]
@@ -125,7 +131,13 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
         missed = sum(without(d) for d in inside)
         if inside and term.end_date < as_of and config.term_percent_reached(missed, scheduled):
             evidence = {"hours_without_valid": missed, "hours_scheduled": scheduled}
-            add(Rule.PERCENT_TERM, f"term-{term.pk}", term.start_date, term.end_date, evidence)
+            add(
+                Rule.INSTRUCTIONAL_TIME_TERM,
+                f"term-{term.pk}",
+                term.start_date,
+                term.end_date,
+                evidence,
+            )
 
     weeks = defaultdict(list)
     for day, d in days.items():
@@ -140,7 +152,7 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
         if missed > config.fractions.week * len(week):
             add(Rule.WEEK_MISSED, monday.isoformat(), monday, sunday, evidence)
         if late >= config.fractions.lateness * len(week):
-            add(Rule.LATENESS, monday.isoformat(), monday, sunday, evidence)
+            add(Rule.SYSTEMATIC_LATENESS, monday.isoformat(), monday, sunday, evidence)
 
     for vacation in Vacation.objects.filter(academic_year=cls.academic_year_id):
         if not vacation.grade_from <= cls.grade <= vacation.grade_to:
@@ -156,7 +168,7 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
             and config.after_vacation_enabled
         ):
             add(
-                Rule.AFTER_VACATION,
+                Rule.NOT_BACK_AFTER_VACATION,
                 after[0].isoformat(),
                 after[0],
                 after[0],

@@ -1,6 +1,7 @@
 """Each rule of spec §4 at its edges, on the real 2025/2026 Russian calendar."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,31 +44,38 @@ def weekdays(start, count):
     return days
 
 
+def test_rules_and_task_kinds_name_no_number_a_setting_changes():
+    """Regions change the day counts, shares and intervals: codes and labels say the meaning."""
+    names = [*Rule.values, *Task.Kind.values, *map(str, Rule.labels), *map(str, Task.Kind.labels)]
+    with_numbers = [n for n in names if re.search(r"\d", re.sub(r"(№|_)22\b", "", n))]
+    assert with_numbers == []
+
+
 # R-T-3 ------------------------------------------------------------------------------------
 
 
 def test_three_school_days_fire_the_invitation(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 14), D(2025, 10, 15)], ReasonStatus.INVALID)
     run(world)
-    [alert] = fired(world, Rule.STREAK_3)
+    [alert] = fired(world, Rule.STREAK_INVITE)
     assert alert.evidence["dates"] == ["2025-10-13", "2025-10-14", "2025-10-15"]
     [task] = alert.tasks.all()
     assert task.kind == Task.Kind.INVITE_PARENTS
     assert task.assignee == world.class_teacher
     assert task.due_date == D(2025, 10, 16)  # one working day after the third day
-    assert not fired(world, Rule.STREAK_3_MEMO)
+    assert not fired(world, Rule.STREAK_MEMO)
 
 
 def test_two_school_days_do_not_fire(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 14)], ReasonStatus.INVALID)
     run(world)
-    assert not fired(world, Rule.STREAK_3)
+    assert not fired(world, Rule.STREAK_INVITE)
 
 
 def test_weekend_inside_a_streak_does_not_break_it(world):
     world.miss([D(2025, 10, 16), D(2025, 10, 17), D(2025, 10, 20)])  # Thu, Fri, Mon
     run(world)
-    [alert] = fired(world, Rule.STREAK_3)
+    [alert] = fired(world, Rule.STREAK_INVITE)
     assert alert.period_start == D(2025, 10, 16) and alert.period_end == D(2025, 10, 20)
 
 
@@ -75,14 +83,14 @@ def test_a_valid_day_breaks_the_streak(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 15), D(2025, 10, 16)])
     world.miss([D(2025, 10, 14)], ReasonStatus.VALID)
     run(world)
-    assert not fired(world, Rule.STREAK_3)
+    assert not fired(world, Rule.STREAK_INVITE)
 
 
 def test_an_attended_day_breaks_the_streak(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 15), D(2025, 10, 16)])
     world.miss([D(2025, 10, 14)], lessons=3)  # half the lessons is not a missed day
     run(world)
-    assert not fired(world, Rule.STREAK_3)
+    assert not fired(world, Rule.STREAK_INVITE)
 
 
 def test_holidays_and_a_moved_working_saturday_neither_break_nor_extend(make_world):
@@ -92,10 +100,10 @@ def test_holidays_and_a_moved_working_saturday_neither_break_nor_extend(make_wor
     assert not world.lessons_on(D(2025, 11, 4))
     world.miss([D(2025, 11, 1), D(2025, 11, 5)])
     run(world)
-    assert not fired(world, Rule.STREAK_3)  # two school days only
+    assert not fired(world, Rule.STREAK_INVITE)  # two school days only
     world.miss([D(2025, 10, 31)])
     run(world)
-    [alert] = fired(world, Rule.STREAK_3)
+    [alert] = fired(world, Rule.STREAK_INVITE)
     assert alert.evidence["dates"] == ["2025-10-31", "2025-11-01", "2025-11-05"]
 
 
@@ -103,12 +111,12 @@ def test_more_than_three_days_add_the_memo(world):
     days = weekdays(D(2025, 10, 13), 4)
     world.miss(days[:3])
     run(world)
-    assert not fired(world, Rule.STREAK_3_MEMO)
+    assert not fired(world, Rule.STREAK_MEMO)
     world.miss(days[3:])
     run(world)
-    [memo] = fired(world, Rule.STREAK_3_MEMO)
+    [memo] = fired(world, Rule.STREAK_MEMO)
     assert memo.tasks.get().kind == Task.Kind.MEMO_TO_DIRECTOR
-    assert len(fired(world, Rule.STREAK_3)) == 1  # the same episode, not a second alert
+    assert len(fired(world, Rule.STREAK_INVITE)) == 1  # the same episode, not a second alert
 
 
 def test_streak_growing_updates_the_evidence_of_the_same_alert(world):
@@ -117,7 +125,7 @@ def test_streak_growing_updates_the_evidence_of_the_same_alert(world):
     run(world)
     world.miss(days[3:])
     summary = run(world)
-    [alert] = fired(world, Rule.STREAK_3)
+    [alert] = fired(world, Rule.STREAK_INVITE)
     assert alert.evidence["days"] == 4
     assert alert.period_end == days[3]
     assert summary.updated >= 1
@@ -132,7 +140,7 @@ def test_alerts_updated_in_several_statements_each_get_their_own_values(world, m
     world.miss(days[4:])
     summary = run(world)
     assert summary.updated >= 2  # the streak's alerts (and others of these days)
-    for rule in (Rule.STREAK_3, Rule.STREAK_3_MEMO):
+    for rule in (Rule.STREAK_INVITE, Rule.STREAK_MEMO):
         [alert] = fired(world, rule)
         assert (alert.evidence["days"], alert.period_end) == (5, days[4])
     assert run(world).updated == 0
@@ -144,7 +152,7 @@ def test_alerts_updated_in_several_statements_each_get_their_own_values(world, m
 def test_five_days_do_not_fire_the_home_visit(world):
     world.miss(weekdays(D(2025, 10, 13), 5))
     run(world)
-    assert not fired(world, Rule.STREAK_5)
+    assert not fired(world, Rule.STREAK_HOME_VISIT)
 
 
 def test_six_days_fire_home_visit_within_three_working_days(make_world):
@@ -160,7 +168,7 @@ def test_six_days_fire_home_visit_within_three_working_days(make_world):
     ]
     world.miss(days, ReasonStatus.INVALID)
     run(world)
-    [alert] = fired(world, Rule.STREAK_5)
+    [alert] = fired(world, Rule.STREAK_HOME_VISIT)
     tasks = {t.kind: t for t in alert.tasks.all()}
     assert set(tasks) == {Task.Kind.INFORM_HOME_VISIT, Task.Kind.HOME_VISIT}
     assert tasks[Task.Kind.HOME_VISIT].due_date == D(2025, 11, 10)  # Thu, Fri, Mon
@@ -173,15 +181,15 @@ def test_six_days_fire_home_visit_within_three_working_days(make_world):
 def test_eleven_days_absent_on_all_lessons_with_unknown_reason_fire_criterion_22(world):
     world.miss(weekdays(D(2025, 11, 10), 11))
     run(world)
-    [alert] = fired(world, Rule.STREAK_10)
+    [alert] = fired(world, Rule.CRITERION_22)
     kinds = set(alert.tasks.values_list("kind", flat=True))
     assert kinds == {
         Task.Kind.INFORM_DEPUTY,
         Task.Kind.PARENT_MEETING,
         Task.Kind.FAMILY_CENTRE_STATUS,
         Task.Kind.PREVENTION_PLAN,
-        Task.Kind.WEEKLY_CONTROL,
-        Task.Kind.WEEKLY_FAMILY_CONTACT,
+        Task.Kind.PLAN_CONTROL,
+        Task.Kind.FAMILY_CONTACT,
     }
     meeting = alert.tasks.get(kind=Task.Kind.PARENT_MEETING)
     assert meeting.due_date == D(2025, 11, 26)  # two working days after the 11th day (Mon 24)
@@ -197,12 +205,14 @@ def test_criterion_22_email_goes_to_the_deputy_at_once(world, django_capture_on_
     assert [m.to for m in mail.outbox] == [["deputy@example.org"]]
     assert mail.outbox[0].subject == f"Критерий №22: {world.student}"
     assert "11.11.2025" not in mail.outbox[0].body and "10.11.2025" in mail.outbox[0].body
+    # The deadlines come from the school's settings through the tasks, not from the text.
+    assert "Встреча с родителями" in mail.outbox[0].body and "26.11.2025" in mail.outbox[0].body
 
 
 def test_ten_days_do_not_fire_criterion_22(world):
     world.miss(weekdays(D(2025, 11, 10), 10))
     run(world)
-    assert not fired(world, Rule.STREAK_10)
+    assert not fired(world, Rule.CRITERION_22)
 
 
 def test_criterion_22_needs_absence_from_all_lessons(world):
@@ -210,8 +220,8 @@ def test_criterion_22_needs_absence_from_all_lessons(world):
     world.miss(days[:5] + days[6:])
     world.miss(days[5:6], lessons=5)  # present at one lesson of six on that day
     run(world)
-    assert not fired(world, Rule.STREAK_10)
-    assert fired(world, Rule.STREAK_5)  # the day is still missed without a valid reason
+    assert not fired(world, Rule.CRITERION_22)
+    assert fired(world, Rule.STREAK_HOME_VISIT)  # the day is still missed without a valid reason
 
 
 def test_criterion_22_needs_the_reason_unknown(world):
@@ -219,7 +229,7 @@ def test_criterion_22_needs_the_reason_unknown(world):
     world.miss(days[:5] + days[6:])
     world.miss(days[5:6], ReasonStatus.INVALID)
     run(world)
-    assert not fired(world, Rule.STREAK_10)
+    assert not fired(world, Rule.CRITERION_22)
 
 
 # R-T-H ------------------------------------------------------------------------------------
@@ -251,17 +261,17 @@ def miss_hours(world, hours, month_start=None):
     ("grade", "hours", "expected"),
     [
         (1, 23, set()),
-        (1, 24, {Rule.HOURS_SYSTEMATIC}),
-        (1, 39, {Rule.HOURS_SYSTEMATIC}),
-        (1, 40, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+        (1, 24, {Rule.SYSTEMATIC_ABSENCE}),
+        (1, 39, {Rule.SYSTEMATIC_ABSENCE}),
+        (1, 40, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
         (3, 29, set()),
-        (3, 30, {Rule.HOURS_SYSTEMATIC}),
-        (3, 49, {Rule.HOURS_SYSTEMATIC}),
-        (3, 50, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+        (3, 30, {Rule.SYSTEMATIC_ABSENCE}),
+        (3, 49, {Rule.SYSTEMATIC_ABSENCE}),
+        (3, 50, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
         (7, 37, set()),
-        (7, 38, {Rule.HOURS_SYSTEMATIC}),
-        (7, 59, {Rule.HOURS_SYSTEMATIC}),
-        (11, 60, {Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG}),
+        (7, 38, {Rule.SYSTEMATIC_ABSENCE}),
+        (7, 59, {Rule.SYSTEMATIC_ABSENCE}),
+        (11, 60, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
     ],
 )
 def test_monthly_hours_by_grade_band(make_world, grade, hours, expected):
@@ -270,7 +280,7 @@ def test_monthly_hours_by_grade_band(make_world, grade, hours, expected):
     run(world, D(2025, 11, 28))
     got = set(
         Alert.objects.filter(
-            student=world.student, rule__in=[Rule.HOURS_SYSTEMATIC, Rule.HOURS_LONG]
+            student=world.student, rule__in=[Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE]
         ).values_list("rule", flat=True)
     )
     assert got == expected
@@ -280,7 +290,7 @@ def test_long_absence_makes_a_council_candidate_for_the_deputy(make_world):
     world = make_world(grade=7, autumn_vacation=False)
     miss_hours(world, 60)
     run(world, D(2025, 11, 28))
-    [alert] = fired(world, Rule.HOURS_LONG)
+    [alert] = fired(world, Rule.LONG_ABSENCE)
     task = alert.tasks.get()
     assert (task.kind, task.assignee) == (Task.Kind.COUNCIL_CANDIDATE, world.deputy)
 
@@ -315,7 +325,7 @@ def test_a_region_can_change_one_band(make_world):
     )
     miss_hours(world, 30)
     run(world, D(2025, 11, 28))
-    assert fired(world, Rule.HOURS_SYSTEMATIC)
+    assert fired(world, Rule.SYSTEMATIC_ABSENCE)
 
 
 # R-T-30 -----------------------------------------------------------------------------------
@@ -347,16 +357,16 @@ def test_thirty_percent_of_a_month_with_holidays(make_world, hours, fires):
     world = make_world(lessons_per_day=5)
     miss_december(world, hours)
     run(world, D(2026, 1, 12))
-    assert bool(fired(world, Rule.PERCENT_MONTH)) is fires
+    assert bool(fired(world, Rule.INSTRUCTIONAL_TIME_MONTH)) is fires
 
 
 def test_thirty_percent_is_judged_when_the_month_is_over(make_world):
     world = make_world(lessons_per_day=5, autumn_vacation=False)
     world.miss(weekdays(D(2025, 11, 5), 8), lessons=5)
     run(world, D(2025, 11, 28))
-    assert not fired(world, Rule.PERCENT_MONTH)
+    assert not fired(world, Rule.INSTRUCTIONAL_TIME_MONTH)
     run(world, D(2025, 12, 1))
-    assert fired(world, Rule.PERCENT_MONTH)
+    assert fired(world, Rule.INSTRUCTIONAL_TIME_MONTH)
 
 
 def test_strict_comparison_setting(make_world):
@@ -367,7 +377,7 @@ def test_strict_comparison_setting(make_world):
     )
     miss_december(world, 33)  # exactly 30 %
     run(world, D(2026, 1, 12))
-    assert not fired(world, Rule.PERCENT_MONTH)
+    assert not fired(world, Rule.INSTRUCTIONAL_TIME_MONTH)
 
 
 # R-T-W ------------------------------------------------------------------------------------
@@ -388,13 +398,13 @@ def test_systematic_lateness_on_half_the_days_of_a_short_week(make_world):
     # Week of 3 Nov 2025 has three school days (Wed–Fri): late on two of them.
     world.miss([D(2025, 11, 5), D(2025, 11, 6)], kind="late", lessons=1)
     run(world)
-    assert fired(world, Rule.LATENESS)
+    assert fired(world, Rule.SYSTEMATIC_LATENESS)
 
 
 def test_lateness_on_two_of_five_days_is_not_systematic(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 14)], kind="late", lessons=1)
     run(world)
-    assert not fired(world, Rule.LATENESS)
+    assert not fired(world, Rule.SYSTEMATIC_LATENESS)
 
 
 def _share(world, key, value):
@@ -406,16 +416,16 @@ def test_the_schools_shares_define_a_day_and_a_week_missed(world):
     # Two of six lessons is not a day missed at the seed's half …
     world.miss(weekdays(D(2025, 10, 13), 2), lessons=2)
     run(world)
-    assert not fired(world, Rule.STREAK_3) and not fired(world, Rule.WEEK_MISSED)
+    assert not fired(world, Rule.STREAK_INVITE) and not fired(world, Rule.WEEK_MISSED)
     # … but is at a school's 0,3; two days of five then miss the week at its 0,35.
     _share(world, "units.school_day_missed_fraction", "0,3")
     _share(world, "units.week_missed_fraction", "0,35")
     run(world)
     assert fired(world, Rule.WEEK_MISSED)
-    assert not fired(world, Rule.STREAK_3)  # two days are no streak of three
+    assert not fired(world, Rule.STREAK_INVITE)  # two days are no streak of three
     world.miss([D(2025, 10, 15)], lessons=2)
     run(world)
-    [streak] = fired(world, Rule.STREAK_3)
+    [streak] = fired(world, Rule.STREAK_INVITE)
     assert streak.evidence["days"] == 3
 
 
@@ -423,7 +433,7 @@ def test_the_schools_share_defines_systematic_lateness(world):
     world.miss([D(2025, 10, 13), D(2025, 10, 14)], kind="late", lessons=1)
     _share(world, "units.systematic_lateness_fraction", "0,4")
     run(world)
-    assert fired(world, Rule.LATENESS)
+    assert fired(world, Rule.SYSTEMATIC_LATENESS)
 
 
 # R-T-V and R-T-0 --------------------------------------------------------------------------
@@ -432,7 +442,7 @@ def test_the_schools_share_defines_systematic_lateness(world):
 def test_not_back_after_vacation_goes_on_the_deputys_list(world):
     world.miss([D(2025, 11, 5)])  # the first school day after the autumn vacation
     run(world, D(2025, 11, 5), hour=20)
-    [alert] = fired(world, Rule.AFTER_VACATION)
+    [alert] = fired(world, Rule.NOT_BACK_AFTER_VACATION)
     assert alert.tasks.get().assignee == world.deputy
 
 
@@ -453,7 +463,7 @@ def test_excuse_registered_later_resolves_the_alert_and_cancels_tasks(world):
     days = [D(2025, 10, 13), D(2025, 10, 14), D(2025, 10, 15)]
     world.miss(days)
     run(world)
-    [alert] = fired(world, Rule.STREAK_3)
+    [alert] = fired(world, Rule.STREAK_INVITE)
     register_excuse(
         student=world.student,
         school=world.school,
@@ -488,12 +498,12 @@ def test_running_twice_changes_nothing(world):
     assert (summary.fired, summary.updated, summary.resolved, summary.reopened) == (0, 0, 0, 0)
 
 
-def test_weekly_control_opens_its_next_instance_when_done(world):
+def test_plan_control_opens_its_next_instance_when_done(world):
     world.miss(weekdays(D(2025, 11, 10), 11))
     run(world)
-    task = Task.objects.get(kind=Task.Kind.WEEKLY_CONTROL)
+    task = Task.objects.get(kind=Task.Kind.PLAN_CONTROL)
     complete_task(task=task, acting_user=world.class_teacher, note="План выполняется")
-    following = Task.objects.get(kind=Task.Kind.WEEKLY_CONTROL, sequence=2)
+    following = Task.objects.get(kind=Task.Kind.PLAN_CONTROL, sequence=2)
     assert following.due_date == task.due_date + datetime.timedelta(days=7)
     assert following.status == Task.Status.OPEN
 
@@ -516,6 +526,6 @@ def test_one_students_statements_are_prepared_once_per_connection(world):
     again = statements(other)
     assert "EXECUTE" in again and "PREPARE" not in again
     # The prepared statements find each student's own episodes.
-    assert [a.evidence["days"] for a in fired(world, Rule.STREAK_3)] == [3]
-    [alert] = Alert.objects.filter(student=other, rule=Rule.STREAK_5)
+    assert [a.evidence["days"] for a in fired(world, Rule.STREAK_INVITE)] == [3]
+    [alert] = Alert.objects.filter(student=other, rule=Rule.STREAK_HOME_VISIT)
     assert alert.evidence["days"] == 6

@@ -387,10 +387,10 @@ def test_completing_a_task_from_the_page_marks_it_done(client, a):
     assert f'id="task-{a.task.pk}"' not in page
 
 
-def test_completing_a_weekly_task_opens_the_next_instance(client, a):
+def test_completing_a_recurring_task_opens_the_next_instance(client, a):
     weekly = factories.TaskFactory(
         alert=a.alert,
-        kind=Task.Kind.WEEKLY_CONTROL,
+        kind=Task.Kind.PLAN_CONTROL,
         assignee=a.class_teacher,
         recurrence_days=7,
         sequence=1,
@@ -401,7 +401,7 @@ def test_completing_a_weekly_task_opens_the_next_instance(client, a):
 
     weekly.refresh_from_db()
     assert weekly.status == Task.Status.DONE
-    following = Task.objects.get(alert=a.alert, kind=Task.Kind.WEEKLY_CONTROL, sequence=2)
+    following = Task.objects.get(alert=a.alert, kind=Task.Kind.PLAN_CONTROL, sequence=2)
     assert following.status == Task.Status.OPEN
     assert following.due_date == weekly.due_date + 7 * DAY
     assert following.assignee == a.class_teacher
@@ -496,7 +496,7 @@ def test_another_schools_alert_does_not_exist(client, a, b):
 def test_alert_page_shows_rule_student_period_evidence_and_tasks(client, a):
     response = signed_in(client, a.class_teacher).get(reverse("alerts:alert", args=[a.alert.pk]))
     html = response.content.decode()
-    assert "3 учебных дня подряд без уважительной причины" in html
+    assert "Пропуск учебных дней подряд без уважительной причины: вызов родителей" in html
     assert a.student.full_name in html
     assert "13.10.2025 – 15.10.2025" in html
     assert "Дни пропусков" in html
@@ -512,7 +512,7 @@ def test_alert_page_renders_hours_evidence_with_share(client, a):
     alert = factories.AlertFactory(
         school=a.school,
         student=a.student,
-        rule=Rule.PERCENT_MONTH,
+        rule=Rule.INSTRUCTIONAL_TIME_MONTH,
         evidence={"hours_without_valid": 40, "hours_scheduled": 120},
     )
     html = signed_in(client, a.deputy).get(reverse("alerts:alert", args=[alert.pk]))
@@ -558,7 +558,7 @@ def test_an_evaluated_streak_reaches_the_class_teachers_pages(client, make_world
     days = [datetime.date(2025, 10, 13), datetime.date(2025, 10, 14), datetime.date(2025, 10, 15)]
     world.miss(days, ReasonStatus.INVALID)
     evaluate(school_ids=[world.school.pk], now=datetime.datetime(2025, 12, 20, 10, tzinfo=msk))
-    alert = Alert.objects.get(student=world.student, rule=Rule.STREAK_3)
+    alert = Alert.objects.get(student=world.student, rule=Rule.STREAK_INVITE)
     signed_in(client, world.class_teacher)
 
     tasks = client.get(reverse("alerts:tasks"))
@@ -597,8 +597,8 @@ def test_school_overview_of_another_school_does_not_exist(client, a, b):
 
 
 def test_school_overview_counts_open_alerts_by_rule_and_filters(client, a, b):
-    factories.AlertFactory(school=a.school, student=a.other_student, rule=Rule.STREAK_3)
-    factories.AlertFactory(school=a.school, student=a.student, rule=Rule.STREAK_5)
+    factories.AlertFactory(school=a.school, student=a.other_student, rule=Rule.STREAK_INVITE)
+    factories.AlertFactory(school=a.school, student=a.student, rule=Rule.STREAK_HOME_VISIT)
     factories.AlertFactory(school=a.school, student=a.student, status=Alert.Status.RESOLVED)
     factories.AlertFactory(school=b.school, student=b.student)
     signed_in(client, a.social_pedagogue)
@@ -606,14 +606,15 @@ def test_school_overview_counts_open_alerts_by_rule_and_filters(client, a, b):
 
     response = client.get(url)
     counts = {row["rule"]: row["count"] for row in response.context["by_rule"]}
-    assert counts == {Rule.STREAK_3: 2, Rule.STREAK_5: 1}
+    assert counts == {Rule.STREAK_INVITE: 2, Rule.STREAK_HOME_VISIT: 1}
+    assert list(counts) == [Rule.STREAK_INVITE, Rule.STREAK_HOME_VISIT]  # in the order of §4
     assert response.context["page"].paginator.count == 3
     html = response.content.decode()
-    assert str(Rule.STREAK_5.label) in html
+    assert str(Rule.STREAK_HOME_VISIT.label) in html
     assert 'data-testid="recalculate"' not in html  # the social pedagogue does not recalculate
 
-    by_rule = client.get(url, {"rule": Rule.STREAK_5})
-    assert [al.rule for al in by_rule.context["page"]] == [Rule.STREAK_5]
+    by_rule = client.get(url, {"rule": Rule.STREAK_HOME_VISIT})
+    assert [al.rule for al in by_rule.context["page"]] == [Rule.STREAK_HOME_VISIT]
     by_class = client.get(url, {"school_class": a.other_class.pk})
     assert [al.student_id for al in by_class.context["page"]] == [a.other_student.pk]
     assert by_class.context["total"] == 1
@@ -669,7 +670,7 @@ def test_recalculation_runs_and_its_page_shows_progress_and_summary(
     stale = factories.AlertFactory(
         school=a.school,
         student=a.student,
-        rule=Rule.STREAK_3,
+        rule=Rule.STREAK_INVITE,
         period_start=timezone.localdate() - 12 * DAY,
         period_end=timezone.localdate() - 10 * DAY,
     )

@@ -116,7 +116,7 @@ def test_saving_a_mark_fires_the_alert_through_the_worker(worker):
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        alert = Alert.objects.filter(student=student, rule=Rule.STREAK_3).first()
+        alert = Alert.objects.filter(student=student, rule=Rule.STREAK_INVITE).first()
         if alert is not None and alert.tasks.exists():
             break
         assert worker.poll() is None, worker.stdout.read()

@@ -18,16 +18,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleAssignment
+from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from audit.services import log_action
 from journal.calendar import SchoolCalendar, add_working_days
 from policy.registry import HOURS_BANDS
-from schools.models import AcademicYear, School, SchoolClass
+from schools.models import AcademicYear, Enrollment, School, SchoolClass
 
 from . import detect as detection
 from .config import ThresholdConfig
 from .models import Alert, EvaluationRun, Notification, Task
+from .signals import case_needed
 from .thresholds import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
 
 logger = logging.getLogger(__name__)
@@ -112,8 +113,6 @@ def evaluate(
 
 
 def _schools_of_students(student_ids, as_of) -> list[int]:
-    from schools.models import Enrollment
-
     return list(
         Enrollment.objects.filter(student_id__in=student_ids, start_date__lte=as_of)
         .values_list("school_id", flat=True)
@@ -339,14 +338,14 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
 
 
 def _open_cases(alerts: list[Alert], found, staff: "_Staff") -> None:
-    from casework.services import open_case
-
+    """Ask for a case for each alert whose rule opens one (casework opens it)."""
     for alert in alerts:
         roles = OPENS_CASE.get(alert.rule)
         if not roles:
             continue
         class_id = found[alert.pk].school_class_id
-        open_case(
+        case_needed.send(
+            sender=Alert,
             student_id=alert.student_id,
             school_id=alert.school_id,
             reason=str(alert.get_rule_display()),
@@ -395,8 +394,6 @@ def _notify(tasks: list[Task], alerts: list[Alert], found, staff: _Staff) -> Non
 
 
 def _send_alert_emails(emails) -> None:
-    from accounts.models import User
-
     users = User.objects.in_bulk([user_id for user_id, _ in emails])
     for user_id, alert in emails:
         user = users.get(user_id)

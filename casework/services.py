@@ -3,14 +3,14 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from schools.models import Enrollment
 
-from .models import ParentContact
+from .models import Case, ParentContact
 
 # A contact is logged after it happened; allow for a clock that runs a little fast.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
@@ -90,10 +90,6 @@ def open_case(
 
     Safe to call repeatedly (the threshold engine does): one active case per student.
     """
-    from django.db import IntegrityError
-
-    from .models import Case
-
     active = Case.objects.exclude(status=Case.Status.CLOSED)
     with transaction.atomic():
         case = active.select_for_update().filter(student_id=student_id, school_id=school_id).first()

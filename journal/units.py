@@ -28,6 +28,8 @@ from fractions import Fraction
 
 from django.db import connection
 
+from policy.services import settings_for
+
 from .models import Mark
 
 HALF = Fraction(1, 2)
@@ -53,8 +55,6 @@ class Fractions:
 
     @classmethod
     def for_school(cls, school) -> "Fractions":
-        from policy.services import settings_for
-
         return cls.from_values(settings_for(school).values())
 
 

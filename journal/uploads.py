@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from policy.services import get_setting
+
 # Magic numbers of the accepted formats; the file name and the browser's claim are ignored.
 SIGNATURES = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -26,8 +28,6 @@ def upload_limit(school=None) -> int:
     cap = settings.UPLOAD_MAX_BYTES
     if school is None:
         return cap
-    from policy.services import get_setting
-
     return min(cap, get_setting("security.upload_max_mb", school=school) * 1024 * 1024)
 
 

@@ -9,7 +9,6 @@ urlpatterns = [
         class_day.class_day_reasons,
         name="class_day_reasons",
     ),
-    path("classes/<int:class_id>/day/call/", class_day.class_day_call, name="class_day_call"),
     path("classes/<int:class_id>/grid/", student_card.class_grid, name="class_grid"),
     path("students/<int:student_id>/", student_card.student_card, name="student_card"),
     path("students/<int:student_id>/excuses/", excuses.excuse_list, name="excuse_list"),

@@ -247,12 +247,17 @@ class Student(models.Model):
         return cached
 
     def access_classes(self) -> list["SchoolClass"]:
-        """The classes of the student's enrollments (accounts.rules)."""
-        return list(
-            SchoolClass.objects.filter(enrollments__student=self).only(
-                "pk", "school_id", "class_teacher_id"
+        """The classes of the student's enrollments (accounts.rules). Cached on the object:
+        a page asks several permissions about one student."""
+        cached = getattr(self, "_classes_cache", None)
+        if cached is None:
+            cached = list(
+                SchoolClass.objects.filter(enrollments__student=self).only(
+                    "pk", "school_id", "class_teacher_id"
+                )
             )
-        )
+            self._classes_cache = cached
+        return cached
 
 
 class Guardian(models.Model):

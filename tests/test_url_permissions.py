@@ -246,7 +246,7 @@ URL_MATRIX: dict[str, list[Case]] = {
     # may not settle reasons (journal.settle_reasons) or log contacts
     # (casework.log_parent_contact) with 403; the others are sent back to the page (302).
     "journal:class_day_reasons": class_posts(SETTLERS),
-    "journal:class_day_call": class_posts(CONTACT_KEEPERS),
+    "casework:class_day_contact": class_posts(CONTACT_KEEPERS),
     # A student's attendance card and excuse documents: view_class_attendance on their class.
     "journal:student_card": own_other_foreign(ATTENDANCE_READERS, "student_id"),
     "journal:excuse_list": own_other_foreign(ATTENDANCE_READERS, "student_id"),

@@ -10,6 +10,8 @@ import datetime
 
 from django.utils import timezone
 
+from policy.services import settings_for
+
 from ..models import LockedWeek
 
 
@@ -21,8 +23,6 @@ def is_week_locked(school_class_id: int, day: datetime.date, *, school=None, pol
     """``policy``: the school's settings when the caller has them already."""
     rule, days = "week_approved", 0
     if school is not None or policy is not None:
-        from policy.services import settings_for
-
         values = policy if policy is not None else settings_for(school)
         rule, days = values["journal.mark_edit_lock"], values["journal.mark_edit_lock_days"]
     if rule == "never":

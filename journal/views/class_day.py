@@ -13,22 +13,21 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.models import ParentContact
-from casework.services import CaseworkError, log_parent_contact
 from policy.services import get_setting
-from schools.models import Enrollment, Guardian, SchoolClass, Student
+from schools.models import Guardian, SchoolClass, Student
 from schools.selectors import get_class_for_user
 
-from ..forms import DayReasonsForm, ParentCallForm, first_error
+from ..forms import DayReasonsForm, first_error
 from ..models import Mark, ReasonStatus
 from ..services import JournalError, set_reasons
+from ..signals import class_day_panels_for
 
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
 DEADLINE_SETTING = "journal.unknown_reason_deadline"
@@ -82,8 +81,7 @@ class DayGroup:
 class TodayBlock:
     group: DayGroup
     guardians: list[Guardian]
-    contacts: list[ParentContact]
-    call_form: ParentCallForm
+    panels: list[str]  # added by other apps (journal.signals.class_day_panels)
 
 
 def _group(marks: list[Mark]) -> list[DayGroup]:
@@ -120,23 +118,18 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
     guardians: dict[int, list[Guardian]] = defaultdict(list)
     for guardian in Guardian.objects.filter(student_id__in=student_ids).order_by("pk"):
         guardians[guardian.student_id].append(guardian)
-    contacts: dict[int, list[ParentContact]] = defaultdict(list)
-    contacts_of_day = ParentContact.objects.filter(
-        student_id__in=student_ids, school_id=school_class.school_id, contacted_at__date=day
-    ).order_by("contacted_at")
-    for contact in contacts_of_day:
-        contacts[contact.student_id].append(contact)
-
+    panels = class_day_panels_for(
+        request=request,
+        school_class=school_class,
+        day=day,
+        students=[group.student for group in today_groups],
+        guardians=guardians,
+    )
     blocks = [
         TodayBlock(
             group=group,
             guardians=guardians[group.student.pk],
-            contacts=contacts[group.student.pk],
-            call_form=ParentCallForm(
-                guardians=guardians[group.student.pk],
-                initial={"student": group.student.pk},
-                auto_id=f"id_call_{group.student.pk}_%s",
-            ),
+            panels=panels[group.student.pk],
         )
         for group in today_groups
     ]
@@ -212,49 +205,3 @@ def class_day_reasons(request: HttpRequest, class_id: int) -> HttpResponse:
                 },
             )
     return _back(request, school_class, day)
-
-
-@login_required
-@require_POST
-def class_day_call(request: HttpRequest, class_id: int) -> HttpResponse:
-    """Log the call (or other contact) to the parents of a student of the class."""
-    school_class = _get_class(request, class_id)
-    try:
-        student_id = int(request.POST.get("student", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("Не указан обучающийся."))
-    enrollment = (
-        Enrollment.objects.filter(school_class=school_class, student_id=student_id)
-        .select_related("student")
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
-    student = enrollment.student
-    if not request.user.has_perm("casework.log_parent_contact", student):
-        raise PermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
-    form = ParentCallForm(request.POST, guardians=list(student.guardians.all()))
-    today = timezone.localdate()
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(request, school_class, today)
-    data = form.cleaned_data
-    try:
-        log_parent_contact(
-            student=student,
-            school=school_class.school,
-            acting_user=request.user,
-            contact_type=data["contact_type"],
-            contacted_at=data["contacted_at"],
-            result=data["result"],
-            guardian=data["guardian"],
-            guardian_name=data["guardian_name"],
-            summary=data["summary"],
-            stated_reason=data["stated_reason"],
-            next_step=data["next_step"],
-        )
-    except CaseworkError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Контакт с родителями записан."))
-    return _back(request, school_class, today)

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import school_ids_for_user
 from audit.models import AuditEntry
-from casework.models import ParentContact
 from schools.models import Enrollment, Student
 from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user, get_student_for_user
@@ -29,9 +27,10 @@ from schools.selectors import get_class_for_user, get_student_for_user
 from .. import units
 from ..calendar import term_for
 from ..forms import month_start
-from ..models import ExcuseDocument, Lesson, Mark, ReasonStatus, ValidReason
+from ..models import ExcuseDocument, Mark, ReasonStatus, ValidReason
 from ..services import history
 from ..services.history import PRESENT, HistoryAction
+from ..signals import student_card_panels_for
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -115,10 +114,14 @@ WEEKDAY_NAMES = [
 # old / new as a Russian sentence.
 
 
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def _date(value) -> str:
     try:
-        return datetime.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
-    except ValueError:
+        return _as_date(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
         return str(value)
 
 
@@ -170,11 +173,25 @@ def describe_change(action: HistoryAction, data: dict) -> tuple[str, str]:
     return _mark_text(old), _mark_text(new)
 
 
+@dataclass(frozen=True)
+class HistoryLesson:
+    date: datetime.date
+    period: int
+    subject: str
+
+
+def _lesson_of(data: dict) -> HistoryLesson | None:
+    lesson = data.get("lesson")
+    if not lesson:
+        return None
+    return HistoryLesson(_as_date(lesson["date"]), lesson["period"], lesson["subject"])
+
+
 @dataclass
 class HistoryRow:
     change: AuditEntry
     action: HistoryAction
-    lesson: Lesson | None
+    lesson: HistoryLesson | None
     was: str
     became: str
 
@@ -183,25 +200,15 @@ HISTORY_LIMIT = 200
 
 
 def _history(student: Student, school_id: int) -> list[HistoryRow]:
-    """Two queries: the entries with their actors, then the lessons they name."""
-    entries = list(
+    entries = (
         AuditEntry.objects.filter(student=student, school_id=school_id, action__in=history.ACTIONS)
         .select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_LIMIT]
     )
-    lesson_type = ContentType.objects.get_for_model(Lesson)
-    lesson_ids = {e.object_id for e in entries if e.content_type_id == lesson_type.pk}
-    lessons = (
-        Lesson.objects.select_related("subject").in_bulk([int(pk) for pk in lesson_ids])
-        if lesson_ids
-        else {}
-    )
     rows = []
     for entry in entries:
         action = history.history_action(entry)
-        lesson = (
-            lessons.get(int(entry.object_id)) if entry.content_type_id == lesson_type.pk else None
-        )
+        lesson = _lesson_of(entry.data)
         rows.append(HistoryRow(entry, action, lesson, *describe_change(action, entry.data)))
     return rows
 
@@ -238,7 +245,6 @@ def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
     year_label = _("Учебный год %(name)s") % {"name": year.name}
     totals.append((year_label, _slice(days, year.start_date, year.end_date)))
 
-    can_view_contacts = request.user.has_perm("casework.view_parent_contacts", student)
     context = {
         "student": student,
         "enrollment": enrollment,
@@ -252,12 +258,8 @@ def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
         "excuses": ExcuseDocument.objects.filter(student=student, school_id=enrollment.school_id)
         .select_related("received_by")
         .order_by("-start_date", "-pk"),
-        "contacts": (
-            ParentContact.objects.filter(student=student, school_id=enrollment.school_id)
-            .select_related("staff")
-            .order_by("-contacted_at", "-pk")
-            if can_view_contacts
-            else None
+        "panels": student_card_panels_for(
+            request=request, student=student, school=enrollment.school
         ),
         "history": _history(student, enrollment.school_id),
         "can_settle": request.user.has_perm("journal.settle_reasons", school_class),

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.models import AuditEntry
 from casework.models import ParentContact
-from journal.models import AttendanceChange, Mark, ReasonStatus, ValidReason
+from journal.models import Mark, ReasonStatus, ValidReason
 from journal.services import set_mark, set_reasons
+from journal.services.history import HistoryAction
 from policy.models import PolicyValue
 from schools.models import LeavingCategory
 from tests import factories
@@ -102,7 +103,7 @@ def test_whole_day_reason_settles_every_absence_of_the_day(
             "reason_status", "valid_reason", "reason_note"
         )
     ) == {(ReasonStatus.VALID, ValidReason.ILLNESS, "Мама сообщила: температура")}
-    assert AttendanceChange.objects.filter(action=AttendanceChange.Action.REASON_SET).count() == 3
+    assert AuditEntry.objects.filter(action="journal.reason.set", student=pupils[0]).count() == 3
     page = client.get(day_url(school_class))
     assert page.context["blocks"] == []
     assert "Пропусков с неустановленной причиной за этот день нет." in page.text
@@ -221,7 +222,7 @@ def test_phone_call_is_logged_and_shown_for_the_day(client, school_class, teache
     assert "+7 901 111-22-33" in page.text
 
     response = client.post(
-        reverse("journal:class_day_call", args=[school_class.pk]),
+        reverse("casework:class_day_contact", args=[school_class.pk]),
         {
             "student": pupils[0].pk,
             "back": f"{MON:%Y-%m-%d}",
@@ -253,7 +254,7 @@ def test_call_form_errors_are_reported_in_russian(client, school_class, teacher,
     absent(monday[0], pupils[0])
     client.force_login(teacher)
     response = client.post(
-        reverse("journal:class_day_call", args=[school_class.pk]),
+        reverse("casework:class_day_contact", args=[school_class.pk]),
         {
             "student": pupils[0].pk,
             "contact_type": "phone_call",
@@ -386,13 +387,13 @@ def test_card_shows_history_of_changes_in_russian(client, school_class, teacher,
     page = client.get(f"{reverse('journal:student_card', args=[pupils[0].pk])}?month=2025-10")
 
     history = page.context["history"]
-    assert [(row.change.action, row.was, row.became) for row in history] == [
+    assert [(row.action, row.was, row.became) for row in history] == [
         (
-            AttendanceChange.Action.REASON_SET,
+            HistoryAction.REASON_SET,
             "причина неизвестна",
             "уважительная (чрезвычайные семейные обстоятельства); пожар в доме",
         ),
-        (AttendanceChange.Action.MARK_SET, "присутствует", "Н, причина неизвестна"),
+        (HistoryAction.MARK_SET, "присутствует", "Н, причина неизвестна"),
     ]
     assert "отметка поставлена" in page.text
     assert "уважительная (чрезвычайные семейные обстоятельства); пожар в доме" in page.text

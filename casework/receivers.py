@@ -1,0 +1,73 @@
+"""Casework acts on the threshold engine's signals and adds its panels to journal pages."""
+
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+
+from alerts.signals import case_needed
+from journal.signals import class_day_panels, student_card_panels
+
+from .forms import ParentContactForm
+from .models import ParentContact
+from .services import open_case
+
+
+@receiver(case_needed)
+def open_case_for_alert(sender, *, student_id, school_id, reason, alert, responsible, **kwargs):
+    open_case(
+        student_id=student_id,
+        school_id=school_id,
+        reason=reason,
+        alert=alert,
+        responsible=responsible,
+    )
+
+
+@receiver(class_day_panels)
+def class_day_contacts(sender, *, request, school_class, day, students, guardians, **kwargs):
+    """Each student's contacts with the parents that day and, for those who keep them, the
+    form to log one. One query, whatever the number of students."""
+    if not students:
+        return {}
+    contacts: dict[int, list[ParentContact]] = {student.pk: [] for student in students}
+    of_day = ParentContact.objects.filter(
+        student_id__in=list(contacts), school_id=school_class.school_id, contacted_at__date=day
+    ).order_by("contacted_at")
+    for contact in of_day:
+        contacts[contact.student_id].append(contact)
+    # Asked of the class: whoever keeps the class's contacts keeps each student's.
+    can_log = request.user.has_perm("casework.log_parent_contact", school_class)
+    panels = {}
+    for student in students:
+        form = None
+        if can_log:
+            form = ParentContactForm(
+                guardians=guardians.get(student.pk, []),
+                initial={"student": student.pk},
+                auto_id=f"id_call_{student.pk}_%s",
+            )
+        panels[student.pk] = render_to_string(
+            "casework/_class_day_contacts.html",
+            {
+                "contacts": contacts[student.pk],
+                "form": form,
+                "school_class": school_class,
+                "day": day,
+            },
+            request=request,
+        )
+    return panels
+
+
+@receiver(student_card_panels)
+def student_card_contacts(sender, *, request, student, school, **kwargs):
+    """The contacts with the parents, for those who may read them."""
+    if not request.user.has_perm("casework.view_parent_contacts", student):
+        return None
+    contacts = (
+        ParentContact.objects.filter(student=student, school=school)
+        .select_related("staff")
+        .order_by("-contacted_at", "-pk")
+    )
+    return render_to_string(
+        "casework/_student_card_contacts.html", {"contacts": contacts}, request=request
+    )

@@ -1,0 +1,70 @@
+"""Casework pages and actions (R-C)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from journal.forms import first_error
+from schools.models import Enrollment
+from schools.selectors import get_class_for_user
+
+from .forms import ParentContactForm
+from .services import CaseworkError, log_parent_contact
+
+
+@login_required
+@require_POST
+def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Log the call (or other contact) to the parents of a student of the class, from the
+    class day page; back to that page."""
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    try:
+        student_id = int(request.POST.get("student", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Не указан обучающийся."))
+    enrollment = (
+        Enrollment.objects.filter(school_class=school_class, student_id=student_id)
+        .select_related("student")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    student = enrollment.student
+    if not request.user.has_perm("casework.log_parent_contact", student):
+        raise PermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
+    form = ParentContactForm(request.POST, guardians=list(student.guardians.all()))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+    else:
+        data = form.cleaned_data
+        try:
+            log_parent_contact(
+                student=student,
+                school=school_class.school,
+                acting_user=request.user,
+                contact_type=data["contact_type"],
+                contacted_at=data["contacted_at"],
+                result=data["result"],
+                guardian=data["guardian"],
+                guardian_name=data["guardian_name"],
+                summary=data["summary"],
+                stated_reason=data["stated_reason"],
+                next_step=data["next_step"],
+            )
+        except CaseworkError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Контакт с родителями записан."))
+    try:
+        back = datetime.date.fromisoformat(request.POST.get("back", ""))
+    except ValueError:
+        back = timezone.localdate()
+    return redirect(f"{reverse('journal:class_day', args=[school_class.pk])}?date={back:%Y-%m-%d}")

@@ -22,6 +22,7 @@ export DJANGO_SETTINGS_MODULE=attendance_portal.settings.test
 if [ -z "${SKIP_CHECKS:-}" ]; then
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+  .venv/bin/lint-imports --no-cache
   .venv/bin/python manage.py check
   .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
     || { echo "Model changes without migrations: run makemigrations." >&2; exit 1; }

@@ -241,6 +241,8 @@ class _SchoolScope:
 
 def _unmarked_scope(user) -> tuple[Q, bool]:
     """Which lessons' marking the user oversees, and whether a whole school is among them."""
+    if not user.has_perm("journal.view_unmarked_lessons"):
+        raise PermissionDenied
     school_ids = school_ids_for_user(user)
     whole = {
         school_id

@@ -104,7 +104,7 @@ def _registry_data(request: HttpRequest, kind: str):
     if registry is None:
         raise Http404
     scope = _scope(request.user)
-    if scope is None:
+    if scope is None or not request.user.has_perm("journal.view_registries"):
         raise PermissionDenied
     today = timezone.localdate()
     period = _default_period(today)

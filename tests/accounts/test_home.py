@@ -33,7 +33,9 @@ def test_start_page_queries_are_bounded(client, world, role, django_assert_max_n
     client.force_login(world.users[role])
     url = reverse("home:start", kwargs={"role": role})
     client.get(url)  # warm the session
-    with django_assert_max_num_queries(10):
+    # 12: asking a permission the rules deny falls through to Django's ModelBackend, which
+    # reads the user's and groups' permissions once per request (the links a page offers).
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
 
 

@@ -1,7 +1,41 @@
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEntry
+
+
+def audit_entry(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    school=None,
+    student_id: int | None = None,
+    data: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> AuditEntry:
+    """An unsaved entry: ``log_action`` saves one, ``log_actions`` many in one statement.
+
+    ``student_id`` names the student the change concerns (their history reads it); ``at``
+    is only for data recorded after the fact (demo data, copies of an older history).
+    """
+    if school is None and obj is not None:
+        school = getattr(obj, "audit_school", None)
+    entry = AuditEntry(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        school=school,
+        student_id=student_id,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        data=data or {},
+    )
+    if at is not None:
+        entry.created_at = at
+    return entry
 
 
 def log_action(
@@ -10,17 +44,17 @@ def log_action(
     action: str,
     obj: models.Model | None = None,
     school=None,
+    student_id: int | None = None,
     data: dict | None = None,
 ) -> AuditEntry:
     """Record an audited action; call it inside the transaction of the change it describes."""
-    if school is None and obj is not None:
-        school = getattr(obj, "audit_school", None)
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        school=school,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        data=data or {},
+    entry = audit_entry(
+        actor=actor, action=action, obj=obj, school=school, student_id=student_id, data=data
     )
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_actions(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Record entries built by ``audit_entry`` in one statement, in the caller's transaction."""
+    return AuditEntry.objects.bulk_create(entries, batch_size=2000)

@@ -89,7 +89,8 @@ def build_school(students_in_class: int, rng: random.Random):
 
     from accounts.models import RoleAssignment, User
     from accounts.roles import Role
-    from journal.models import AttendanceChange, BellPeriod, Lesson, Mark
+    from journal.models import BellPeriod, Lesson, Mark
+    from journal.services import history
     from schools.models import (
         AcademicYear,
         Enrollment,
@@ -201,20 +202,17 @@ def build_school(students_in_class: int, rng: random.Random):
                 )
             )
     Mark.objects.bulk_create(marks, batch_size=5000)
-    AttendanceChange.objects.bulk_create(
-        (
-            AttendanceChange(
+    history.record_history(
+        [
+            history.mark_change_entry(
+                lesson=m.lesson,
                 student_id=m.student_id,
-                school=school,
-                lesson_id=m.lesson_id,
-                action=AttendanceChange.Action.MARK_SET,
                 old={"kind": "present"},
-                new={"kind": m.kind},
-                actor_id=m.created_by_id,
+                new={"kind": m.kind, "reason_status": m.reason_status},
+                actor=m.lesson.teacher,
             )
             for m in marks
-        ),
-        batch_size=5000,
+        ]
     )
     Lesson.objects.filter(school=school).update(attendance_taken_at=timezone.now())
 

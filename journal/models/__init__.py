@@ -7,7 +7,6 @@ from .calendar import (
     Vacation,
 )
 from .marks import (
-    AttendanceChange,
     ExcuseDocument,
     LockedWeek,
     Mark,
@@ -17,7 +16,6 @@ from .marks import (
 from .timetable import BellPeriod, Lesson, TimetableEntry
 
 __all__ = [
-    "AttendanceChange",
     "ExcuseDocument",
     "Mark",
     "ReasonStatus",

@@ -1,10 +1,11 @@
 """Attendance marks, reasons and excuse documents (R-J-1 … R-J-3, R-J-6)."""
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from schools.models import Enrollment
 
 
 class ReasonStatus(models.TextChoices):
@@ -105,6 +106,22 @@ class Mark(models.Model):
         """R-J-2: an unknown reason counts as without a valid reason."""
         return self.is_absence and self.reason_status != ReasonStatus.VALID
 
+    def take_effective_reason(self, excuse: "ExcuseDocument | None") -> bool:
+        """R-J-3: an active excuse document wins over the reason set by hand.
+
+        ``excuse`` is the active document covering this mark (the earliest received when
+        several do, ``journal.services.reasons.apply_effective_reasons`` finds it), or None.
+        Sets excuse, reason_status and valid_reason; the only place that decides them.
+        Returns whether any of the three changed. Saves nothing.
+        """
+        if excuse is not None:
+            status, reason = ReasonStatus.VALID, excuse.valid_reason
+        else:
+            status, reason = self.manual_reason_status, self.manual_valid_reason
+        before = (self.excuse_id, self.reason_status, self.valid_reason)
+        self.excuse, self.reason_status, self.valid_reason = excuse, status, reason
+        return before != (self.excuse_id, self.reason_status, self.valid_reason)
+
 
 class ExcuseDocument(models.Model):
     """R-J-3: a document that excuses absences over a date range or chosen lessons."""
@@ -176,6 +193,18 @@ class ExcuseDocument(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.start_date:%d.%m}–{self.end_date:%d.%m.%Y}"
 
+    def access_classes(self) -> list:
+        """The class the student was in over the document's dates, in its school: whoever
+        keeps that class's attendance keeps the document (accounts.rules)."""
+        enrollment = (
+            Enrollment.objects.during(self.start_date, self.end_date)
+            .filter(student_id=self.student_id, school_id=self.school_id)
+            .select_related("school_class")
+            .order_by("-start_date")
+            .first()
+        )
+        return [enrollment.school_class] if enrollment is not None else []
+
     @property
     def audit_school(self):
         return self.school
@@ -183,43 +212,6 @@ class ExcuseDocument(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
-
-
-class AttendanceChange(models.Model):
-    """User-facing history of a student's marks, reasons and documents (R-J-6)."""
-
-    class Action(models.TextChoices):
-        MARK_SET = "mark_set", _("отметка поставлена")
-        MARK_CHANGED = "mark_changed", _("отметка изменена")
-        MARK_CLEARED = "mark_cleared", _("отметка снята")
-        REASON_SET = "reason_set", _("причина установлена")
-        EXCUSE_ADDED = "excuse_added", _("документ зарегистрирован")
-        EXCUSE_WITHDRAWN = "excuse_withdrawn", _("документ отозван")
-
-    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey(
-        "journal.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    excuse = models.ForeignKey(
-        ExcuseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    old = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    new = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("изменение посещаемости")
-        verbose_name_plural = _("история посещаемости")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["student", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.get_action_display()}"
 
 
 class LockedWeek(models.Model):

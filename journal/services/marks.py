@@ -12,17 +12,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_action
 from policy.services import get_setting, settings_for, settings_for_schools
 from schools.models import School
 
 from .. import selectors, units
-from ..models import AttendanceChange, BellPeriod, Lesson, Mark, ReasonStatus
+from ..models import BellPeriod, Lesson, Mark
 from ..signals import notify_attendance_changed
+from . import history
 from .errors import JournalError, JournalPermissionDenied
 from .locks import is_week_locked
+from .reasons import apply_effective_reasons
 
-PRESENT = "present"
+PRESENT = history.PRESENT
 KINDS = (PRESENT, Mark.Kind.ABSENT, Mark.Kind.LATE)
 
 
@@ -174,13 +175,16 @@ def record_attendance_taken(lesson: Lesson, user) -> None:
         lesson.attendance_taken_at, lesson.attendance_taken_by = now, user
 
 
-def _insert_or_lock(lesson: Lesson, student_id: int, defaults: dict) -> tuple[Mark, bool]:
-    """Create the mark, or lock the row a concurrent request created first."""
+def _insert_or_lock(mark: Mark) -> tuple[Mark, bool]:
+    """Insert the new mark, or lock the row a concurrent request created first."""
     try:
         with transaction.atomic():
-            return Mark.objects.create(lesson=lesson, student_id=student_id, **defaults), True
+            mark.save(force_insert=True)
+            return mark, True
     except IntegrityError:
-        return Mark.objects.select_for_update().get(lesson=lesson, student_id=student_id), False
+        return Mark.objects.select_for_update().get(
+            lesson=mark.lesson, student_id=mark.student_id
+        ), False
 
 
 def set_mark(
@@ -202,9 +206,7 @@ def set_mark(
                 mark = None
         elif mark is None:
             mark, created = _insert_or_lock(
-                lesson,
-                student_id,
-                _new_mark_fields(lesson, student_id, kind, minutes_late, acting_user),
+                _new_mark(lesson, student_id, kind, minutes_late, acting_user)
             )
             if not created:
                 _change_kind(mark, kind, minutes_late, acting_user)
@@ -217,24 +219,21 @@ def set_mark(
     return mark
 
 
-def _new_mark_fields(lesson, student_id, kind, minutes_late, user) -> dict:
-    fields = {
-        "school_id": lesson.school_id,
-        "date": lesson.date,
-        "kind": kind,
-        "minutes_late": minutes_late if kind == Mark.Kind.LATE else None,
-        "created_by": user,
-        "updated_by": user,
-    }
+def _new_mark(lesson, student_id, kind, minutes_late, user) -> Mark:
+    mark = Mark(
+        lesson=lesson,
+        student_id=student_id,
+        school_id=lesson.school_id,
+        date=lesson.date,
+        kind=kind,
+        minutes_late=minutes_late if kind == Mark.Kind.LATE else None,
+        created_by=user,
+        updated_by=user,
+    )
     if kind == Mark.Kind.ABSENT:
         # R-J-3: a document registered before the mark already excuses it.
-        excuses = selectors.active_excuses_for([student_id], lesson.date, lesson.date)
-        excuse = selectors.covering_excuse(excuses, lesson.pk, lesson.date, student_id)
-        if excuse is not None:
-            fields.update(
-                excuse=excuse, reason_status=ReasonStatus.VALID, valid_reason=excuse.valid_reason
-            )
-    return fields
+        apply_effective_reasons([mark])
+    return mark
 
 
 def _change_kind(mark: Mark, kind: str, minutes_late: int | None, user) -> None:
@@ -244,35 +243,15 @@ def _change_kind(mark: Mark, kind: str, minutes_late: int | None, user) -> None:
     became_absence = kind == Mark.Kind.ABSENT and mark.kind != kind
     mark.kind, mark.minutes_late, mark.updated_by = kind, minutes, user
     if became_absence:
-        fields = _new_mark_fields(mark.lesson, mark.student_id, kind, None, user)
-        mark.excuse = fields.get("excuse")
-        mark.reason_status = fields.get("reason_status", mark.manual_reason_status)
-        mark.valid_reason = fields.get("valid_reason", mark.manual_valid_reason)
+        apply_effective_reasons([mark])
     mark.save()
 
 
 def _record_change(lesson: Lesson, student_id: int, old: dict, new: dict, user) -> None:
-    if old["kind"] == PRESENT:
-        action = AttendanceChange.Action.MARK_SET
-    elif new["kind"] == PRESENT:
-        action = AttendanceChange.Action.MARK_CLEARED
-    else:
-        action = AttendanceChange.Action.MARK_CHANGED
-    AttendanceChange.objects.create(
-        student_id=student_id,
-        school_id=lesson.school_id,
-        lesson=lesson,
-        action=action,
-        old=old,
-        new=new,
-        actor=user,
+    entry = history.mark_change_entry(
+        lesson=lesson, student_id=student_id, old=old, new=new, actor=user
     )
-    log_action(
-        actor=user,
-        action="journal.mark.changed",
-        obj=lesson,
-        data={"student_id": student_id, "old": old, "new": new},
-    )
+    history.record_history([entry])
     notify_attendance_changed(school_id=lesson.school_id, student_ids=[student_id])
 
 

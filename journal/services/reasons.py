@@ -1,21 +1,60 @@
-"""Settling reasons of absences (R-J-2, R-J-4)."""
+"""Settling reasons of absences (R-J-2, R-J-4), and the reason each mark has in effect (R-J-3)."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_action
-
-from ..models import AttendanceChange, Mark, ReasonStatus, ValidReason
+from .. import selectors
+from ..models import Mark, ReasonStatus, ValidReason
 from ..signals import notify_attendance_changed
+from . import history
 from .errors import JournalError, JournalPermissionDenied
 from .locks import is_week_locked
 
+# The columns Mark.take_effective_reason decides.
+EFFECTIVE_FIELDS = ["excuse", "reason_status", "valid_reason"]
 
-def effective_reason(mark: Mark) -> tuple[str, str]:
-    """An active excuse document wins over the reason set by hand."""
-    if mark.excuse_id is not None:
-        return ReasonStatus.VALID, mark.excuse.valid_reason
-    return mark.manual_reason_status, mark.manual_valid_reason
+
+def apply_effective_reasons(marks: list[Mark]) -> list[Mark]:
+    """Give each mark the reason in effect: that of the earliest received active document
+    covering it, else the one set by hand (``Mark.take_effective_reason``).
+
+    One query for the documents (and one for their chosen lessons), however many marks; the
+    marks may be unsaved. Saves nothing; returns the marks whose excuse or reason changed.
+    """
+    if not marks:
+        return []
+    excuses = list(
+        selectors.active_excuses_for(
+            {mark.student_id for mark in marks},
+            min(mark.date for mark in marks),
+            max(mark.date for mark in marks),
+        )
+    )
+    return [
+        mark
+        for mark in marks
+        if mark.take_effective_reason(
+            selectors.covering_excuse(excuses, mark.lesson_id, mark.date, mark.student_id)
+        )
+    ]
+
+
+def recompute_effective_reasons(marks: list[Mark], *, acting_user) -> list[Mark]:
+    """``apply_effective_reasons`` and save the marks that changed, in one statement.
+
+    For documents registered or withdrawn; the caller holds the marks' row locks.
+    """
+    changed = apply_effective_reasons(marks)
+    now = timezone.now()
+    for mark in changed:
+        mark.updated_by, mark.updated_at = acting_user, now
+    Mark.objects.bulk_update(changed, [*EFFECTIVE_FIELDS, "updated_by", "updated_at"])
+    return changed
+
+
+def _reason(mark: Mark) -> dict:
+    return {"reason_status": mark.reason_status, "valid_reason": mark.valid_reason}
 
 
 def set_reasons(
@@ -38,58 +77,50 @@ def set_reasons(
         locked = list(
             Mark.objects.select_for_update(of=("self",))
             .filter(pk__in=[m.pk for m in marks], kind=Mark.Kind.ABSENT)
-            .select_related("lesson__school_class", "excuse")
+            .select_related("lesson__school", "lesson__school_class__school", "lesson__subject")
         )
         if not locked:
             raise JournalError(_("Не выбрано ни одного пропуска."))
         for mark in locked:
             _check_can_settle(acting_user, mark)
-        changes = []
+        old = {mark.pk: _reason(mark) for mark in locked}
+        now = timezone.now()
         for mark in locked:
-            old = {"reason_status": mark.reason_status, "valid_reason": mark.valid_reason}
             mark.manual_reason_status, mark.manual_valid_reason = status, valid_reason
-            mark.reason_status, mark.valid_reason = effective_reason(mark)
             if note:
                 mark.reason_note = note
-            mark.updated_by = acting_user
-            new = {"reason_status": mark.reason_status, "valid_reason": mark.valid_reason}
-            changes.append(
-                AttendanceChange(
-                    student_id=mark.student_id,
-                    school_id=mark.school_id,
-                    lesson_id=mark.lesson_id,
-                    action=AttendanceChange.Action.REASON_SET,
-                    old=old,
-                    new={**new, "manual_reason_status": status, "note": note},
-                    actor=acting_user,
-                )
-            )
+            mark.updated_by, mark.updated_at = acting_user, now
+        apply_effective_reasons(locked)
         Mark.objects.bulk_update(
             locked,
             [
                 "manual_reason_status",
                 "manual_valid_reason",
-                "reason_status",
-                "valid_reason",
+                *EFFECTIVE_FIELDS,
                 "reason_note",
                 "updated_by",
                 "updated_at",
             ],
         )
-        AttendanceChange.objects.bulk_create(changes)
-        school_id = locked[0].school_id
-        log_action(
-            actor=acting_user,
-            action="journal.reason.set",
-            school=locked[0].lesson.school,
-            data={
-                "mark_ids": [m.pk for m in locked],
-                "status": status,
-                "valid_reason": valid_reason,
-                "note": note,
-            },
+        history.record_history(
+            [
+                history.reason_change_entry(
+                    mark=mark,
+                    old=old[mark.pk],
+                    new={
+                        **_reason(mark),
+                        "manual_reason_status": status,
+                        "manual_valid_reason": valid_reason,
+                        "note": note,
+                    },
+                    actor=acting_user,
+                )
+                for mark in locked
+            ]
         )
-        notify_attendance_changed(school_id=school_id, student_ids={m.student_id for m in locked})
+        notify_attendance_changed(
+            school_id=locked[0].school_id, student_ids={m.student_id for m in locked}
+        )
     return locked
 
 

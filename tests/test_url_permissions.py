@@ -167,6 +167,8 @@ URL_MATRIX: dict[str, list[Case]] = {
     "accounts:password_change_done": [Case("", expect=everyone(200))],
     # Django's view: without POST it just redirects back.
     "set_language": [Case("GET", expect=everyone(302), anonymous=302)],
+    # A permanent redirect to the static icon, for everybody.
+    "favicon": [Case("", expect=everyone(301), anonymous=301)],
     # Journal marking (journal/rules.py): the lesson's teacher, the class teacher and the
     # whole-school readers; municipal and regional officials are no school's staff (404).
     "journal:my_lessons": [Case("", expect=everyone(200))],

@@ -1,13 +1,15 @@
 """Fetch one object for a user: 404 for outsiders, 403 for insiders without the permission.
 
-Every detail, edit and export view of every app fetches its object through
-:func:`get_object_for_user` (or a per-kind wrapper such as
-``schools.selectors.get_student_for_user``), so that:
+Every detail, edit and export view of every app fetches its object through one
+fetch-or-404 helper per kind of object, in that app's ``selectors.py``
+(``schools.selectors.get_student_for_user``, ``journal.selectors.get_lesson_for_user``,
+``alerts.selectors.get_task_for_user`` …), each built on :func:`get_object_for_user`, so that:
 
 * an object of a school where the user is not staff answers **404** — whether it
   exists must not leak to other schools or to municipal/regional officials;
-* an object of the user's own school that the user may not see (or change)
-  answers **403**;
+  objects that officials may open (a region's settings) name the permission that
+  decides who sees them at all (``visible_with``);
+* an object the user may see but not use as asked answers **403**;
 * superusers get everything.
 """
 
@@ -19,14 +21,23 @@ from .rules import school_ids_of
 from .selectors import school_ids_for_user
 
 
-def get_object_for_user(user, queryset: QuerySet, *, perm: str, **lookup) -> Model:
-    """The object matching ``lookup`` in ``queryset`` if ``user.has_perm(perm, obj)``."""
+def get_object_for_user(
+    user, queryset: QuerySet, *, perm: str, visible_with: str | None = None, **lookup
+) -> Model:
+    """The object matching ``lookup`` in ``queryset`` if ``user.has_perm(perm, obj)``.
+
+    404 when there is no such object or the user may not know of it: by default when it
+    belongs to none of the schools the user is staff of, else when the user lacks the
+    permission ``visible_with``. 403 when they know of it but lack ``perm``."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
         raise Http404
     if user.is_superuser:
         return obj
-    if not school_ids_of(obj) & school_ids_for_user(user):
+    if visible_with is not None:
+        if not user.has_perm(visible_with, obj):
+            raise Http404
+    elif not school_ids_of(obj) & school_ids_for_user(user):
         raise Http404
     if not user.has_perm(perm, obj):
         raise PermissionDenied

@@ -30,6 +30,14 @@ SCHOOL_ROLES = frozenset(
 # Roles that see every student of their school (spec §1).
 WHOLE_SCHOOL_ROLES = frozenset({Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR})
 ADMINISTRATION_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR, Role.SCHOOL_ADMIN})
+# A school's thresholds and deadlines are changed by these (the deputy reads them).
+SETTINGS_EDITOR_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DIRECTOR})
+# Deputy and director: oversee every task of their school, run the school's evaluation.
+OVERSEER_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR})
+# The school's registries (seed 002 §6.3): the whole school, or a class teacher's class.
+REGISTRY_READER_ROLES = WHOLE_SCHOOL_ROLES | {Role.CLASS_TEACHER}
+# Lessons left unmarked: a teacher's own, a class teacher's class, the whole school.
+UNMARKED_LESSONS_READER_ROLES = REGISTRY_READER_ROLES | {Role.SUBJECT_TEACHER}
 
 # Order in which a person holding several roles lands on a start page.
 LANDING_ORDER = (

@@ -24,7 +24,7 @@ page that checks many objects issues one query for the roles.
 import rules
 
 from .roles import ADMINISTRATION_ROLES, WHOLE_SCHOOL_ROLES, Role
-from .selectors import roles_of, school_ids_for_user
+from .selectors import roles_of, school_ids_for_user, school_ids_with_role
 
 
 def school_ids_of(obj) -> frozenset[int]:
@@ -59,6 +59,18 @@ def has_school_role(*roles: str):
     @rules.predicate(name=f"has_school_role({', '.join(sorted(wanted))})")
     def predicate(user, obj) -> bool:
         return any(roles_of(user, school_id) & wanted for school_id in school_ids_of(obj))
+
+    return predicate
+
+
+def holds_school_role(*roles: str):
+    """Predicate factory for pages without an object: the user holds one of ``roles`` in
+    some school (the page then shows only what the selectors scope to them)."""
+    wanted = tuple(sorted(roles))
+
+    @rules.predicate(name=f"holds_school_role({', '.join(wanted)})")
+    def predicate(user) -> bool:
+        return bool(school_ids_with_role(user, *wanted))
 
     return predicate
 

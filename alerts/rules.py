@@ -17,12 +17,10 @@ import rules
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.roles import SCHOOL_ROLES, WHOLE_SCHOOL_ROLES, Role
+from accounts.roles import OVERSEER_ROLES, SCHOOL_ROLES, WHOLE_SCHOOL_ROLES, Role
 from accounts.rules import has_school_role, is_whole_school_staff
 from accounts.selectors import has_role, school_ids_for_user, school_ids_with_role
 from schools.models import Enrollment
-
-OVERSEER_ROLES = (Role.DEPUTY, Role.DIRECTOR)
 
 
 def _led_enrollments(user, since: datetime.date):

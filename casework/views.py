@@ -4,8 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from journal.forms import first_error
-from schools.models import Enrollment
-from schools.selectors import get_class_for_user
+from schools.selectors import get_class_for_user, get_class_student_for_user
 
 from .forms import ParentContactForm
 from .services import CaseworkError, log_parent_contact
@@ -30,16 +28,9 @@ def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
         student_id = int(request.POST.get("student", ""))
     except ValueError:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
-    enrollment = (
-        Enrollment.objects.filter(school_class=school_class, student_id=student_id)
-        .select_related("student")
-        .first()
+    student = get_class_student_for_user(
+        request.user, school_class, student_id, perm="casework.log_parent_contact"
     )
-    if enrollment is None:
-        raise Http404
-    student = enrollment.student
-    if not request.user.has_perm("casework.log_parent_contact", student):
-        raise PermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
     form = ParentContactForm(request.POST, guardians=list(student.guardians.all()))
     if not form.is_valid():
         messages.error(request, first_error(form))

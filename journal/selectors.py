@@ -1,12 +1,105 @@
-"""Reads for the journal, scoped and with bounded queries."""
+"""Reads for the journal, scoped to the user and with bounded queries; one fetch-or-404
+helper per kind of object (``accounts.access``)."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from schools.models import Student, enrolled_on
+from accounts.access import get_object_for_user
+from accounts.roles import WHOLE_SCHOOL_ROLES, Role
+from accounts.selectors import school_ids_for_user, school_ids_with_role
+from schools.models import Enrollment, Student, enrolled_on
+from schools.selectors import get_student_for_user
 
 from .models import ExcuseDocument, Lesson, Mark, TimetableEntry
+
+
+def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesson") -> Lesson:
+    """The lesson if ``user`` may ``perm`` it: 404 outside the user's schools, 403 inside."""
+    lessons = Lesson.objects.select_related(
+        "school", "school_class", "subject", "group", "teacher", "attendance_taken_by"
+    )
+    return get_object_for_user(user, lessons, perm=perm, pk=lesson_id)
+
+
+def get_excuse_for_user(user, excuse_id: int, *, perm: str) -> ExcuseDocument:
+    """The document if ``user`` may ``perm`` it (asked of the class the student was in over
+    its dates): 404 outside the user's schools, 403 inside."""
+    excuses = ExcuseDocument.objects.select_related("student")
+    return get_object_for_user(user, excuses, perm=perm, pk=excuse_id)
+
+
+def get_student_enrollment_for_user(
+    user, student_id: int, *, day: datetime.date | None = None
+) -> tuple[Student, Enrollment]:
+    """The student and the enrollment whose class decides what ``user`` may see.
+
+    404 for a student of another school; 403 for a same-school user who may not see the
+    attendance of the student's class. The enrollment is the one covering ``day`` in one
+    of the user's schools, else the latest there.
+    """
+    student = get_student_for_user(user, student_id)
+    enrollments = Enrollment.objects.filter(student=student).select_related(
+        "school_class__academic_year", "school_class__school", "school_class__class_teacher"
+    )
+    if not user.is_superuser:
+        enrollments = enrollments.filter(school_id__in=school_ids_for_user(user))
+    enrollments = list(enrollments.order_by("-start_date", "-pk"))
+    if not enrollments:
+        raise Http404
+    day = day or timezone.localdate()
+    enrollment = next((e for e in enrollments if e.covers(day)), enrollments[0])
+    if not user.has_perm("journal.view_class_attendance", enrollment.school_class):
+        raise PermissionDenied
+    return student, enrollment
+
+
+@dataclass(frozen=True)
+class _SchoolScope:
+    """Stands for a whole school when asking a school-wide permission (rules read school_id)."""
+
+    school_id: int
+
+
+def unmarked_lessons_scope(user) -> tuple[Q, bool]:
+    """Which lessons' marking the user oversees (a Q over Lesson), and whether a whole
+    school is among them. 403 when none."""
+    if not user.has_perm("journal.view_unmarked_lessons"):
+        raise PermissionDenied
+    school_ids = school_ids_for_user(user)
+    whole = {
+        school_id
+        for school_id in school_ids
+        if user.has_perm("journal.view_school_attendance", _SchoolScope(school_id))
+    }
+    homeroom = school_ids_with_role(user, Role.CLASS_TEACHER)
+    teaching = school_ids_with_role(user, Role.SUBJECT_TEACHER)
+    if not (whole or homeroom or teaching):
+        raise PermissionDenied
+    scope = (
+        Q(school_id__in=whole)
+        | Q(school_id__in=homeroom, school_class__class_teacher=user)
+        | Q(school_id__in=school_ids, teacher=user)
+    )
+    return scope, bool(whole)
+
+
+def registry_scope(user) -> Q | None:
+    """Enrollments whose students the user may list in the registries (a Q over
+    Enrollment), or None when they may list none."""
+    if user.is_superuser:
+        return Q()
+    whole = school_ids_with_role(user, *WHOLE_SCHOOL_ROLES)
+    led = school_ids_with_role(user, Role.CLASS_TEACHER)
+    if not whole and not led:
+        return None
+    return Q(school_id__in=whole) | Q(
+        school_class__class_teacher=user, school_class__school_id__in=led
+    )
 
 
 def taught_classes(user) -> Q:

@@ -5,7 +5,7 @@ Objects: a ``School`` for a school's settings, a ``Region`` for a region's.
 
 import rules
 
-from accounts.roles import Role
+from accounts.roles import ADMINISTRATION_ROLES, SETTINGS_EDITOR_ROLES
 from accounts.rules import has_school_role, is_staff_of_school, is_superuser
 from accounts.selectors import region_ids_for_user, school_ids_with_role
 from schools.models import Region
@@ -14,8 +14,8 @@ from schools.selectors import schools_for_user
 
 # A school's settings are edited by its administrator or director (spec §1) and read by
 # the deputy, who runs the daily work these numbers drive.
-is_settings_editor_of_school = has_school_role(Role.SCHOOL_ADMIN, Role.DIRECTOR)
-is_settings_reader_of_school = has_school_role(Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
+is_settings_editor_of_school = has_school_role(*SETTINGS_EDITOR_ROLES)
+is_settings_reader_of_school = has_school_role(*ADMINISTRATION_ROLES)
 
 
 @rules.predicate
@@ -27,8 +27,7 @@ def is_regional_official_of(user, region) -> bool:
 @rules.predicate
 def manages_some_policy(user) -> bool:
     """Holds a role that edits or reads settings somewhere (the /settings/ start page)."""
-    readers = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
-    return bool(school_ids_with_role(user, *readers) or region_ids_for_user(user))
+    return bool(school_ids_with_role(user, *ADMINISTRATION_ROLES) or region_ids_for_user(user))
 
 
 # Whether the user may know the object exists at all: outsiders get 404, not 403.

@@ -1,10 +1,9 @@
 """Settings pages (R-CFG): a school's or a region's values, editing one, the change history.
 
-A scope is a school or a region; every view takes one through :func:`_get_scope`,
-which answers 404 to outsiders and 403 to those who may only look.
+A scope is a school or a region; every view takes one through
+``policy.selectors.get_scope_for_user``, which answers 404 to outsiders and 403 to those
+who may only look.
 """
-
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,83 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
-from accounts.selectors import region_ids_for_user, school_ids_with_role
 from audit.models import AuditEntry
-from schools.models import Region, School
 
 from . import registry, services
 from .forms import SettingForm
+from .selectors import Scope, get_scope_for_user, scopes_of
 
 HISTORY_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A school or a region whose settings a page shows."""
-
-    kind: services.Origin
-    obj: School | Region
-
-    @property
-    def school(self) -> School | None:
-        return self.obj if self.kind == services.Origin.SCHOOL else None
-
-    @property
-    def region(self) -> Region | None:
-        return self.obj if self.kind == services.Origin.REGION else None
-
-    @property
-    def region_id(self) -> int:
-        return self.school.municipality.region_id if self.school else self.obj.pk
-
-    def url(self, name: str, *args) -> str:
-        return reverse(f"policy:{self.kind}_{name}", args=[self.obj.pk, *args])
-
-    @property
-    def settings_url(self) -> str:
-        return self.url("settings")
-
-    @property
-    def history_url(self) -> str:
-        return self.url("history")
-
-    def snapshot(self) -> services.PolicySnapshot:
-        return services.settings_for(self.school, region=self.region)
-
-
-def _get_scope(user, kind: str, pk: int, *, change: bool = False) -> Scope:
-    if kind == services.Origin.SCHOOL:
-        obj = get_object_or_404(School.objects.select_related("municipality__region"), pk=pk)
-    else:
-        obj = get_object_or_404(Region, pk=pk)
-    if not user.has_perm(f"policy.see_{kind}", obj):
-        raise Http404
-    action = "change" if change else "view"
-    if not user.has_perm(f"policy.{action}_{kind}_settings", obj):
-        raise PermissionDenied
-    return Scope(services.Origin(kind), obj)
-
-
-def _scopes_of(user) -> list[Scope]:
-    """The schools and regions whose settings the user may open."""
-    readers = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
-    schools = School.objects.filter(pk__in=school_ids_with_role(user, *readers))
-    regions = Region.objects.filter(pk__in=region_ids_for_user(user))
-    if user.is_superuser:
-        regions = Region.objects.all()
-    return [
-        *(Scope(services.Origin.REGION, region) for region in regions),
-        *(
-            Scope(services.Origin.SCHOOL, school)
-            for school in schools.select_related("municipality__region")
-        ),
-    ]
 
 
 @login_required
@@ -96,7 +29,7 @@ def index(request):
     """The user's settings page, or a choice when they manage several schools or regions."""
     if not request.user.has_perm("policy.view_any_settings"):
         raise PermissionDenied
-    scopes = _scopes_of(request.user)
+    scopes = scopes_of(request.user)
     if len(scopes) == 1:
         scope = scopes[0]
         return _render_settings(request, scope)
@@ -107,7 +40,7 @@ def index(request):
 def history_index(request):
     if not request.user.has_perm("policy.view_any_settings"):
         raise PermissionDenied
-    scopes = _scopes_of(request.user)
+    scopes = scopes_of(request.user)
     if len(scopes) == 1:
         return redirect(scopes[0].url("history"))
     return render(request, "policy/index.html", {"scopes": scopes, "history": True})
@@ -116,7 +49,7 @@ def history_index(request):
 def settings_page(kind: str):
     @login_required
     def view(request, pk: int):
-        return _render_settings(request, _get_scope(request.user, kind, pk))
+        return _render_settings(request, get_scope_for_user(request.user, kind, pk))
 
     return view
 
@@ -142,7 +75,7 @@ def _render_settings(request, scope: Scope):
 def edit_page(kind: str):
     @login_required
     def view(request, pk: int, key: str):
-        scope = _get_scope(request.user, kind, pk, change=True)
+        scope = get_scope_for_user(request.user, kind, pk, change=True)
         setting = _setting_or_404(key)
         resolved = scope.snapshot().resolved(key)
         form = SettingForm(request.POST or None, setting=setting, current=resolved.value)
@@ -176,7 +109,7 @@ def reset_page(kind: str):
     @require_POST
     @login_required
     def view(request, pk: int, key: str):
-        scope = _get_scope(request.user, kind, pk, change=True)
+        scope = get_scope_for_user(request.user, kind, pk, change=True)
         setting = _setting_or_404(key)
         try:
             reset = services.reset_setting(
@@ -195,7 +128,7 @@ def reset_page(kind: str):
 def history_page(kind: str):
     @login_required
     def view(request, pk: int):
-        scope = _get_scope(request.user, kind, pk)
+        scope = get_scope_for_user(request.user, kind, pk)
         actions = [services.ACTION_CHANGED, services.ACTION_RESET]
         region_changes = Q(
             data__scope=services.Origin.REGION.value, data__region_id=scope.region_id

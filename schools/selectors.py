@@ -108,3 +108,14 @@ def get_class_for_user(user, pk, *, perm: str = "schools.view_schoolclass") -> S
     """One class: 404 if of another school, 403 if the user lacks ``perm`` on it."""
     queryset = SchoolClass.objects.select_related("school", "academic_year", "class_teacher")
     return get_object_for_user(user, queryset, perm=perm, pk=pk)
+
+
+def get_school_for_user(user, pk, *, perm: str = "schools.view_school") -> School:
+    """One school: 404 if the user is not its staff, 403 without ``perm`` on it."""
+    return get_object_for_user(user, School.objects.all(), perm=perm, pk=pk)
+
+
+def get_class_student_for_user(user, school_class: SchoolClass, pk, *, perm: str) -> Student:
+    """A student ever enrolled in ``school_class``: 404 otherwise, 403 without ``perm``."""
+    students = Student.objects.filter(enrollments__school_class=school_class).distinct()
+    return get_object_for_user(user, students, perm=perm, pk=pk)

@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.access import get_object_for_user
-
 from ..forms import CompleteTaskForm
-from ..models import Alert, Notification
-from .common import ROLE_LABELS, with_class
+from ..models import Notification
+from ..selectors import get_alert_for_user
+from .common import ROLE_LABELS
 from .evidence import describe
 
 
@@ -20,12 +19,7 @@ from .evidence import describe
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     """404 for another school's alert, 403 for staff who are not the student's carers."""
     user = request.user
-    alert = get_object_for_user(
-        user,
-        with_class(Alert.objects.select_related("student", "school")),
-        perm="alerts.view_alert",
-        pk=alert_id,
-    )
+    alert = get_alert_for_user(user, alert_id)
     tasks = list(
         alert.tasks.select_related("assignee", "done_by").order_by("due_date", "kind", "sequence")
     )

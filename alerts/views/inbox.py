@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
+from ..selectors import get_notification_for_user
 from .common import PAGE_SIZE, safe_next
 
 
@@ -29,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read; another user's notification does not exist (404)."""
-    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    notification = get_notification_for_user(request.user, notification_id)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()

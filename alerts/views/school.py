@@ -6,24 +6,28 @@ and opens a page that polls the run's progress every two seconds (htmx).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_object_for_user
 from schools.models import Enrollment, School, SchoolClass
+from schools.selectors import get_school_for_user
 
 from ..forms import RecalculateForm, SchoolAlertsFilterForm
 from ..models import Alert, EvaluationRun, Rule
 from ..rules import school_alerts_school_ids
+from ..selectors import (
+    get_evaluation_run_for_user,
+    get_school_for_alerts,
+    with_class,
+)
 from ..services import start_full_evaluation
-from .common import PAGE_SIZE, with_class
+from .common import PAGE_SIZE
 
 # A run still queued or running after this long is taken for lost: a new one may start.
 
@@ -35,28 +39,6 @@ SUMMARY_LABELS = (
     ("resolved", gettext_lazy("Снято сигналов")),
     ("tasks", gettext_lazy("Открыто задач")),
 )
-
-
-def _school_for(request) -> School:
-    """The school asked for (``?school=``) or the user's first school with the overview."""
-    user = request.user
-    requested = request.GET.get("school", "")
-    if requested:
-        if not requested.isdigit():
-            raise Http404
-        return get_object_for_user(
-            user, School.objects.all(), perm="alerts.view_school_alerts", pk=int(requested)
-        )
-    schools = School.objects.all() if user.is_superuser else None
-    if schools is None:
-        allowed = school_alerts_school_ids(user)
-        if not allowed:
-            raise PermissionDenied
-        schools = School.objects.filter(pk__in=allowed)
-    school = schools.order_by("short_name", "pk").first()
-    if school is None:
-        raise Http404
-    return school
 
 
 def _classes(school: School) -> list[SchoolClass]:
@@ -80,7 +62,7 @@ def _classes(school: School) -> list[SchoolClass]:
 @require_GET
 def school_alerts(request: HttpRequest) -> HttpResponse:
     user = request.user
-    school = _school_for(request)
+    school = get_school_for_alerts(request.user, request.GET.get("school", ""))
     classes = _classes(school)
     form = SchoolAlertsFilterForm(request.GET, classes=classes)
     filters = form.filters()
@@ -129,11 +111,8 @@ def recalculate(request: HttpRequest) -> HttpResponse:
     form = RecalculateForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Не указана школа."))
-    school = get_object_for_user(
-        request.user,
-        School.objects.all(),
-        perm="alerts.run_evaluation",
-        pk=form.cleaned_data["school"],
+    school = get_school_for_user(
+        request.user, form.cleaned_data["school"], perm="alerts.run_evaluation"
     )
     run, created = start_full_evaluation(school=school, acting_user=request.user)
     if not created:
@@ -145,12 +124,7 @@ def recalculate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run's progress; htmx polls the fragment every 2 s until the run is over."""
-    run = get_object_for_user(
-        request.user,
-        EvaluationRun.objects.select_related("school", "requested_by"),
-        perm="alerts.view_evaluation_run",
-        pk=run_id,
-    )
+    run = get_evaluation_run_for_user(request.user, run_id)
     finished = run.status in (EvaluationRun.Status.DONE, EvaluationRun.Status.FAILED)
     context = {
         "run": run,

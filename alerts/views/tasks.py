@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,23 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_object_for_user
 from accounts.models import User
 
 from ..forms import UNASSIGNED, CompleteTaskForm, TaskFilterForm
 from ..models import Task
 from ..rules import overseen_school_ids, own_tasks_q
+from ..selectors import get_task_for_user, visible_tasks, with_class
 from ..services import complete_task
-from .common import PAGE_SIZE, ROLE_LABELS, safe_next, with_class
-
-
-def visible_tasks(user) -> QuerySet[Task]:
-    """The user's own tasks and, for deputies and directors, every task of their schools."""
-    scope = own_tasks_q(user)
-    overseen = overseen_school_ids(user)
-    if overseen:
-        scope |= Q(school_id__in=overseen)
-    return Task.objects.filter(scope)
+from .common import PAGE_SIZE, ROLE_LABELS, safe_next
 
 
 def _assignees(school_ids) -> list[User]:
@@ -149,12 +140,7 @@ def _tab_query(request, tab: str) -> str:
 @require_POST
 def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     """«Выполнено»: 404 for another school's task, 403 for a colleague's without oversight."""
-    task = get_object_for_user(
-        request.user,
-        Task.objects.select_related("student"),
-        perm="alerts.complete_task",
-        pk=task_id,
-    )
+    task = get_task_for_user(request.user, task_id, perm="alerts.complete_task")
     form = CompleteTaskForm(request.POST)
     fallback = reverse("alerts:tasks")
     if not form.is_valid():

@@ -14,14 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.selectors import school_ids_for_user
 from audit.services import log_action
-from schools.models import Enrollment
 
 from ..forms import ExcuseDocumentForm, WithdrawExcuseForm
 from ..models import ExcuseDocument
+from ..selectors import get_excuse_for_user, get_student_enrollment_for_user
 from ..services import JournalError, register_excuse, withdraw_excuse
-from .student_card import get_student_enrollment_for_user
 
 
 def _list_url(student_id: int) -> str:
@@ -89,29 +87,10 @@ def excuse_add(request: HttpRequest, student_id: int) -> HttpResponse:
     return render(request, "journal/excuses/form.html", context)
 
 
-def _get_excuse_for_user(user, excuse_id: int, *, perm: str) -> ExcuseDocument:
-    """The document if ``user`` may ``perm`` its student's class: 404 outside, 403 inside."""
-    excuse = ExcuseDocument.objects.select_related("student").filter(pk=excuse_id).first()
-    if excuse is None:
-        raise Http404
-    if not user.is_superuser and excuse.school_id not in school_ids_for_user(user):
-        raise Http404
-    enrollment = (
-        Enrollment.objects.during(excuse.start_date, excuse.end_date)
-        .filter(student_id=excuse.student_id, school_id=excuse.school_id)
-        .select_related("school_class")
-        .order_by("-start_date")
-        .first()
-    )
-    if enrollment is None or not user.has_perm(perm, enrollment.school_class):
-        raise PermissionDenied
-    return excuse
-
-
 @login_required
 @require_POST
 def excuse_withdraw(request: HttpRequest, excuse_id: int) -> HttpResponse:
-    excuse = _get_excuse_for_user(request.user, excuse_id, perm="journal.settle_reasons")
+    excuse = get_excuse_for_user(request.user, excuse_id, perm="journal.settle_reasons")
     form = WithdrawExcuseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Укажите причину отзыва документа."))
@@ -129,7 +108,7 @@ def excuse_withdraw(request: HttpRequest, excuse_id: int) -> HttpResponse:
 
 @login_required
 def excuse_scan(request: HttpRequest, excuse_id: int) -> FileResponse:
-    excuse = _get_excuse_for_user(request.user, excuse_id, perm="journal.view_class_attendance")
+    excuse = get_excuse_for_user(request.user, excuse_id, perm="journal.view_class_attendance")
     if not excuse.scan:
         raise Http404
     try:

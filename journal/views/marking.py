@@ -11,46 +11,31 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
-from accounts.selectors import school_ids_for_user, school_ids_with_role
+from accounts.selectors import school_ids_for_user
 from schools.models import Student
 from schools.namesakes import mark_namesakes
 
 from ..forms_marking import DateRangeForm, DayForm, MarkForm
 from ..models import BellPeriod, Lesson, Mark
-from ..selectors import lesson_roster, marks_of_lesson
+from ..selectors import (
+    get_lesson_for_user,
+    lesson_roster,
+    marks_of_lesson,
+    unmarked_lessons_scope,
+)
 from ..services import JournalError, confirm_attendance_taken, set_mark
 from ..services.marks import PRESENT, marking_refusal, opening_times_ahead
 
 # Returned for a refused mark so that the row shows the error; htmx swaps it (see lesson.html).
 UNPROCESSABLE = 422
-
-
-def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesson") -> Lesson:
-    """The lesson if ``user`` may ``perm`` it: 404 outside the user's schools, 403 inside."""
-    lesson = (
-        Lesson.objects.select_related(
-            "school", "school_class", "subject", "group", "teacher", "attendance_taken_by"
-        )
-        .filter(pk=lesson_id)
-        .first()
-    )
-    if lesson is None:
-        raise Http404
-    if not user.is_superuser and lesson.school_id not in school_ids_for_user(user):
-        raise Http404
-    if not user.has_perm(perm, lesson):
-        raise PermissionDenied
-    return lesson
 
 
 @dataclass
@@ -232,35 +217,6 @@ def my_lessons(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/marking/my_lessons.html", context)
 
 
-@dataclass(frozen=True)
-class _SchoolScope:
-    """Stands for a whole school when asking a school-wide permission (rules read school_id)."""
-
-    school_id: int
-
-
-def _unmarked_scope(user) -> tuple[Q, bool]:
-    """Which lessons' marking the user oversees, and whether a whole school is among them."""
-    if not user.has_perm("journal.view_unmarked_lessons"):
-        raise PermissionDenied
-    school_ids = school_ids_for_user(user)
-    whole = {
-        school_id
-        for school_id in school_ids
-        if user.has_perm("journal.view_school_attendance", _SchoolScope(school_id))
-    }
-    homeroom = school_ids_with_role(user, Role.CLASS_TEACHER)
-    teaching = school_ids_with_role(user, Role.SUBJECT_TEACHER)
-    if not (whole or homeroom or teaching):
-        raise PermissionDenied
-    scope = (
-        Q(school_id__in=whole)
-        | Q(school_id__in=homeroom, school_class__class_teacher=user)
-        | Q(school_id__in=school_ids, teacher=user)
-    )
-    return scope, bool(whole)
-
-
 @dataclass
 class TeacherGroup:
     teacher: object
@@ -275,7 +231,7 @@ class TeacherGroup:
 @require_GET
 def unmarked_lessons(request: HttpRequest) -> HttpResponse:
     """Lessons whose attendance was not taken, grouped by teacher, most first."""
-    scope, whole_school = _unmarked_scope(request.user)
+    scope, whole_school = unmarked_lessons_scope(request.user)
     form = DateRangeForm(request.GET)
     date_from, date_to = form.period()
     lessons = (

@@ -21,33 +21,20 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from accounts.roles import WHOLE_SCHOOL_ROLES, Role
+from accounts.roles import REGISTRY_READER_ROLES
 from accounts.selectors import school_ids_with_role
 from audit.services import log_action
 from schools.models import Enrollment, School, SchoolClass
 
 from ..forms import DATE_INPUT
 from ..registries import COMMON_COLUMNS, REGISTRIES, Period, build_rows, row_values
+from ..selectors import registry_scope
 
-REGISTRY_ROLES = (*WHOLE_SCHOOL_ROLES, Role.CLASS_TEACHER)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(user) -> Q | None:
-    """Enrollments the user may list, or None when they may list none."""
-    if user.is_superuser:
-        return Q()
-    whole = school_ids_with_role(user, *WHOLE_SCHOOL_ROLES)
-    led = school_ids_with_role(user, Role.CLASS_TEACHER)
-    if not whole and not led:
-        return None
-    return Q(school_id__in=whole) | Q(
-        school_class__class_teacher=user, school_class__school_id__in=led
-    )
-
-
 def _user_school_ids(user) -> set[int]:
-    return set(school_ids_with_role(user, *REGISTRY_ROLES))
+    return set(school_ids_with_role(user, *REGISTRY_READER_ROLES))
 
 
 class ClassChoiceFilter(django_filters.ModelChoiceFilter):
@@ -103,7 +90,7 @@ def _registry_data(request: HttpRequest, kind: str):
     registry = REGISTRIES.get(kind)
     if registry is None:
         raise Http404
-    scope = _scope(request.user)
+    scope = registry_scope(request.user)
     if scope is None or not request.user.has_perm("journal.view_registries"):
         raise PermissionDenied
     today = timezone.localdate()

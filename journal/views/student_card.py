@@ -10,54 +10,28 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import school_ids_for_user
 from audit.models import AuditEntry
 from schools.models import Enrollment, Student
 from schools.namesakes import mark_namesakes
-from schools.selectors import get_class_for_user, get_student_for_user
+from schools.selectors import get_class_for_user
 
 from .. import units
 from ..calendar import term_for
 from ..forms import month_start
 from ..models import ExcuseDocument, Mark, ReasonStatus, ValidReason
+from ..selectors import get_student_enrollment_for_user
 from ..services import history
 from ..services.history import PRESENT, HistoryAction
 from ..signals import student_card_panels_for
 
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def get_student_enrollment_for_user(
-    user, student_id: int, *, day: datetime.date | None = None
-) -> tuple[Student, Enrollment]:
-    """The student and the enrollment whose class decides what ``user`` may see.
-
-    404 for a student of another school; 403 for a same-school user who may not see the
-    attendance of the student's class. The enrollment is the one covering ``day`` in one
-    of the user's schools, else the latest there.
-    """
-    student = get_student_for_user(user, student_id)
-    enrollments = Enrollment.objects.filter(student=student).select_related(
-        "school_class__academic_year", "school_class__school", "school_class__class_teacher"
-    )
-    if not user.is_superuser:
-        enrollments = enrollments.filter(school_id__in=school_ids_for_user(user))
-    enrollments = list(enrollments.order_by("-start_date", "-pk"))
-    if not enrollments:
-        raise Http404
-    day = day or timezone.localdate()
-    enrollment = next((e for e in enrollments if e.covers(day)), enrollments[0])
-    if not user.has_perm("journal.view_class_attendance", enrollment.school_class):
-        raise PermissionDenied
-    return student, enrollment
 
 
 def month_bounds(first: datetime.date) -> tuple[datetime.date, datetime.date]:

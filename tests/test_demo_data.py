@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from collections import defaultdict
 
 import pytest
@@ -12,12 +13,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import RequestFactory
+from django.urls import reverse
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from audit.models import AuditEntry
 from demo import generators
 from demo.management.commands.seed_demo import SMALL_STUDENTS_PER_CLASS
 from journal.models import ExcuseDocument, Lesson, Mark, Vacation
+from journal.services import history
+from journal.services.reasons import apply_effective_reasons
 from schools.models import Enrollment, Guardian, SchoolClass, Student
 
 TODAY = datetime.date(2026, 11, 23)
@@ -122,7 +127,12 @@ class TestSmallDemo:
     def test_names_are_combinations_of_the_generator_lists(self):
         surnames = {generators.surname_for(s, g) for s in generators.SURNAMES for g in "mf"}
         patronymics = {p for pair in generators.PATRONYMICS.values() for p in pair}
-        first_names = set(generators.BOY_NAMES + generators.GIRL_NAMES + generators.MAN_NAMES + generators.WOMAN_NAMES)
+        first_names = set(
+            generators.BOY_NAMES
+            + generators.GIRL_NAMES
+            + generators.MAN_NAMES
+            + generators.WOMAN_NAMES
+        )
         people = list(Student.objects.values_list("last_name", "first_name", "patronymic"))
         people += list(
             User.objects.exclude(last_name="").values_list("last_name", "first_name", "patronymic")
@@ -185,6 +195,41 @@ class TestSmallDemo:
         assert not excused.exclude(reason_status="valid").exists()
         assert ExcuseDocument.objects.filter(kind=ExcuseDocument.Kind.MEDICAL_CERTIFICATE).exists()
         assert Mark.objects.filter(kind=Mark.Kind.LATE, minutes_late__gt=0).exists()
+
+    def test_reasons_in_effect_follow_the_journals_rule(self):
+        """The demo decides no reason itself: recomputing every mark changes nothing."""
+        marks = list(Mark.objects.all())
+        assert apply_effective_reasons(marks) == []
+
+    def test_history_is_written_as_the_services_write_it(self):
+        """One entry per mark set, per reason settled by hand, per document; each entry
+        dated when the change was made, naming its student."""
+        entries = AuditEntry.objects.filter(action__in=history.ACTIONS)
+        marks = Mark.objects.all()
+        assert entries.filter(action=history.MARK_CHANGED).count() == marks.count()
+        assert (
+            entries.filter(action=history.REASON_SET).count()
+            == marks.filter(manual_reason_status="invalid").count()
+        )
+        assert (
+            entries.filter(action=history.EXCUSE_REGISTERED).count()
+            == ExcuseDocument.objects.count()
+        )
+        assert not entries.filter(student=None).exists()
+        assert not entries.filter(created_at__date__gte=TODAY).exists()
+
+    def test_school_administrator_opens_every_link_of_their_start_page(self, client):
+        """Role assignments go through the service: the administrator gets the admin."""
+        admin = User.objects.get(username="admin1")
+        assert admin.is_staff
+        client.force_login(admin)
+        page = client.get(reverse("home:start", args=[Role.SCHOOL_ADMIN]))
+        assert page.status_code == 200
+        links = set(re.findall(r'href="(/[^"#]*)"', page.content.decode()))
+        links -= {reverse("accounts:logout")}
+        assert len(links) >= 10
+        for link in sorted(links):
+            assert client.get(link, follow=True).status_code == 200, link
 
     def test_every_demo_login_authenticates_with_the_printed_password(self):
         out = io.StringIO()

@@ -24,15 +24,18 @@ from accounts.roles import Role
 from accounts.services import assign_role
 from demo import generators
 from journal.models import (
-    AttendanceChange,
     BellPeriod,
     ExcuseDocument,
     Lesson,
     Mark,
+    ReasonStatus,
     Term,
     TimetableEntry,
     Vacation,
 )
+from journal.services import history
+from journal.services.marks import snapshot
+from journal.services.reasons import apply_effective_reasons
 from journal.signals import notify_attendance_changed
 from journal.timetable import generate_lessons
 from schools.models import (
@@ -146,8 +149,12 @@ class DemoBuilder:
         self.summary: dict[str, int] = defaultdict(int)
 
     def build(self) -> dict[str, int]:
-        region = Region.objects.create(name=generators.DEMO_REGION_NAME, code="45", iso_code="RU-KGN")
-        municipality = Municipality.objects.create(region=region, name=generators.DEMO_MUNICIPALITY_NAME)
+        region = Region.objects.create(
+            name=generators.DEMO_REGION_NAME, code="45", iso_code="RU-KGN"
+        )
+        municipality = Municipality.objects.create(
+            region=region, name=generators.DEMO_MUNICIPALITY_NAME
+        )
         self._territory_staff(region, municipality)
         schools = [self._school(spec, municipality) for spec in SCHOOLS]
         for school, admin in schools:
@@ -696,11 +703,8 @@ class MarkSeeder:
                 self._absent(student, lesson, **reason)
 
     def _invalid(self, note: str) -> dict:
-        return {
-            "manual_reason_status": "invalid",
-            "reason_status": "invalid",
-            "reason_note": note,
-        }
+        """Set by hand by the class teacher (the reason in effect follows, see run)."""
+        return {"manual_reason_status": "invalid", "reason_note": note}
 
     def _plan_specials(self, students: list[int]) -> set[int]:
         """The students the prevention workflow is about; they get no random illness."""
@@ -776,22 +780,16 @@ class MarkSeeder:
                 continue
             days = [d for d, _ in chosen]
             if length <= 3 and self.rng.random() < 0.15:
-                excuse = self._excuse(student, ExcuseDocument.Kind.PARENT_NOTE, days)
+                self._excuse(student, ExcuseDocument.Kind.PARENT_NOTE, days)
             else:
-                excuse = self._excuse(
+                self._excuse(
                     student,
                     ExcuseDocument.Kind.MEDICAL_CERTIFICATE,
                     days,
                     number=str(self.rng.randint(100, 9999)),
                     issued_by=self.POLYCLINIC,
                 )
-            self._whole_days(
-                student,
-                chosen,
-                excuse=excuse,
-                reason_status="valid",
-                valid_reason=excuse.valid_reason,
-            )
+            self._whole_days(student, chosen)
 
     def _plan_other(self, student: int) -> None:
         entries = self.timeline[student]
@@ -811,13 +809,7 @@ class MarkSeeder:
             )
             for lesson in released:
                 self.excuse_lessons.append((excuse, lesson.id))
-                self._absent(
-                    student,
-                    lesson,
-                    excuse=excuse,
-                    reason_status="valid",
-                    valid_reason=excuse.valid_reason,
-                )
+                self._absent(student, lesson)
         for day, lessons in entries:
             if self.rng.random() < 0.005:
                 self._late(student, lessons[0])
@@ -844,9 +836,8 @@ class MarkSeeder:
             for excuse, lesson_id in self.excuse_lessons
         )
         marks = [Mark(**fields) for fields in self.marks.values()]
-        for mark in marks:
-            if mark.excuse is not None:
-                mark.excuse_id = mark.excuse.pk
+        # The journal's one rule decides each mark's reason in effect (documents first).
+        apply_effective_reasons(marks)
         Mark.objects.bulk_create(marks, batch_size=2000)
         self._history(marks)
         self._backdate()
@@ -865,78 +856,72 @@ class MarkSeeder:
         }
 
     def _history(self, marks) -> None:
-        """The journal's own history rows (R-J-6), as the marking services would write them."""
-        Change = AttendanceChange
-        rows = []
+        """The students' history (R-J-6) as the journal's services write it, with the time
+        each change was made: each mark set by its teacher at the lesson, the reasons
+        settled by hand by the class teacher, the documents when they were received."""
+        lessons = Lesson.objects.select_related("school", "school_class", "subject").in_bulk(
+            {mark.lesson_id for mark in marks}
+        )
+        users = User.objects.in_bulk(
+            {mark.created_by_id for mark in marks}
+            | {e.received_by_id for e in self.excuses}
+            | {c.class_teacher_id for c in self.class_of.values()}
+        )
+        entries = []
         for mark in marks:
-            new = {"kind": mark.kind, "reason_status": "unknown"}
+            lesson = lessons[mark.lesson_id]
+            at = aware(lesson.date, datetime.time(15, 30))
+            made = {"kind": mark.kind, "reason_status": ReasonStatus.UNKNOWN}
             if mark.minutes_late:
-                new["minutes_late"] = mark.minutes_late
-            rows.append(
-                Change(
+                made["minutes_late"] = mark.minutes_late
+            entries.append(
+                history.mark_change_entry(
+                    lesson=lesson,
                     student_id=mark.student_id,
-                    school_id=mark.school_id,
-                    lesson_id=mark.lesson_id,
-                    action=Change.Action.MARK_SET,
-                    old={"kind": "present"},
-                    new=new,
-                    actor_id=mark.created_by_id,
+                    old=snapshot(None),
+                    new=made,
+                    actor=users[mark.created_by_id],
+                    at=at,
                 )
             )
-            if mark.manual_reason_status == "invalid":
-                rows.append(
-                    Change(
-                        student_id=mark.student_id,
-                        school_id=mark.school_id,
-                        lesson_id=mark.lesson_id,
-                        action=Change.Action.REASON_SET,
-                        old={"kind": mark.kind, "reason_status": "unknown"},
+            if mark.manual_reason_status == ReasonStatus.INVALID:
+                entries.append(
+                    history.reason_change_entry(
+                        mark=mark,
+                        old={"reason_status": ReasonStatus.UNKNOWN, "valid_reason": ""},
                         new={
-                            "kind": mark.kind,
-                            "reason_status": "invalid",
-                            "manual_reason_status": "invalid",
+                            "reason_status": mark.reason_status,
+                            "valid_reason": mark.valid_reason,
+                            "manual_reason_status": mark.manual_reason_status,
                             "note": mark.reason_note,
                         },
-                        actor_id=self.class_of[mark.student_id].class_teacher_id,
+                        actor=users[self.class_of[mark.student_id].class_teacher_id],
+                        at=at,
                     )
                 )
-        marks_per_excuse: dict[int, int] = defaultdict(int)
+        excused: dict[int, list[int]] = defaultdict(list)
         for mark in marks:
             if mark.excuse_id:
-                marks_per_excuse[mark.excuse_id] += 1
-        for excuse in self.excuses:
-            rows.append(
-                Change(
-                    student_id=excuse.student_id,
-                    school_id=excuse.school_id,
-                    excuse=excuse,
-                    action=Change.Action.EXCUSE_ADDED,
-                    new={
-                        "kind": excuse.kind,
-                        "start_date": excuse.start_date.isoformat(),
-                        "end_date": excuse.end_date.isoformat(),
-                        "marks": marks_per_excuse[excuse.pk],
-                    },
-                    actor_id=excuse.received_by_id,
-                )
+                excused[mark.excuse_id].append(mark.pk)
+        entries += [
+            history.excuse_registered_entry(
+                excuse=excuse,
+                mark_ids=excused[excuse.pk],
+                actor=users[excuse.received_by_id],
+                at=excuse.received_at,
             )
-        Change.objects.bulk_create(rows, batch_size=2000)
+            for excuse in self.excuses
+        ]
+        history.record_history(entries)
 
     def _backdate(self) -> None:
-        """auto_now fields say «today»; put marks and history on the day they were made."""
-        Change = AttendanceChange
-        lessons_by_day: dict[datetime.date, list[int]] = defaultdict(list)
-        for lesson in self.lessons:
-            lessons_by_day[lesson.date].append(lesson.id)
+        """auto_now fields say «today»; put marks on the day they were made."""
         for day in self.days:
             at = aware(day, datetime.time(15, 30))
             Mark.objects.filter(school=self.school, date=day).update(created_at=at, updated_at=at)
-            Change.objects.filter(lesson_id__in=lessons_by_day[day], excuse=None).update(
-                created_at=at
-            )
         if not self.excuses:
             return
-        # CASE expressions keep this at two statements however many documents there are.
+        # CASE expressions keep this at one statement however many documents there are.
         received_at = Case(
             *[When(excuse_id=e.pk, then=Value(e.received_at)) for e in self.excuses],
             output_field=DateTimeField(),
@@ -944,10 +929,8 @@ class MarkSeeder:
         received_by = Case(
             *[When(excuse_id=e.pk, then=Value(e.received_by_id)) for e in self.excuses]
         )
-        excuse_ids = [e.pk for e in self.excuses]
-        Change.objects.filter(excuse_id__in=excuse_ids).update(created_at=received_at)
         # Marks excused later were last touched when the document arrived.
-        Mark.objects.filter(excuse_id__in=excuse_ids).update(
+        Mark.objects.filter(excuse_id__in=[e.pk for e in self.excuses]).update(
             updated_at=received_at, updated_by_id=received_by
         )
 

@@ -21,6 +21,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
   trap '.venv/bin/python -m attendance_portal.embedded_postgres stop' EXIT
 fi
 .venv/bin/python manage.py migrate --noinput
+# Without DEBUG the templates link hashed, compressed copies that collectstatic writes.
+case "$DJANGO_DEBUG" in
+  1|true|True|yes|on) ;;
+  *) .venv/bin/python manage.py collectstatic --noinput --verbosity 0 ;;
+esac
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py demo_logins --url "http://${HOST}:${PORT}/"
 echo "Letters sent by the application: ${DJANGO_EMAIL_FILE_PATH}"

@@ -143,9 +143,12 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # collectstatic writes each file under a name with its content hash (cached for a year
+    # by WhiteNoise) and gzip and Brotli copies beside it. With DEBUG on, templates link the
+    # plain names and WhiteNoise serves them from the source directories: no collectstatic.
+    "staticfiles": {"BACKEND": "attendance_portal.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 

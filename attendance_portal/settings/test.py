@@ -20,3 +20,4 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "ru"
 # Static files come from the app directories (WHITENOISE_USE_FINDERS); no collectstatic.
 STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

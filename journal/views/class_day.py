@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from ..signals import class_day_panels_for
 
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
 DEADLINE_SETTING = "journal.unknown_reason_deadline"
+PAST_DAYS_PAGE_SIZE = 10
 
 
 def _parse_day(value: str | None, default: datetime.date) -> datetime.date:
@@ -140,7 +142,11 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "blocks": blocks,
-        "past_groups": past_groups,
+        # A class that let reasons pile up has a long list of past days: a page at a time.
+        "past_page": Paginator(past_groups, PAST_DAYS_PAGE_SIZE).get_page(
+            request.GET.get("past_page")
+        ),
+        "past_query": f"date={day:%Y-%m-%d}",
         "past_students": len({group.student.pk for group in past_groups}),
         "deadline": _deadline(school_class.school, day, today, bool(today_groups)),
         "can_settle": request.user.has_perm("journal.settle_reasons", school_class),

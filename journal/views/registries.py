@@ -11,6 +11,7 @@ import io
 import django_filters
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +31,7 @@ from ..forms import DATE_INPUT
 from ..registries import COMMON_COLUMNS, REGISTRIES, Period, build_rows, row_values
 from ..selectors import registry_scope
 
+REGISTRY_PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -118,14 +120,20 @@ def _registry_data(request: HttpRequest, kind: str):
 @require_GET
 def registry(request: HttpRequest, kind: str) -> HttpResponse:
     registry, filterset, period, rows = _registry_data(request, kind)
+    # The rows are counted in one pass; a page shows part of them, the export all of them.
+    page = Paginator(rows, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "registry": registry,
         "registries": REGISTRIES.values(),
         "filter": filterset,
         "period": period,
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
+        "total": len(rows),
         "columns": (*COMMON_COLUMNS, *registry.columns),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "journal/registries/list.html", context)
 

@@ -14,6 +14,7 @@ from casework.models import ParentContact
 from journal.models import Mark, ReasonStatus, ValidReason
 from journal.services import set_mark, set_reasons
 from journal.services.history import HistoryAction
+from journal.views.class_day import PAST_DAYS_PAGE_SIZE
 from policy.models import PolicyValue
 from schools.models import LeavingCategory
 from tests import factories
@@ -161,12 +162,13 @@ def test_past_days_with_unknown_reason_stay_listed_until_settled(
     client.force_login(teacher)
 
     page = client.get(day_url(school_class, TUE))
-    assert [(g.student, g.day) for g in page.context["past_groups"]] == [(pupils[0], MON)]
+    past = page.context["past_page"]
+    assert [(g.student, g.day) for g in past] == [(pupils[0], MON)]
     assert "Не установлено за прошлые дни" in page.text
 
     set_reasons(marks=[mark], status=ReasonStatus.INVALID, acting_user=teacher)
     page = client.get(day_url(school_class, TUE))
-    assert page.context["past_groups"] == []
+    assert page.context["past_page"].paginator.count == 0
     assert "Не установлено за прошлые дни" not in page.text
 
 
@@ -289,7 +291,9 @@ def test_class_day_query_count_does_not_grow_with_the_class(
         response = client.get(day_url(school_class))
 
     assert len(response.context["blocks"]) == size
-    assert len(response.context["past_groups"]) == size
+    past = response.context["past_page"]
+    assert past.paginator.count == size
+    assert len(past) == min(size, PAST_DAYS_PAGE_SIZE)
 
 
 # Permissions.
@@ -685,3 +689,50 @@ def test_card_queries_do_not_grow_with_history(
         page = client.get(f"{reverse('journal:student_card', args=[pupils[0].pk])}?month=2025-10")
 
     assert len(page.context["history"]) == 16
+
+
+def test_past_days_come_a_page_at_a_time_with_the_forms_collapsed(
+    client, school_class, teacher, pupils
+):
+    days = [MON - datetime.timedelta(days=n) for n in range(1, 8)]
+    for day in days:
+        lesson = make_lesson(school_class, day)
+        for pupil in pupils:
+            absent(lesson, pupil)
+    client.force_login(teacher)
+
+    first = client.get(day_url(school_class))
+    past = first.context["past_page"]
+    assert past.paginator.count == len(days) * len(pupils) > PAST_DAYS_PAGE_SIZE
+    assert len(past) == PAST_DAYS_PAGE_SIZE
+    assert first.text.count('class="card-body py-2 past-day-reasons"') == PAST_DAYS_PAGE_SIZE
+    assert "<summary" in first.text
+    assert f"?date={MON:%Y-%m-%d}&amp;past_page=2" in first.text
+
+    seen = set()
+    for number in (1, 2, 3):
+        page = client.get(f"{day_url(school_class)}&past_page={number}").context["past_page"]
+        seen |= {(group.student, group.day) for group in page}
+    assert len(seen) == len(days) * len(pupils)
+
+
+def test_long_registry_comes_a_page_at_a_time_and_exports_whole(
+    client, school, school_class, monkeypatch
+):
+    monkeypatch.setattr("journal.views.registries.REGISTRY_PAGE_SIZE", 4)
+    for n in range(6):
+        factories.enrolled_student(
+            school_class, last_name=f"Ученик{n}", not_studying_for_health=True
+        )
+    client.force_login(_user(Role.DEPUTY, school))
+
+    first = _registry(client, "health")
+    assert len(first.context["rows"]) == 4 and first.context["total"] == 6
+    assert "записей: 6" in first.text
+    assert "page=2" in first.text
+    second = _registry(client, "health", page=2)
+    assert [row.student.last_name for row in second.context["rows"]] == ["Ученик4", "Ученик5"]
+    assert "<td>5</td>" in second.text  # numbered on from the first page
+    export = client.get(reverse("journal:registry_export", args=["health"]), {"page": 2})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 3 + 6

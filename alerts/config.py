@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from journal.units import Fractions
-from policy.registry import hours_band
+from policy.catalog import hours_band
 from policy.services import settings_for, settings_for_schools
 
 

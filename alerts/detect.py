@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from journal.units import Fractions
-from policy.registry import HOURS_BANDS
+from policy.catalog import HOURS_BANDS
 
 from .facts import GROUP_LESSONS
 from .models import Rule

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Rule(models.TextChoices):
     """The thresholds of spec §4, named by what they mean, never by their default numbers:
-    a region or a school changes the numbers (``policy.registry``, ``thresholds.*``)."""
+    a region or a school changes the numbers (``policy.catalog``, ``thresholds.*``)."""
 
     UNKNOWN_REASON = "unknown_reason", _("Причина пропуска не установлена к концу дня")  # R-T-0
     # R-T-3, R-T-5: consecutive school days missed without a valid reason.

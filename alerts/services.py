@@ -22,7 +22,7 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from audit.services import log_action
 from journal.calendar import SchoolCalendar, add_working_days
-from policy.registry import HOURS_BANDS
+from policy.catalog import HOURS_BANDS
 from schools.models import AcademicYear, Enrollment, School, SchoolClass
 
 from . import detect as detection

@@ -3,6 +3,18 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links. The static URL is resolved
+    per request: at import the manifest of hashed names may not be collected yet (migrate,
+    shell)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("home.urls")),
@@ -13,10 +25,5 @@ urlpatterns = [
     path("settings/", include("policy.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Browsers ask for /favicon.ico whatever the page links.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("favicon.ico"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]

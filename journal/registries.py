@@ -34,13 +34,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from policy.registry import hours_band
+from policy.catalog import hours_band
 from policy.services import settings_for_schools
 from schools.models import Enrollment, LeavingCategory
 
 from . import units
 
-# R-T-H bands of the policy registry (``thresholds.hours_systematic_<band>`` and
+# R-T-H bands of the settings catalogue (``thresholds.hours_systematic_<band>`` and
 # ``thresholds.hours_long_<band>``; seed defaults 24/40, 30/50, 38/60, 38/60).
 
 

@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 
 from accounts.admin_scoping import SchoolScopedAdminMixin
 
-from . import registry
+from . import catalog
 from .models import PolicyValue
 
 
 class PolicyValueForm(forms.ModelForm):
-    """Rejects unknown keys and values their setting would not accept (see ``policy.registry``).
+    """Rejects unknown keys and values their setting would not accept (see ``policy.catalog``).
 
     The settings pages (``policy:index``) are the usual way to change values; they also
     check the ordered pairs (systematic below long hours) and show the effective value.
@@ -25,7 +25,7 @@ class PolicyValueForm(forms.ModelForm):
         if key is None or "value" not in cleaned:
             return cleaned
         try:
-            setting = registry.get(key)
+            setting = catalog.get(key)
         except ValidationError as error:
             self.add_error("key", error)
             return cleaned

@@ -1,4 +1,4 @@
-"""Every number and deadline of spec §3–6 as a setting with the seed's default (R-CFG).
+"""The catalogue of settings: every number and deadline of spec §3–6 with the seed's default (R-CFG).
 
 A region may override a default, a school may override its region
 (``policy.services`` resolves them). Values are stored as JSON in
@@ -815,7 +815,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
-REGISTRY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
+BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
 
 # Pairs (lower, higher): the effective value of the first must stay below the second's.
 ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
@@ -835,7 +835,7 @@ _ORDERED_PAIRS_ALLOW_EQUAL = frozenset(
 def get(key: str) -> Setting:
     """The setting named ``key``; ValidationError for an unknown key."""
     try:
-        return REGISTRY[key]
+        return BY_KEY[key]
     except KeyError:
         raise ValidationError(
             _("Неизвестная настройка «%(key)s»."), code="unknown_key", params={"key": key}
@@ -870,11 +870,11 @@ def check_order(values: dict[str, object]) -> None:
                 _("«%(lower)s» (%(low)s) должно быть %(relation)s «%(higher)s» (%(high)s)."),
                 code="order",
                 params={
-                    "lower": REGISTRY[lower].label,
-                    "low": REGISTRY[lower].display(low),
+                    "lower": BY_KEY[lower].label,
+                    "low": BY_KEY[lower].display(low),
                     "relation": _("не больше, чем") if allow_equal else _("меньше, чем"),
-                    "higher": REGISTRY[higher].label,
-                    "high": REGISTRY[higher].display(high),
+                    "higher": BY_KEY[higher].label,
+                    "high": BY_KEY[higher].display(high),
                 },
             )
 

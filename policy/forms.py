@@ -1,10 +1,10 @@
-"""The form that edits one setting; the value is checked by the setting itself (registry)."""
+"""The form that edits one setting; the value is checked by the setting itself (policy.catalog)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .registry import Kind, Setting
+from .catalog import Kind, Setting
 
 
 def _field_for(setting: Setting) -> forms.Field:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class PolicyValue(models.Model):
     """An override of one setting of R-CFG for a region or a school.
 
-    The defaults live in code (``policy.registry``); a row here wins over them,
+    The defaults live in code (``policy.catalog``); a row here wins over them,
     a school's row wins over its region's.
     """
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from audit.services import log_action
 from schools.models import School
 
-from . import registry
+from . import catalog
+from .catalog import Setting
 from .models import PolicyValue
-from .registry import Setting
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class PolicySnapshot:
         return self.resolved(key).value
 
     def resolved(self, key: str) -> Resolved:
-        registry.get(key)  # a clear error for an unknown key
+        catalog.get(key)  # a clear error for an unknown key
         return self._resolved[key]
 
     def values(self) -> dict[str, object]:
@@ -147,7 +147,7 @@ def _rows_by_key(rows) -> tuple[dict[str, PolicyValue], dict[str, PolicyValue]]:
 
 def get_setting(key: str, *, school=None, region=None):
     """Effective value of ``key`` for a school (its override, else its region's) or a region."""
-    setting = registry.get(key)
+    setting = catalog.get(key)
     school, region_id = _scope(school, region)
     school_rows, region_rows = _rows_by_key(_overrides_query(school, region_id).filter(key=key))
     return _resolve(setting, school_rows.get(key), region_rows.get(key)).value
@@ -159,7 +159,7 @@ def _snapshot(school_rows: dict, region_rows: dict) -> PolicySnapshot:
             setting.key: _resolve(
                 setting, school_rows.get(setting.key), region_rows.get(setting.key)
             )
-            for setting in registry.SETTINGS
+            for setting in catalog.SETTINGS
         }
     )
 
@@ -221,7 +221,7 @@ def set_setting(*, key: str, value, acting_user, school=None, region=None) -> Po
     """
     _check_scope(school, region)
     _check_permission(acting_user, school, region)
-    setting = registry.get(key)
+    setting = catalog.get(key)
     cleaned = setting.clean(value)
     new_json = setting.to_json(cleaned)
 
@@ -230,7 +230,7 @@ def set_setting(*, key: str, value, acting_user, school=None, region=None) -> Po
         if row is not None and row.value == new_json:
             return row
         snapshot = settings_for(school, region=region)
-        registry.check_order(snapshot.values() | {key: cleaned})
+        catalog.check_order(snapshot.values() | {key: cleaned})
         old_json = row.value if row is not None else None
         old_effective = setting.to_json(snapshot[key])
         if row is None:
@@ -267,14 +267,14 @@ def reset_setting(*, key: str, acting_user, school=None, region=None) -> bool:
     """
     _check_scope(school, region)
     _check_permission(acting_user, school, region)
-    setting = registry.get(key)
+    setting = catalog.get(key)
     with transaction.atomic():
         row = _locked_row(key, school, region)
         if row is None:
             return False
         snapshot = settings_for(school, region=region)
         inherited = snapshot.resolved(key).inherited_value
-        registry.check_order(snapshot.values() | {key: inherited})
+        catalog.check_order(snapshot.values() | {key: inherited})
         log_action(
             actor=acting_user,
             action=ACTION_RESET,

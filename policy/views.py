@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 
-from . import registry, services
+from . import catalog, services
 from .forms import SettingForm
 from .selectors import Scope, get_scope_for_user, scopes_of
 
@@ -59,10 +59,10 @@ def _render_settings(request, scope: Scope):
     snapshot = scope.snapshot()
     groups = [
         (
-            registry.GROUP_LABELS[group],
+            catalog.GROUP_LABELS[group],
             [(snapshot.resolved(s.key), scope.url("edit", s.key)) for s in settings],
         )
-        for group, settings in registry.grouped()
+        for group, settings in catalog.grouped()
     ]
     context = {
         "scope": scope,
@@ -148,7 +148,7 @@ def history_page(kind: str):
 
 def _history_row(entry: AuditEntry) -> dict:
     data = entry.data
-    setting = registry.REGISTRY.get(data.get("key"))
+    setting = catalog.BY_KEY.get(data.get("key"))
 
     def shown(value, effective):
         if setting is None:
@@ -173,8 +173,8 @@ def _history_row(entry: AuditEntry) -> dict:
     }
 
 
-def _setting_or_404(key: str) -> registry.Setting:
-    setting = registry.REGISTRY.get(key)
+def _setting_or_404(key: str) -> catalog.Setting:
+    setting = catalog.BY_KEY.get(key)
     if setting is None:
         raise Http404
     return setting

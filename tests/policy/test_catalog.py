@@ -4,14 +4,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from policy import registry
+from policy import catalog
 
 
 def test_keys_are_unique_dotted_and_grouped():
-    keys = [s.key for s in registry.SETTINGS]
+    keys = [s.key for s in catalog.SETTINGS]
     assert len(keys) == len(set(keys))
     assert all("." in key and key == key.lower() for key in keys)
-    grouped_keys = [s.key for _group, settings in registry.grouped() for s in settings]
+    grouped_keys = [s.key for _group, settings in catalog.grouped() for s in settings]
     assert sorted(grouped_keys) == sorted(keys)
 
 
@@ -58,11 +58,11 @@ def test_keys_are_unique_dotted_and_grouped():
     ],
 )
 def test_default_is_the_seeds_number(key, default):
-    assert registry.get(key).default == default
+    assert catalog.get(key).default == default
 
 
 def test_every_default_round_trips_through_json():
-    for setting in registry.SETTINGS:
+    for setting in catalog.SETTINGS:
         assert setting.clean(setting.to_json(setting.default)) == setting.default
 
 
@@ -80,7 +80,7 @@ def test_every_default_round_trips_through_json():
     ],
 )
 def test_clean_accepts_form_input(key, raw, expected):
-    assert registry.get(key).clean(raw) == expected
+    assert catalog.get(key).clean(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -101,13 +101,13 @@ def test_clean_accepts_form_input(key, raw, expected):
 )
 def test_clean_rejects_bad_input_with_russian_message(key, raw, message):
     with pytest.raises(ValidationError) as error:
-        registry.get(key).clean(raw)
+        catalog.get(key).clean(raw)
     assert message in " ".join(error.value.messages)
 
 
 def test_unknown_key_is_a_validation_error():
     with pytest.raises(ValidationError, match="Неизвестная настройка"):
-        registry.get("thresholds.no_such_thing")
+        catalog.get("thresholds.no_such_thing")
 
 
 @pytest.mark.parametrize(
@@ -116,22 +116,22 @@ def test_unknown_key_is_a_validation_error():
     + [(10, "grades_10_11"), (11, "grades_10_11")],
 )
 def test_hour_band_of_grade(grade, band):
-    assert registry.hour_band(grade) == band
-    assert f"thresholds.hours_long_{band}" in registry.REGISTRY
+    assert catalog.hour_band(grade) == band
+    assert f"thresholds.hours_long_{band}" in catalog.BY_KEY
 
 
 def test_order_check_rejects_systematic_not_below_long():
-    values = {s.key: s.default for s in registry.SETTINGS}
-    registry.check_order(values)
+    values = {s.key: s.default for s in catalog.SETTINGS}
+    catalog.check_order(values)
     with pytest.raises(ValidationError, match="меньше"):
-        registry.check_order(values | {"thresholds.hours_systematic_grade_1": 40})
+        catalog.check_order(values | {"thresholds.hours_systematic_grade_1": 40})
     # 3–5 days may shrink to a single day.
-    registry.check_order(values | {"deadlines.family_centre_status_min_days": 5})
+    catalog.check_order(values | {"deadlines.family_centre_status_min_days": 5})
 
 
 def test_display_is_russian():
-    assert registry.get("reports.not_in_education_dates").display(((11, 1), (5, 1))) == (
+    assert catalog.get("reports.not_in_education_dates").display(((11, 1), (5, 1))) == (
         "1 ноября, 1 мая"
     )
-    assert registry.get("units.week_missed_fraction").display(Decimal("0.5")) == "0,5"
-    assert registry.get("reports.weekly_class_report_weekday").display(0) == "понедельник"
+    assert catalog.get("units.week_missed_fraction").display(Decimal("0.5")) == "0,5"
+    assert catalog.get("reports.weekly_class_report_weekday").display(0) == "понедельник"

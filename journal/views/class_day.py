@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from policy.services import get_setting
 from schools.models import Guardian, SchoolClass, Student
+from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user
 
 from ..forms import DayReasonsForm, first_error
@@ -115,6 +116,13 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
     marks = _unknown_absences(school_class, min(year_start, day), day)
     today_groups = _group([m for m in marks if m.date == day])
     past_groups = _group([m for m in marks if m.date < day])
+    # Namesakes are told apart within the class, not only among those listed.
+    mark_namesakes(
+        [group.student for group in (*today_groups, *past_groups)],
+        roster=Student.objects.filter(enrollments__school_class=school_class)
+        .only("pk", "last_name", "first_name", "birth_date")
+        .distinct(),
+    )
 
     student_ids = [group.student.pk for group in today_groups]
     guardians: dict[int, list[Guardian]] = defaultdict(list)

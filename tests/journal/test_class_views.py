@@ -286,8 +286,9 @@ def test_class_day_query_count_does_not_grow_with_the_class(
         )
     client.force_login(teacher)
 
-    # 7 today: session, user, roles, class, absences, guardians, contacts.
-    with django_assert_max_num_queries(9):
+    # 8 today: session, user, roles, class, absences, the class's names (namesakes),
+    # guardians, contacts.
+    with django_assert_max_num_queries(10):
         response = client.get(day_url(school_class))
 
     assert len(response.context["blocks"]) == size

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from journal.services import set_mark
 from schools.models import Student
 from schools.namesakes import mark_namesakes
 from tests import factories
@@ -68,3 +69,22 @@ def test_month_grid_tells_namesakes_apart(client, school_class, namesakes):
     html = client.get(f"{url}?month=2025-10").content.decode()
     assert html.count('data-testid="namesake-hint"') == 2
     assert "(р. 15.03.2014)" in html and "(р. 01.12.2013)" in html
+
+
+def test_class_day_tells_a_listed_child_from_a_namesake_in_the_class(
+    client, school_class, namesakes
+):
+    # Only one of the two is absent: the list still says which one.
+    lesson = make_lesson(school_class, DAY)
+    set_mark(lesson=lesson, student_id=namesakes[1].pk, kind="absent", acting_user=lesson.teacher)
+    client.force_login(class_teacher_for(school_class))
+    url = reverse("journal:class_day", args=[school_class.pk])
+    html = client.get(f"{url}?date={DAY:%Y-%m-%d}").content.decode()
+    assert "(р. 01.12.2013)" in html
+    assert "(р. 15.03.2014)" not in html
+
+
+def test_the_same_child_listed_twice_is_not_their_own_namesake():
+    first, again, twin = student(1), student(1), student(2)
+    mark_namesakes([first, again], roster=[first, twin])
+    assert first.namesake_hint == again.namesake_hint == "р. 15.03.2014, № 1"

@@ -69,8 +69,8 @@ def require_postgresql() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
         sys.exit(
-            "bench/marking.py measures PostgreSQL only: set DATABASE_URL=postgres://… "
-            "(SQLite numbers would say nothing about production)."
+            "bench/marking.py creates its own database: set DATABASE_URL=postgres://… "
+            "(bash scripts/with_services.sh .venv/bin/python bench/marking.py does)."
         )
 
 

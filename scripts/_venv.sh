@@ -12,11 +12,12 @@ ensure_venv() {
   local stamp=".venv/.installed-${extra:-base}"
   # Reinstall only when pyproject.toml changed since the last install.
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
+    # The venv's own pip (23+) installs editable pyproject projects; upgrading it first
+    # costs seconds on every fresh install.
     if [ -n "$extra" ]; then
-      .venv/bin/python -m pip install --quiet -e ".[${extra}]"
+      .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${extra}]"
     else
-      .venv/bin/python -m pip install --quiet -e .
+      .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
     fi
     touch "$stamp"
   fi

@@ -9,9 +9,7 @@ ensure_venv embedded
 
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-attendance_portal.settings.base}"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
-# Letters to parents and staff go to files, not into the middle of this console.
-export DJANGO_EMAIL_BACKEND="${DJANGO_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
-export DJANGO_EMAIL_FILE_PATH="${DJANGO_EMAIL_FILE_PATH:-$PWD/var/mail}"
+# Letters to parents and staff go to files in var/mail (settings: EMAIL_FILE_PATH).
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 mkdir -p var
@@ -28,5 +26,5 @@ case "$DJANGO_DEBUG" in
 esac
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py demo_logins --url "http://${HOST}:${PORT}/"
-echo "Letters sent by the application: ${DJANGO_EMAIL_FILE_PATH}"
+echo "Letters sent by the application are written to var/mail/."
 .venv/bin/python manage.py runserver "${HOST}:${PORT}" --noreload

@@ -197,10 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Without EMAIL_URL (production sets it) letters are written to files in var/mail, one
+# per message: printed to the console they would interleave with the demo's start-up.
 EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
-# For the file-based backend (the demo writes letters to var/mail).
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="attendance@localhost")
 if env.str("EMAIL_URL", default=""):

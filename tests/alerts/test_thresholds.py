@@ -511,7 +511,6 @@ def test_plan_control_opens_its_next_instance_when_done(world):
 # Incremental evaluation ----------------------------------------------------------------
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
 def test_one_students_statements_are_prepared_once_per_connection(world):
     world.miss(weekdays(D(2025, 10, 13), 3))
     other = factories.enrolled_student(world.school_class)

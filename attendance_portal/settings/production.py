@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
 
 DEBUG = False
+# Static files come from collectstatic's hashed, compressed copies, never from the finders.
+WHITENOISE_USE_FINDERS = False
 if SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if not env.str("DATABASE_URL", default=""):

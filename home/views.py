@@ -24,7 +24,7 @@ def home(request):
     if role not in held:
         role = landing_role(request.user)
     if role is None:
-        return render(request, "accounts/home.html")
+        return render(request, "home/no_role.html")
     return redirect("home:start", role=role)
 
 
@@ -47,4 +47,4 @@ def start_page(request, role: str):
         template, data = "school_admin", home_data.school_admin_data(user)
     else:
         template, data = role, home_data.territory_data(user, role)
-    return render(request, f"accounts/home_{template}.html", context | data)
+    return render(request, f"home/{template}.html", context | data)

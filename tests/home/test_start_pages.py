@@ -8,15 +8,15 @@ from tests.accounts.world import SUPERUSER
 pytestmark = pytest.mark.django_db
 
 START_TEMPLATES = {
-    Role.SUBJECT_TEACHER: "accounts/home_subject_teacher.html",
-    Role.CLASS_TEACHER: "accounts/home_class_teacher.html",
-    Role.SOCIAL_PEDAGOGUE: "accounts/home_social_pedagogue.html",
-    Role.PSYCHOLOGIST: "accounts/home_psychologist.html",
-    Role.DEPUTY: "accounts/home_deputy.html",
-    Role.DIRECTOR: "accounts/home_director.html",
-    Role.SCHOOL_ADMIN: "accounts/home_school_admin.html",
-    Role.MUNICIPAL: "accounts/home_municipal.html",
-    Role.REGIONAL: "accounts/home_regional.html",
+    Role.SUBJECT_TEACHER: "home/subject_teacher.html",
+    Role.CLASS_TEACHER: "home/class_teacher.html",
+    Role.SOCIAL_PEDAGOGUE: "home/social_pedagogue.html",
+    Role.PSYCHOLOGIST: "home/psychologist.html",
+    Role.DEPUTY: "home/deputy.html",
+    Role.DIRECTOR: "home/director.html",
+    Role.SCHOOL_ADMIN: "home/school_admin.html",
+    Role.MUNICIPAL: "home/municipal.html",
+    Role.REGIONAL: "home/regional.html",
 }
 
 

@@ -36,6 +36,15 @@ def visible_tasks(user) -> QuerySet[Task]:
     return Task.objects.filter(scope)
 
 
+def open_alerts_of_school(school: School, *, school_class_id: int | None = None):
+    """The school's open alerts, optionally of the students ever enrolled in one class."""
+    alerts = Alert.objects.filter(school=school, status=Alert.Status.OPEN)
+    if school_class_id:
+        in_class = Enrollment.objects.filter(school_class_id=school_class_id)
+        alerts = alerts.filter(student_id__in=in_class.values("student_id"))
+    return alerts
+
+
 def get_alert_for_user(user, alert_id: int) -> Alert:
     """404 for another school's alert, 403 for staff who are not the student's carers."""
     alerts = with_class(Alert.objects.select_related("student", "school"))
@@ -51,6 +60,11 @@ def get_task_for_user(user, task_id: int, *, perm: str) -> Task:
 def get_evaluation_run_for_user(user, run_id: int) -> EvaluationRun:
     runs = EvaluationRun.objects.select_related("school", "requested_by")
     return get_object_for_user(user, runs, perm="alerts.view_evaluation_run", pk=run_id)
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """The user's notifications, newest first, with what their rows show."""
+    return Notification.objects.filter(user=user).select_related("alert__student", "task__student")
 
 
 def get_notification_for_user(user, notification_id: int) -> Notification:

@@ -477,3 +477,12 @@ def complete_task(*, task: Task, acting_user, note: str = "", result=None) -> Ta
             )
         log_action(actor=acting_user, action="alerts.task.done", obj=task, data={"note": note})
     return task
+
+
+def mark_notifications_read(*, user, notification: Notification | None = None) -> int:
+    """Mark the user's unread notifications read (or only ``notification``); how many.
+    A notification already read is left as it was (its read_at stays)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

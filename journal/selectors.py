@@ -5,17 +5,29 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import get_object_for_user
 from accounts.roles import WHOLE_SCHOOL_ROLES, Role
 from accounts.selectors import school_ids_for_user, school_ids_with_role
+from audit.models import AuditEntry
 from schools.models import Enrollment, Student, enrolled_on
 from schools.selectors import get_student_for_user
 
-from .models import ExcuseDocument, Lesson, Mark, TimetableEntry
+from .models import ExcuseDocument, Lesson, Mark, ReasonStatus, TimetableEntry
+from .services.history import ACTIONS
+
+
+def history_entries(student: Student, school_id: int) -> QuerySet[AuditEntry]:
+    """A student's attendance history in one school, newest first (R-J-6): their journal
+    entries of the audit log (``journal.services.history``)."""
+    return (
+        AuditEntry.objects.filter(student=student, school_id=school_id, action__in=ACTIONS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesson") -> Lesson:
@@ -86,6 +98,61 @@ def unmarked_lessons_scope(user) -> tuple[Q, bool]:
         | Q(school_id__in=school_ids, teacher=user)
     )
     return scope, bool(whole)
+
+
+def unmarked_lessons_for_user(
+    user, date_from: datetime.date, date_to: datetime.date
+) -> tuple[QuerySet[Lesson], bool]:
+    """Scheduled lessons of the period whose attendance was not taken, that the user
+    oversees, by teacher and date; and whether a whole school is among them. 403 when the
+    user oversees none."""
+    scope, whole_school = unmarked_lessons_scope(user)
+    lessons = (
+        Lesson.objects.filter(
+            scope,
+            date__gte=date_from,
+            date__lte=date_to,
+            status=Lesson.Status.SCHEDULED,
+            attendance_taken_at__isnull=True,
+        )
+        .select_related("teacher", "school_class", "subject", "group")
+        .order_by("teacher__last_name", "teacher__first_name", "teacher_id", "date", "period")
+    )
+    return lessons, whole_school
+
+
+def lessons_taught_on(user, day: datetime.date) -> QuerySet[Lesson]:
+    """The lessons the user teaches on ``day`` (substitutions included) in the schools
+    they are staff of, with their counts of absences and late arrivals."""
+    return (
+        Lesson.objects.filter(teacher=user, date=day, school_id__in=school_ids_for_user(user))
+        .select_related("school_class", "subject", "group")
+        .annotate(
+            absent_count=Count("marks", filter=Q(marks__kind=Mark.Kind.ABSENT)),
+            late_count=Count("marks", filter=Q(marks__kind=Mark.Kind.LATE)),
+        )
+        .order_by("period", "school_class__grade", "school_class__letter", "pk")
+    )
+
+
+def unknown_absences_of_class(
+    school_class, start: datetime.date, end: datetime.date
+) -> QuerySet[Mark]:
+    """Absences in the class's lessons over [start, end] whose reason is still unknown
+    (R-J-4), by student and date, with the student and the lesson's subject."""
+    return (
+        Mark.objects.filter(
+            lesson__school_class_id=school_class.pk,
+            kind=Mark.Kind.ABSENT,
+            reason_status=ReasonStatus.UNKNOWN,
+            date__gte=start,
+            date__lte=end,
+        )
+        .select_related("student", "lesson__subject")
+        .order_by(
+            "student__last_name", "student__first_name", "student_id", "date", "lesson__period"
+        )
+    )
 
 
 def registry_scope(user) -> Q | None:

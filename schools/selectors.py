@@ -25,6 +25,7 @@ they have an enrollment in, past ones included (history stays readable).
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import get_object_for_user
 from accounts.roles import WHOLE_SCHOOL_ROLES, Role
@@ -119,3 +120,20 @@ def get_class_student_for_user(user, school_class: SchoolClass, pk, *, perm: str
     """A student ever enrolled in ``school_class``: 404 otherwise, 403 without ``perm``."""
     students = Student.objects.filter(enrollments__school_class=school_class).distinct()
     return get_object_for_user(user, students, perm=perm, pk=pk)
+
+
+def current_classes(school: School) -> list[SchoolClass]:
+    """Classes of the academic year under way, else of the latest year (one query)."""
+    classes = list(
+        SchoolClass.objects.filter(school=school)
+        .select_related("academic_year")
+        .order_by("-academic_year__start_date", "grade", "letter")
+    )
+    today = timezone.localdate()
+    current = [
+        c for c in classes if c.academic_year.start_date <= today <= c.academic_year.end_date
+    ]
+    if current or not classes:
+        return current
+    latest = classes[0].academic_year_id
+    return [c for c in classes if c.academic_year_id == latest]

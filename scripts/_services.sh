@@ -39,7 +39,8 @@ start_services() {
   cleanup() {
     as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
     if [ -f "$WORK/redis.pid" ]; then kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true; fi
-    rm -rf "$WORK"
+    # The servers may still be closing files: retry once.
+    rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK"; }
   }
   trap cleanup EXIT INT TERM
 

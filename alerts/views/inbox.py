@@ -6,12 +6,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Notification
-from ..selectors import get_notification_for_user
+from ..selectors import get_notification_for_user, notifications_for_user
+from ..services import mark_notifications_read
 from .common import PAGE_SIZE, safe_next
 
 
@@ -19,10 +18,9 @@ from .common import PAGE_SIZE, safe_next
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """A fixed number of queries whatever the number of notifications."""
-    notifications = Notification.objects.filter(user=request.user).select_related(
-        "alert__student", "task__student"
+    page = Paginator(notifications_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "alerts/inbox.html", {"page": page})
 
 
@@ -31,19 +29,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read; another user's notification does not exist (404)."""
     notification = get_notification_for_user(request.user, notification_id)
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+    mark_notifications_read(user=request.user, notification=notification)
     return redirect(safe_next(request, request.POST.get("next", ""), reverse("alerts:inbox")))
 
 
 @login_required
 @require_POST
 def inbox_read_all(request: HttpRequest) -> HttpResponse:
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    count = mark_notifications_read(user=request.user)
     if count:
         messages.success(request, _("Отмечено прочитанными: %(count)d.") % {"count": count})
     else:

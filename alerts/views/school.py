@@ -10,20 +10,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from schools.models import Enrollment, School, SchoolClass
-from schools.selectors import get_school_for_user
+from schools.models import School
+from schools.selectors import current_classes, get_school_for_user
 
 from ..forms import RecalculateForm, SchoolAlertsFilterForm
-from ..models import Alert, EvaluationRun, Rule
+from ..models import EvaluationRun, Rule
 from ..rules import school_alerts_school_ids
 from ..selectors import (
     get_evaluation_run_for_user,
     get_school_for_alerts,
+    open_alerts_of_school,
     with_class,
 )
 from ..services import start_full_evaluation
@@ -41,35 +41,15 @@ SUMMARY_LABELS = (
 )
 
 
-def _classes(school: School) -> list[SchoolClass]:
-    """Classes of the academic year under way, else of the latest year (one query)."""
-    classes = list(
-        SchoolClass.objects.filter(school=school)
-        .select_related("academic_year")
-        .order_by("-academic_year__start_date", "grade", "letter")
-    )
-    today = timezone.localdate()
-    current = [
-        c for c in classes if c.academic_year.start_date <= today <= c.academic_year.end_date
-    ]
-    if current or not classes:
-        return current
-    latest = classes[0].academic_year_id
-    return [c for c in classes if c.academic_year_id == latest]
-
-
 @login_required
 @require_GET
 def school_alerts(request: HttpRequest) -> HttpResponse:
     user = request.user
     school = get_school_for_alerts(request.user, request.GET.get("school", ""))
-    classes = _classes(school)
+    classes = current_classes(school)
     form = SchoolAlertsFilterForm(request.GET, classes=classes)
     filters = form.filters()
-    alerts = Alert.objects.filter(school=school, status=Alert.Status.OPEN)
-    if filters["school_class"]:
-        in_class = Enrollment.objects.filter(school_class_id=filters["school_class"])
-        alerts = alerts.filter(student_id__in=in_class.values("student_id"))
+    alerts = open_alerts_of_school(school, school_class_id=filters["school_class"])
     labels = dict(Rule.choices)
     spec_order = {rule: number for number, rule in enumerate(Rule.values)}  # as in spec §4
     rows = alerts.values("rule").annotate(count=Count("pk")).order_by()

@@ -27,7 +27,8 @@ from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user
 
 from ..forms import DayReasonsForm, first_error
-from ..models import Mark, ReasonStatus
+from ..models import Mark
+from ..selectors import unknown_absences_of_class
 from ..services import JournalError, set_reasons
 from ..signals import class_day_panels_for
 
@@ -45,22 +46,6 @@ def _parse_day(value: str | None, default: datetime.date) -> datetime.date:
 
 def _get_class(request: HttpRequest, class_id: int) -> SchoolClass:
     return get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
-
-
-def _unknown_absences(school_class: SchoolClass, start: datetime.date, end: datetime.date):
-    return list(
-        Mark.objects.filter(
-            lesson__school_class_id=school_class.pk,
-            kind=Mark.Kind.ABSENT,
-            reason_status=ReasonStatus.UNKNOWN,
-            date__gte=start,
-            date__lte=end,
-        )
-        .select_related("student", "lesson__subject")
-        .order_by(
-            "student__last_name", "student__first_name", "student_id", "date", "lesson__period"
-        )
-    )
 
 
 @dataclass
@@ -113,7 +98,7 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
     today = timezone.localdate()
     day = _parse_day(request.GET.get("date"), today)
     year_start = school_class.academic_year.start_date
-    marks = _unknown_absences(school_class, min(year_start, day), day)
+    marks = list(unknown_absences_of_class(school_class, min(year_start, day), day))
     today_groups = _group([m for m in marks if m.date == day])
     past_groups = _group([m for m in marks if m.date < day])
     # Namesakes are told apart within the class, not only among those listed.

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import school_ids_for_user
 from schools.models import Student
 from schools.namesakes import mark_namesakes
 
@@ -28,8 +26,9 @@ from ..models import BellPeriod, Lesson, Mark
 from ..selectors import (
     get_lesson_for_user,
     lesson_roster,
+    lessons_taught_on,
     marks_of_lesson,
-    unmarked_lessons_scope,
+    unmarked_lessons_for_user,
 )
 from ..services import JournalError, confirm_attendance_taken, set_mark
 from ..services.marks import PRESENT, marking_refusal, opening_times_ahead
@@ -191,17 +190,7 @@ def _bells_for(lessons: list[Lesson]) -> dict[tuple[int, int], BellPeriod]:
 def my_lessons(request: HttpRequest) -> HttpResponse:
     """The lessons the user teaches on one day (substitutions included)."""
     day = DayForm(request.GET).day()
-    lessons = list(
-        Lesson.objects.filter(
-            teacher=request.user, date=day, school_id__in=school_ids_for_user(request.user)
-        )
-        .select_related("school_class", "subject", "group")
-        .annotate(
-            absent_count=Count("marks", filter=Q(marks__kind=Mark.Kind.ABSENT)),
-            late_count=Count("marks", filter=Q(marks__kind=Mark.Kind.LATE)),
-        )
-        .order_by("period", "school_class__grade", "school_class__letter", "pk")
-    )
+    lessons = list(lessons_taught_on(request.user, day))
     bells = _bells_for(lessons)
     opening_times = opening_times_ahead(lessons, bells)
     for lesson in lessons:
@@ -231,20 +220,9 @@ class TeacherGroup:
 @require_GET
 def unmarked_lessons(request: HttpRequest) -> HttpResponse:
     """Lessons whose attendance was not taken, grouped by teacher, most first."""
-    scope, whole_school = unmarked_lessons_scope(request.user)
     form = DateRangeForm(request.GET)
     date_from, date_to = form.period()
-    lessons = (
-        Lesson.objects.filter(
-            scope,
-            date__gte=date_from,
-            date__lte=date_to,
-            status=Lesson.Status.SCHEDULED,
-            attendance_taken_at__isnull=True,
-        )
-        .select_related("teacher", "school_class", "subject", "group")
-        .order_by("teacher__last_name", "teacher__first_name", "teacher_id", "date", "period")
-    )
+    lessons, whole_school = unmarked_lessons_for_user(request.user, date_from, date_to)
     groups = [
         TeacherGroup(teacher, list(items))
         for teacher, items in itertools.groupby(lessons, key=lambda lesson: lesson.teacher)

@@ -26,7 +26,7 @@ from .. import units
 from ..calendar import term_for
 from ..forms import month_start
 from ..models import ExcuseDocument, Mark, ReasonStatus, ValidReason
-from ..selectors import get_student_enrollment_for_user
+from ..selectors import get_student_enrollment_for_user, history_entries
 from ..services import history
 from ..services.history import PRESENT, HistoryAction
 from ..signals import student_card_panels_for
@@ -174,11 +174,7 @@ HISTORY_LIMIT = 200
 
 
 def _history(student: Student, school_id: int) -> list[HistoryRow]:
-    entries = (
-        AuditEntry.objects.filter(student=student, school_id=school_id, action__in=history.ACTIONS)
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:HISTORY_LIMIT]
-    )
+    entries = history_entries(student, school_id)[:HISTORY_LIMIT]
     rows = []
     for entry in entries:
         action = history.history_action(entry)

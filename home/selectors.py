@@ -12,6 +12,7 @@ from accounts.selectors import (
     school_ids_with_role,
 )
 from journal.models import Lesson, TimetableEntry
+from journal.services.marks import with_marking_times
 from schools.models import Enrollment, School, SchoolClass, enrolled_on
 
 
@@ -34,7 +35,7 @@ def subject_teacher_data(user, day: datetime.date) -> dict:
     taught_classes = _current_classes(schools, day).filter(
         pk__in=TimetableEntry.objects.filter(teacher=user).values("school_class_id")
     )
-    return {"lessons": list(lessons), "taught_classes": list(taught_classes)}
+    return {"lessons": with_marking_times(list(lessons)), "taught_classes": list(taught_classes)}
 
 
 def class_teacher_data(user, day: datetime.date) -> dict:

@@ -31,7 +31,7 @@ from ..selectors import (
     unmarked_lessons_for_user,
 )
 from ..services import JournalError, confirm_attendance_taken, set_mark
-from ..services.marks import PRESENT, marking_refusal, opening_times_ahead
+from ..services.marks import PRESENT, marking_refusal, with_marking_times
 
 # Returned for a refused mark so that the row shows the error; htmx swaps it (see lesson.html).
 UNPROCESSABLE = 422
@@ -175,27 +175,13 @@ def lesson_confirm(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect("journal:lesson", lesson.pk)
 
 
-def _bells_for(lessons: list[Lesson]) -> dict[tuple[int, int], BellPeriod]:
-    if not lessons:
-        return {}
-    bells = BellPeriod.objects.filter(
-        school_id__in={lesson.school_id for lesson in lessons},
-        number__in={lesson.period for lesson in lessons},
-    )
-    return {(bell.school_id, bell.number): bell for bell in bells}
-
-
 @login_required
 @require_GET
 def my_lessons(request: HttpRequest) -> HttpResponse:
     """The lessons the user teaches on one day (substitutions included)."""
     day = DayForm(request.GET).day()
     lessons = list(lessons_taught_on(request.user, day))
-    bells = _bells_for(lessons)
-    opening_times = opening_times_ahead(lessons, bells)
-    for lesson in lessons:
-        lesson.bell = bells.get((lesson.school_id, lesson.period))
-        lesson.opens_at = opening_times.get(lesson.pk)
+    with_marking_times(lessons)
     context = {
         "day": day,
         "today": timezone.localdate(),
@@ -223,6 +209,8 @@ def unmarked_lessons(request: HttpRequest) -> HttpResponse:
     form = DateRangeForm(request.GET)
     date_from, date_to = form.period()
     lessons, whole_school = unmarked_lessons_for_user(request.user, date_from, date_to)
+    # Today's lessons that have not begun are not unmarked yet.
+    lessons = [lesson for lesson in with_marking_times(list(lessons)) if lesson.opens_at is None]
     groups = [
         TeacherGroup(teacher, list(items))
         for teacher, items in itertools.groupby(lessons, key=lambda lesson: lesson.teacher)

@@ -167,3 +167,26 @@ def test_my_lessons_of_a_past_day_are_all_open(client, school_class):
     html = response.content.decode()
     assert 'data-testid="not-open"' not in html
     assert "не отмечен" in html
+
+
+def test_a_lesson_that_has_not_begun_is_not_listed_as_unmarked(client, school_class):
+    later = lesson_starting(school_class, timezone.now() + datetime.timedelta(hours=2), period=5)
+    begun = lesson_starting(school_class, timezone.now() - datetime.timedelta(hours=2), period=1)
+    deputy = factories.staff_user(Role.DEPUTY, school_class.school)
+    client.force_login(deputy)
+    response = client.get(reverse("journal:unmarked"))
+    listed = {lesson.pk for group in response.context["groups"] for lesson in group.lessons}
+    assert begun.pk in listed
+    assert later.pk not in listed
+
+
+def test_start_page_says_when_marking_opens_instead_of_not_marked(client, school_class):
+    start = timezone.localtime(timezone.now() + datetime.timedelta(minutes=2))
+    if start.date() != timezone.localdate():
+        pytest.skip("run in the last two minutes of the day: the lesson falls on tomorrow")
+    lesson = lesson_starting(school_class, start, period=5)
+    client.force_login(lesson.teacher)
+    response = client.get(reverse("home:start", args=[Role.SUBJECT_TEACHER]))
+    page = response.content.decode()
+    assert f"отметка с {start:%H:%M}" in page
+    assert "не отмечено" not in page

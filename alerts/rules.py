@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.roles import OVERSEER_ROLES, SCHOOL_ROLES, WHOLE_SCHOOL_ROLES, Role
-from accounts.rules import has_school_role, is_whole_school_staff
+from accounts.rules import has_school_role, holds_school_role, is_whole_school_staff
 from accounts.selectors import has_role, school_ids_for_user, school_ids_with_role
 from schools.models import Enrollment
 
@@ -71,6 +71,8 @@ rules.add_perm(
 )
 # On a School: the overview of its open alerts, and the on-demand full evaluation.
 rules.add_perm("alerts.view_school_alerts", is_whole_school_staff)
+# The navigation's link to the overview: whole-school staff of some school.
+rules.add_perm("alerts.view_any_school_alerts", holds_school_role(*WHOLE_SCHOOL_ROLES))
 rules.add_perm("alerts.run_evaluation", is_school_overseer)
 # On an EvaluationRun (it has a school_id); a nightly run of all schools has none: superusers.
 rules.add_perm("alerts.view_evaluation_run", is_whole_school_staff)

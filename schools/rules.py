@@ -24,9 +24,9 @@ from accounts.rules import (
     is_whole_school_staff,
     school_ids_of,
 )
-from accounts.selectors import municipality_ids_for_user, region_ids_for_user, school_ids_for_user
+from accounts.selectors import school_ids_for_user
 
-from .models import School, SchoolClass
+from .models import SchoolClass
 from .selectors import territory_school_ids
 from .teaching import taught_classes
 
@@ -46,28 +46,6 @@ def teaches_class(user, obj) -> bool:
 
 
 @rules.predicate
-def is_municipal_for(user, obj) -> bool:
-    """A municipal official whose municipality contains the object's school."""
-    municipality_ids = municipality_ids_for_user(user)
-    if not municipality_ids:
-        return False
-    return School.objects.filter(
-        pk__in=school_ids_of(obj), municipality_id__in=municipality_ids
-    ).exists()
-
-
-@rules.predicate
-def is_regional_for(user, obj) -> bool:
-    """A regional official whose region contains the object's school."""
-    region_ids = region_ids_for_user(user)
-    if not region_ids:
-        return False
-    return School.objects.filter(
-        pk__in=school_ids_of(obj), municipality__region_id__in=region_ids
-    ).exists()
-
-
-@rules.predicate
 def oversees_school(user, obj) -> bool:
     """Municipal or regional official over the object's school (reports, never pupils' files)."""
     ids = school_ids_of(obj)
@@ -80,7 +58,7 @@ whole_school = is_whole_school_staff | is_school_admin
 # The school itself (name, address): its staff and the officials above it.
 rules.add_perm(
     "schools.view_school",
-    is_superuser | is_staff_of_school | is_municipal_for | is_regional_for,
+    is_superuser | is_staff_of_school | oversees_school,
 )
 # School summary (number of classes and students), no names.
 rules.add_perm(

@@ -104,28 +104,28 @@ def reason_change_entry(
     )
 
 
+def _document(excuse) -> dict:
+    return {"kind": excuse.kind, "start_date": excuse.start_date, "end_date": excuse.end_date}
+
+
+def _excuse_entry(action: str, *, excuse, actor, at, data: dict) -> AuditEntry:
+    return audit_entry(
+        actor=actor,
+        action=action,
+        obj=excuse,
+        student_id=excuse.student_id,
+        data={"student_id": excuse.student_id, **data},
+        at=at,
+    )
+
+
 def excuse_registered_entry(
     *, excuse, mark_ids, actor, at: datetime.datetime | None = None
 ) -> AuditEntry:
     """A document registered; ``mark_ids``: the absences it excused."""
     mark_ids = list(mark_ids)
-    return audit_entry(
-        actor=actor,
-        action=EXCUSE_REGISTERED,
-        obj=excuse,
-        student_id=excuse.student_id,
-        data={
-            "student_id": excuse.student_id,
-            "mark_ids": mark_ids,
-            "new": {
-                "kind": excuse.kind,
-                "start_date": excuse.start_date,
-                "end_date": excuse.end_date,
-                "marks": len(mark_ids),
-            },
-        },
-        at=at,
-    )
+    data = {"mark_ids": mark_ids, "new": {**_document(excuse), "marks": len(mark_ids)}}
+    return _excuse_entry(EXCUSE_REGISTERED, excuse=excuse, actor=actor, at=at, data=data)
 
 
 def excuse_withdrawn_entry(
@@ -133,24 +133,13 @@ def excuse_withdrawn_entry(
 ) -> AuditEntry:
     """A document withdrawn; ``mark_ids``: the absences it no longer excuses."""
     mark_ids = list(mark_ids)
-    return audit_entry(
-        actor=actor,
-        action=EXCUSE_WITHDRAWN,
-        obj=excuse,
-        student_id=excuse.student_id,
-        data={
-            "student_id": excuse.student_id,
-            "reason": reason,
-            "mark_ids": mark_ids,
-            "old": {
-                "kind": excuse.kind,
-                "start_date": excuse.start_date,
-                "end_date": excuse.end_date,
-            },
-            "new": {"reason": reason, "marks": len(mark_ids)},
-        },
-        at=at,
-    )
+    data = {
+        "reason": reason,
+        "mark_ids": mark_ids,
+        "old": _document(excuse),
+        "new": {"reason": reason, "marks": len(mark_ids)},
+    }
+    return _excuse_entry(EXCUSE_WITHDRAWN, excuse=excuse, actor=actor, at=at, data=data)
 
 
 def record_history(entries: list[AuditEntry]) -> list[AuditEntry]:

@@ -43,6 +43,7 @@ from schools.models import (
     ClassGroup,
     Enrollment,
     Guardian,
+    LeavingCategory,
     Municipality,
     Region,
     School,
@@ -50,6 +51,7 @@ from schools.models import (
     Student,
     Subject,
 )
+from schools.services import enroll_student, transfer_student, withdraw_student
 
 LESSON_HORIZON = datetime.timedelta(weeks=2)
 MARKS_WINDOW = datetime.timedelta(weeks=6)
@@ -366,22 +368,36 @@ class DemoBuilder:
         )
         self.summary["обучающихся"] += len(students)
 
-        enrollments = [
-            Enrollment(
-                student=s,
-                school_class=classes[key],
-                school=school,
-                start_date=self.plan.start,
-                admission_basis=f"Приказ о зачислении № {10 + key[0]}-у от 25.08.{year_start}",
-            )
-            for s, key in zip(students, roster, strict=True)
-        ]
         members: dict[tuple[int, str], list[Student]] = defaultdict(list)
-        for s, key in zip(students, roster, strict=True):
-            members[key].append(s)
-        extra = self._movements(n, classes, members, enrollments)
-        Enrollment.objects.bulk_create(enrollments + extra)
-        return self._groups(classes, members, extra)
+        for student, key in zip(students, roster, strict=True):
+            members[key].append(student)
+        admissions, transfers, departures = self._movements(n, classes, members)
+        # Through the schools services, as the administrator would record them (audited).
+        for student, key in zip(students, roster, strict=True):
+            start, basis = admissions.get(
+                student.pk,
+                (self.plan.start, f"Приказ о зачислении № {10 + key[0]}-у от 25.08.{year_start}"),
+            )
+            enroll_student(
+                student=student,
+                school_class=classes[key],
+                start_date=start,
+                basis=basis,
+                acting_user=None,
+            )
+        for student, to_class, day, reason in transfers:
+            transfer_student(
+                student=student, to_class=to_class, on_date=day, reason=reason, acting_user=None
+            )
+        for student, last_day, reason in departures:
+            withdraw_student(
+                student=student,
+                last_day=last_day,
+                category=LeavingCategory.MOVED,
+                reason=reason,
+                acting_user=None,
+            )
+        return self._groups(classes, members, transfers)
 
     def _guardians(self, student, mother, father, address) -> list[dict]:
         def row(person, relation):
@@ -404,48 +420,36 @@ class DemoBuilder:
             return [row(mother, Guardian.Relation.MOTHER), row(father, Guardian.Relation.FATHER)]
         return [row(mother, Guardian.Relation.MOTHER)]
 
-    def _movements(self, n, classes, members, enrollments):
-        """Mid-year admissions, a transfer between classes and a student who left (R-CAL-4)."""
+    def _movements(self, n, classes, members):
+        """Mid-year admissions, a transfer between classes and a student who left (R-CAL-4):
+        ({student id: (start, basis)}, [(student, class, day, reason)],
+        [(student, last day, reason)])."""
         y = self.plan.start.year
-        by_student = {e.student_id: e for e in enrollments}
         if n == 1:
-            admissions = [
+            admitted = [
                 ((3, "А"), datetime.date(y, 9, 14)),
                 ((7, "А"), datetime.date(y, 10, 5)),
                 ((9, "А"), datetime.date(y, 11, 9)),
             ]
         else:
-            admissions = [((4, "А"), datetime.date(y, 9, 21)), ((8, "А"), datetime.date(y, 11, 16))]
-        for key, start in admissions:
-            enrollment = by_student[members[key][-1].pk]
-            enrollment.start_date = start
-            enrollment.admission_basis = (
-                f"Приказ о зачислении № {start.day}-у от {start:%d.%m.%Y} (прибыл из другой школы)"
+            admitted = [((4, "А"), datetime.date(y, 9, 21)), ((8, "А"), datetime.date(y, 11, 16))]
+        admissions = {
+            members[key][-1].pk: (
+                start,
+                f"Приказ о зачислении № {start.day}-у от {start:%d.%m.%Y} (прибыл из другой школы)",
             )
-        extra = []
+            for key, start in admitted
+        }
         if n == 1:
             # Transfer 5 «А» → 5 «Б» on a Monday inside the marks window.
             moved = members[(5, "А")][0]
             day = datetime.date(y, 10, 12)
-            old = by_student[moved.pk]
-            old.end_date = day - datetime.timedelta(days=3)
-            old.leaving_reason = "Перевод в 5 «Б» (заявление родителей)"
-            extra.append(
-                Enrollment(
-                    student=moved,
-                    school_class=classes[(5, "Б")],
-                    school=old.school,
-                    start_date=day,
-                    admission_basis=f"Приказ о переводе № 54-у от {old.end_date:%d.%m.%Y}",
-                )
-            )
-        else:
-            left = by_student[members[(6, "А")][-1].pk]
-            left.end_date = datetime.date(y, 10, 23)
-            left.leaving_reason = "Выбытие в другой регион (переезд семьи)"
-        return extra
+            return admissions, [(moved, classes[(5, "Б")], day, "Заявление родителей")], []
+        left = members[(6, "А")][-1]
+        departure = (left, datetime.date(y, 10, 23), "Выбытие в другой регион (переезд семьи)")
+        return admissions, [], [departure]
 
-    def _groups(self, classes, members, extra):
+    def _groups(self, classes, members, transfers):
         groups: dict[tuple[int, str], dict[int, ClassGroup]] = {}
         rows = []
         for key, school_class in classes.items():
@@ -469,10 +473,10 @@ class DemoBuilder:
                     through(classgroup=class_groups[1 if i < half else 2], student=student)
                 )
         # A transferred student joins a group of the new class; old lessons keep the old one.
-        for enrollment in extra:
-            key = (enrollment.school_class.grade, enrollment.school_class.letter)
+        for student, to_class, _day, _reason in transfers:
+            key = (to_class.grade, to_class.letter)
             if key in groups:
-                links.append(through(classgroup=groups[key][2], student=enrollment.student))
+                links.append(through(classgroup=groups[key][2], student=student))
         through.objects.bulk_create(links)
         return groups
 

@@ -31,10 +31,13 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-# collectstatic needs only the static finders: the base settings, no secrets.
+# collectstatic needs only the static finders: the base settings, no secrets, and a
+# database URL that is never connected to (without one the settings would look for the
+# demo's embedded PostgreSQL, which the image does not carry).
 COPY . .
 RUN pip install --no-deps . \
-    && DJANGO_SETTINGS_MODULE=attendance_portal.settings.base python manage.py collectstatic --noinput \
+    && DJANGO_SETTINGS_MODULE=attendance_portal.settings.base DATABASE_URL=postgres://build@localhost/none \
+       python manage.py collectstatic --noinput \
     && useradd --system --create-home --home-dir /home/app app \
     && mkdir -p /data/private /app/var \
     && chown -R app:app /data/private /app/var

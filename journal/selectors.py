@@ -16,7 +16,7 @@ from audit.models import AuditEntry
 from schools.models import Enrollment, Student, enrolled_on
 from schools.selectors import get_student_for_user
 
-from .models import ExcuseDocument, Lesson, Mark, ReasonStatus, TimetableEntry
+from .models import BellPeriod, ExcuseDocument, Lesson, Mark, ReasonStatus, TimetableEntry
 from .services.history import ACTIONS
 
 
@@ -77,7 +77,7 @@ class _SchoolScope:
     school_id: int
 
 
-def unmarked_lessons_scope(user) -> tuple[Q, bool]:
+def _unmarked_lessons_scope(user) -> tuple[Q, bool]:
     """Which lessons' marking the user oversees (a Q over Lesson), and whether a whole
     school is among them. 403 when none."""
     if not user.has_perm("journal.view_unmarked_lessons"):
@@ -106,7 +106,7 @@ def unmarked_lessons_for_user(
     """Scheduled lessons of the period whose attendance was not taken, that the user
     oversees, by teacher and date; and whether a whole school is among them. 403 when the
     user oversees none."""
-    scope, whole_school = unmarked_lessons_scope(user)
+    scope, whole_school = _unmarked_lessons_scope(user)
     lessons = (
         Lesson.objects.filter(
             scope,
@@ -219,6 +219,22 @@ def covering_excuse(excuses, mark_or_lesson_id, day, student_id) -> ExcuseDocume
         if excuse.student_id == student_id and excuse_covers(excuse, mark_or_lesson_id, day):
             return excuse
     return None
+
+
+def bell_of(lesson: Lesson) -> BellPeriod | None:
+    """The bell period of the lesson's number at its school, if the school has one."""
+    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
+
+
+def bells_of(lessons) -> dict[tuple[int, int], BellPeriod]:
+    """{(school id, number): bell period} for ``lessons``, in one query (none for none)."""
+    if not lessons:
+        return {}
+    rows = BellPeriod.objects.filter(
+        school_id__in={lesson.school_id for lesson in lessons},
+        number__in={lesson.period for lesson in lessons},
+    )
+    return {(bell.school_id, bell.number): bell for bell in rows}
 
 
 def marks_of_lesson(lesson: Lesson) -> dict[int, Mark]:

@@ -68,16 +68,12 @@ def marking_opens_at(
     return lesson_start(lesson, bell) - datetime.timedelta(minutes=minutes_before)
 
 
-def _bell_of(lesson: Lesson) -> BellPeriod | None:
-    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
-
-
 def check_marking_open(lesson: Lesson, *, policy=None, bell=UNKNOWN_BELL, now=None) -> None:
     """JournalError while the lesson is not open for marking yet."""
     if policy is None:
         policy = settings_for(lesson.school)
     if bell is UNKNOWN_BELL:
-        bell = _bell_of(lesson)
+        bell = selectors.bell_of(lesson)
     opens_at = marking_opens_at(
         lesson, bell=bell, minutes_before=policy["journal.marking_opens_minutes_before"]
     )
@@ -120,13 +116,7 @@ def opening_times_ahead(lessons, bells: dict, *, now=None) -> dict[int, datetime
 def with_marking_times(lessons: list[Lesson], *, now=None) -> list[Lesson]:
     """Give each lesson its ``bell`` (or None) and ``opens_at``: when marking opens if it is
     not open yet, else None. Two queries at most, whatever the number of lessons."""
-    bells = {}
-    if lessons:
-        rows = BellPeriod.objects.filter(
-            school_id__in={lesson.school_id for lesson in lessons},
-            number__in={lesson.period for lesson in lessons},
-        )
-        bells = {(bell.school_id, bell.number): bell for bell in rows}
+    bells = selectors.bells_of(lessons)
     opening = opening_times_ahead(lessons, bells, now=now)
     for lesson in lessons:
         lesson.bell = bells.get((lesson.school_id, lesson.period))

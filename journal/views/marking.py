@@ -22,8 +22,9 @@ from schools.models import Student
 from schools.namesakes import mark_namesakes
 
 from ..forms_marking import DateRangeForm, DayForm, MarkForm
-from ..models import BellPeriod, Lesson, Mark
+from ..models import Lesson, Mark
 from ..selectors import (
+    bell_of,
     get_lesson_for_user,
     lesson_roster,
     lessons_taught_on,
@@ -48,10 +49,6 @@ class MarkRow:
         return self.mark.kind if self.mark is not None else PRESENT
 
 
-def _bell(lesson: Lesson) -> BellPeriod | None:
-    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
-
-
 def _counts(rows: list[MarkRow]) -> dict:
     absent = sum(1 for row in rows if row.state == Mark.Kind.ABSENT)
     late = sum(1 for row in rows if row.state == Mark.Kind.LATE)
@@ -73,7 +70,7 @@ def _lesson_page(request, lesson: Lesson, *, errors: dict[int, str] | None = Non
     errors = errors or {}
     rows = _lesson_rows(lesson, errors)
     on_roster = {row.student.pk for row in rows}
-    bell = _bell(lesson)
+    bell = bell_of(lesson)
     refusal = marking_refusal(request.user, lesson, bell=bell)
     context = {
         "lesson": lesson,

@@ -143,6 +143,20 @@ class Task(models.Model):
             "after_vacation_list",
             _("Включить в список не приступивших к учёбе после каникул"),
         )
+        # Opened by casework (no alert): ``details`` says what exactly.
+        AGREE_HOME_VISIT = "agree_home_visit", _("Согласовать посещение семьи")
+        COUNCIL_ASSIGNMENT = "council_assignment", _("Поручение Совета профилактики")
+        NOTIFY_ABSENT_PARENTS = (
+            "notify_absent_parents",
+            _("Оповестить родителей о решении Совета профилактики, принятом заочно"),
+        )
+        APPROVE_CONCLUSION = "approve_conclusion", _("Утвердить заключение Совета профилактики")
+        REPEAT_HEARING = "repeat_hearing", _("Повторно рассмотреть на Совете профилактики")
+        PLAN_MEASURE = "plan_measure", _("Выполнить просроченное мероприятие плана ИПР")
+        SOP_NOTIFICATION = (
+            "sop_notification",
+            _("Незамедлительно проинформировать о семье в социально опасном положении"),
+        )
 
     class Status(models.TextChoices):
         OPEN = "open", _("к выполнению")
@@ -166,6 +180,9 @@ class Task(models.Model):
         verbose_name=_("исполнитель"),
     )
     due_date = models.DateField(_("срок"))
+    # What exactly, when the kind alone does not say (a council's assignment, the body to
+    # inform).
+    details = models.CharField(_("подробности"), max_length=500, blank=True)
     # Recurring duties (weekly control) open their next instance when done.
     recurrence_days = models.PositiveSmallIntegerField(null=True, blank=True)
     sequence = models.PositiveSmallIntegerField(default=1)

@@ -479,6 +479,64 @@ def complete_task(*, task: Task, acting_user, note: str = "", result=None) -> Ta
     return task
 
 
+def open_task(
+    *,
+    school,
+    student,
+    kind: str,
+    assignee,
+    due_date: datetime.date,
+    acting_user,
+    details: str = "",
+    assignee_role: str = "",
+) -> Task:
+    """Open a dated task without an alert (casework: a council's assignment, a СОП
+    notification) and put it in the assignee's inbox."""
+    with transaction.atomic():
+        task = Task.objects.create(
+            school=school,
+            student=student,
+            kind=kind,
+            assignee=assignee,
+            assignee_role=assignee_role,
+            due_date=due_date,
+            details=details[:500],
+        )
+        if assignee is not None:
+            text = _("%(task)s: %(student)s, срок %(due)s") % {
+                "task": details or task.get_kind_display(),
+                "student": student.short_name,
+                "due": due_date.strftime("%d.%m.%Y"),
+            }
+            Notification.objects.create(user=assignee, task=task, text=text[:500])
+        log_action(
+            actor=acting_user,
+            action="alerts.task.opened",
+            obj=task,
+            data={"kind": kind, "due_date": due_date, "assignee_id": getattr(assignee, "pk", None)},
+        )
+    return task
+
+
+def cancel_tasks(*, tasks, reason: str, acting_user, school=None) -> int:
+    """Cancel the open ones of ``tasks`` (a queryset) with a reason; how many."""
+    with transaction.atomic():
+        ids = list(
+            tasks.filter(status=Task.Status.OPEN).select_for_update().values_list("pk", flat=True)
+        )
+        Task.objects.filter(pk__in=ids).update(
+            status=Task.Status.CANCELLED, cancel_reason=reason[:300]
+        )
+        if ids:
+            log_action(
+                actor=acting_user,
+                action="alerts.tasks.cancelled",
+                school=school,
+                data={"task_ids": ids, "reason": reason},
+            )
+    return len(ids)
+
+
 def mark_notifications_read(*, user, notification: Notification | None = None) -> int:
     """Mark the user's unread notifications read (or only ``notification``); how many.
     A notification already read is left as it was (its read_at stays)."""

@@ -1,15 +1,89 @@
-"""Who may do what in casework (spec §1, R-C). obj is a Student."""
+"""Who may do what in casework (spec §1, R-C).
+
+The object is a Case for the case's own pages, a Student (or a SchoolClass) for the
+contacts kept from the class day and for opening a case, a School for the council and
+the registry. A psychologist works only the cases referred to them: named among the
+responsible staff, or a referral to the school psychologist naming them.
+"""
 
 import rules
 
 from accounts.roles import Role
-from accounts.rules import has_school_role, is_class_teacher_of, is_psychologist_of_school
+from accounts.rules import (
+    has_school_role,
+    holds_school_role,
+    is_class_teacher_of,
+    is_superuser,
+)
+from schools.models import SchoolClass, Student
+
+from .models import Case, Referral
+
+
+def _cases_of(obj):
+    if isinstance(obj, Case):
+        return Case.objects.filter(pk=obj.pk)
+    if isinstance(obj, Student):
+        return Case.objects.filter(student=obj)
+    if isinstance(obj, SchoolClass):
+        return Case.objects.none()  # a class as a whole is never referred
+    return None
+
+
+@rules.predicate
+def is_referred_psychologist(user, obj) -> bool:
+    """A psychologist of the school to whom the child's case is referred (cached on obj)."""
+    if obj is None or not has_school_role(Role.PSYCHOLOGIST)(user, obj):
+        return False
+    cache = obj.__dict__.setdefault("_referred_to", {})
+    if user.pk not in cache:
+        cases = _cases_of(obj)
+        cache[user.pk] = cases is not None and (
+            cases.filter(responsible=user).exists()
+            or Referral.objects.filter(
+                case__in=cases, body="psychologist", psychologist=user
+            ).exists()
+        )
+    return cache[user.pk]
+
+
+social_pedagogue = has_school_role(Role.SOCIAL_PEDAGOGUE)
+overseer = has_school_role(Role.DEPUTY, Role.DIRECTOR)
+director = has_school_role(Role.DIRECTOR)
+whole_school = social_pedagogue | overseer
 
 # Parent contacts are kept by the class teacher; the social pedagogue, the deputy and the
 # director work the whole school's cases.
-contact_keepers = is_class_teacher_of | has_school_role(
-    Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR
-)
+contact_keepers = is_class_teacher_of | whole_school
+case_workers = is_superuser | contact_keepers | is_referred_psychologist
 
 rules.add_perm("casework.log_parent_contact", contact_keepers)
-rules.add_perm("casework.view_parent_contacts", contact_keepers | is_psychologist_of_school)
+rules.add_perm("casework.view_parent_contacts", case_workers)
+
+# The case and its records (a Case).
+rules.add_perm("casework.view_case", case_workers)
+rules.add_perm("casework.work_case", case_workers)  # contacts, visits, acts, notes, documents
+rules.add_perm("casework.manage_case", is_superuser | contact_keepers)  # status, responsible
+rules.add_perm("casework.open_case", is_superuser | contact_keepers)  # a Student
+rules.add_perm("casework.agree_home_visit", is_superuser | overseer)  # seed 003 alg. 5
+rules.add_perm("casework.manage_plan", is_superuser | contact_keepers)
+rules.add_perm("casework.manage_referrals", is_superuser | whole_school)
+rules.add_perm("casework.mark_sop", is_superuser | whole_school)  # seed 003 alg. 23
+
+# The case list and dashboards (no object): the selectors scope what each sees.
+rules.add_perm(
+    "casework.view_cases",
+    is_superuser
+    | holds_school_role(
+        Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.PSYCHOLOGIST, Role.DEPUTY, Role.DIRECTOR
+    ),
+)
+
+# The council and the registry (a School, or an object with its school).
+rules.add_perm(
+    "casework.view_council", is_superuser | whole_school | has_school_role(Role.PSYCHOLOGIST)
+)
+rules.add_perm("casework.manage_council", is_superuser | whole_school)
+rules.add_perm("casework.approve_conclusion", is_superuser | director)  # seed 003 alg. 14
+rules.add_perm("casework.view_registry", is_superuser | whole_school)
+rules.add_perm("casework.manage_registry", is_superuser | overseer)

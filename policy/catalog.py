@@ -41,6 +41,7 @@ class Group(enum.StrEnum):
     DEADLINES = "deadlines"
     REPORTS = "reports"
     SECURITY = "security"
+    CASEWORK = "casework"
 
 
 GROUP_LABELS = {
@@ -51,6 +52,7 @@ GROUP_LABELS = {
     Group.DEADLINES: _("Сроки мер по случаю"),
     Group.REPORTS: _("Отчёты и сроки сдачи"),
     Group.SECURITY: _("Хранение данных и файлы"),
+    Group.CASEWORK: _("Профилактическая работа"),
 }
 
 WEEKDAYS = (
@@ -94,6 +96,12 @@ _MONTH_NAMES_GENITIVE = {
 }
 
 COMPARISONS = ((">=", _("не менее (≥)")), (">", _("более (>)")))
+
+# R-C-5: the seeds disagree on when a child is placed on the intra-school registry.
+REGISTRY_PLACEMENTS = (
+    ("council_conclusion", _("по заключению Совета профилактики, утверждённому директором")),
+    ("criterion_22", _("при срабатывании критерия №22 (отсутствие более 10 дней подряд)")),
+)
 
 MARK_EDIT_LOCKS = (
     ("week_approved", _("после утверждения рапортички за неделю")),
@@ -593,6 +601,20 @@ SETTINGS: tuple[Setting, ...] = (
         group=Group.THRESHOLDS,
         source=_("003 алг. 18 («не менее»), 002 §6.4 («более»)"),
         choices=COMPARISONS,
+    ),
+    # Casework (R-C)
+    Setting(
+        key="casework.registry_placement",
+        default="council_conclusion",
+        kind=Kind.CHOICE,
+        label=_("Когда ребёнка ставят на внутришкольный учёт"),
+        group=Group.CASEWORK,
+        source=_("003 алг. 12–14; 001 п. 4"),
+        help_text=_(
+            "Региональная настройка. По умолчанию — после решения Совета профилактики, "
+            "утверждённого директором (003); по регламенту 001 — при критерии №22."
+        ),
+        choices=REGISTRY_PLACEMENTS,
     ),
     # Monthly hour bands by grade (R-T-H)
     *_hour_band_settings(),

@@ -277,6 +277,12 @@ class Guardian(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("адрес"), max_length=500, blank=True)
     workplace = models.CharField(_("место работы"), max_length=300, blank=True)
+    # What the act of a home visit and the forms on a child out of school ask (seed 003).
+    birth_date = models.DateField(_("дата рождения"), null=True, blank=True)
+    education = models.CharField(_("образование"), max_length=200, blank=True)
+    work_schedule = models.CharField(_("режим работы"), max_length=200, blank=True)
+    whereabouts = models.CharField(_("местонахождение"), max_length=500, blank=True)
+    lives_with_student = models.BooleanField(_("проживает с ребёнком"), default=True)
 
     class Meta:
         verbose_name = _("законный представитель")

@@ -671,6 +671,11 @@ def _non_staff(status) -> dict:
 SCOPED_APPS = {"accounts", "audit", "schools", "journal", "policy"}
 URL_MATRIX |= _admin_matrix()
 
+# Casework's pages, one module per topic; imported here because they use the helpers above.
+from tests.casework.url_matrix import CASEWORK_URLS  # noqa: E402
+
+URL_MATRIX |= CASEWORK_URLS
+
 
 # --- The test --------------------------------------------------------------------------------
 

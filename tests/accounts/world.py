@@ -95,6 +95,8 @@ class SchoolSide:
     calendar_override: CalendarOverride
     policy_value: PolicyValue
     audit_entry: AuditEntry
+    # Casework objects by name (tests/casework/world.py): the case, a visit, a session …
+    cw: dict = field(default_factory=dict)
 
     @property
     def region(self) -> Region:
@@ -256,4 +258,9 @@ def build_world() -> World:
     world.public_day = PublicCalendarDay.objects.create(
         date=datetime.date(2030, 1, 1), kind=PublicCalendarDay.Kind.HOLIDAY, name="Новый год"
     )
+    # Casework last: its objects name the staff above.
+    from tests.casework.world import build_casework
+
+    for side in (world.a, world.b):
+        side.cw = build_casework(world, side)
     return world

@@ -1,4 +1,4 @@
-"""Prevention casework (R-C). Parent contacts come first: the class teacher's phone call."""
+"""The case (R-C-1) and the contacts with the parents (R-C-2)."""
 
 from django.conf import settings
 from django.db import models
@@ -70,6 +70,14 @@ class ParentContact(models.Model):
         return self.school
 
 
+class FamilyCentreStatus(models.TextChoices):
+    """Seed 001 step 3: the family centre confirms the family's trouble or does not."""
+
+    PENDING = "pending", _("проверяется")
+    CONFIRMED = "confirmed", _("подтверждён")
+    NOT_CONFIRMED = "not_confirmed", _("не подтверждён")
+
+
 class Case(models.Model):
     """R-C-1: prevention casework for one student, opened by an alert or by hand."""
 
@@ -96,11 +104,23 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, related_name="cases", blank=True, verbose_name=_("ответственные")
     )
     closed_at = models.DateTimeField(_("закрыт"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.CharField(_("причина закрытия"), max_length=500, blank=True)
+    # seed 001 step 3: what the family centre decided about the family (criterion №22).
+    family_centre_status = models.CharField(
+        _("статус в семейном центре"),
+        max_length=16,
+        choices=FamilyCentreStatus.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("профилактическое дело")
         verbose_name_plural = _("профилактические дела")
         ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["school", "status"])]
         constraints = [
             # One active case per student and school; a closed one stays as history.
             models.UniqueConstraint(
@@ -112,6 +132,14 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.student} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def access_classes(self) -> list:
+        """The student's classes in the case's school (accounts.rules: the class teacher)."""
+        return [c for c in self.student.access_classes() if c.school_id == self.school_id]
 
     @property
     def audit_school(self):

@@ -1,4 +1,4 @@
-"""Forms of casework."""
+"""The contact with the parents (R-C-2), from the class day and the case page."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journal.forms import DATETIME_FORMATS, DATETIME_INPUT
 
-from .models import ParentContact
+from ..models import ParentContact
 
 
 class ParentContactForm(forms.Form):

@@ -1,27 +1,35 @@
-"""Casework operations (R-C). Views and tasks call these; none repeats the rules."""
+"""Contacts with the parents (R-C-2)."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from schools.models import Enrollment
 
-from .models import Case, ParentContact
+from ..models import ParentContact
+from .common import CaseworkError, CaseworkPermissionDenied
+from .tasks import complete_tasks_for
 
 # A contact is logged after it happened; allow for a clock that runs a little fast.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 
-
-class CaseworkError(Exception):
-    """A request casework refuses; the message is shown to the user as is (Russian)."""
-
-
-class CaseworkPermissionDenied(PermissionDenied):
-    pass
+# The tasks a contact does (R-C-1: doing the thing completes the task): any contact is the
+# call that settles the reason and the regular contact with the family; a meeting at school
+# is the talk the parents were invited to (seed 003 alg. 3, seed 001 step 4).
+COMPLETES = {
+    ParentContact.ContactType.PHONE_CALL: ("phone_parents", "family_contact"),
+    ParentContact.ContactType.MESSAGE: ("phone_parents", "family_contact"),
+    ParentContact.ContactType.LETTER: ("family_contact",),
+    ParentContact.ContactType.MEETING: (
+        "phone_parents",
+        "family_contact",
+        "invite_parents",
+        "parent_meeting",
+    ),
+}
 
 
 def log_parent_contact(
@@ -69,6 +77,15 @@ def log_parent_contact(
             result=result,
             next_step=next_step,
         )
+        if result != ParentContact.Result.NOT_REACHED:
+            complete_tasks_for(
+                student=student,
+                school=school,
+                kinds=COMPLETES[contact_type],
+                result=contact,
+                acting_user=acting_user,
+                on=contacted_at.date(),
+            )
         log_action(
             actor=acting_user,
             action="casework.contact.logged",
@@ -81,40 +98,3 @@ def log_parent_contact(
             },
         )
     return contact
-
-
-def open_case(
-    *, student_id: int, school_id: int, reason: str, acting_user=None, alert=None, responsible=()
-):
-    """Open a case for the student, or return the active one, adding the responsible staff.
-
-    Safe to call repeatedly (the threshold engine does): one active case per student.
-    """
-    active = Case.objects.exclude(status=Case.Status.CLOSED)
-    with transaction.atomic():
-        case = active.select_for_update().filter(student_id=student_id, school_id=school_id).first()
-        created = False
-        if case is None:
-            try:
-                with transaction.atomic():
-                    case = Case.objects.create(
-                        student_id=student_id,
-                        school_id=school_id,
-                        reason=reason[:500],
-                        opened_by=acting_user,
-                        opened_by_alert=alert,
-                    )
-                    created = True
-            except IntegrityError:  # opened concurrently
-                case = active.get(student_id=student_id, school_id=school_id)
-        ids = [user_id for user_id in responsible if user_id]
-        if ids:
-            case.responsible.add(*ids)
-        if created:
-            log_action(
-                actor=acting_user,
-                action="casework.case.opened",
-                obj=case,
-                data={"reason": reason, "alert_id": alert.pk if alert else None},
-            )
-    return case

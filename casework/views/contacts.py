@@ -1,0 +1,76 @@
+"""Contacts with the parents (R-C-2): logged from the class day and from the case page."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from journal.forms import first_error
+from schools.selectors import get_class_for_user, get_class_student_for_user
+
+from ..forms import ParentContactForm
+from ..selectors import get_case_for_user
+from ..services import CaseworkError, log_parent_contact
+
+
+def _log(request: HttpRequest, *, student, school) -> None:
+    """Validate the posted contact and log it; the outcome goes to the messages."""
+    form = ParentContactForm(request.POST, guardians=list(student.guardians.all()))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return
+    data = form.cleaned_data
+    try:
+        log_parent_contact(
+            student=student,
+            school=school,
+            acting_user=request.user,
+            contact_type=data["contact_type"],
+            contacted_at=data["contacted_at"],
+            result=data["result"],
+            guardian=data["guardian"],
+            guardian_name=data["guardian_name"],
+            summary=data["summary"],
+            stated_reason=data["stated_reason"],
+            next_step=data["next_step"],
+        )
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Контакт с родителями записан."))
+
+
+@login_required
+@require_POST
+def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Log the call (or other contact) to the parents of a student of the class, from the
+    class day page; back to that page."""
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    try:
+        student_id = int(request.POST.get("student", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Не указан обучающийся."))
+    student = get_class_student_for_user(
+        request.user, school_class, student_id, perm="casework.log_parent_contact"
+    )
+    _log(request, student=student, school=school_class.school)
+    try:
+        back = datetime.date.fromisoformat(request.POST.get("back", ""))
+    except ValueError:
+        back = timezone.localdate()
+    return redirect(f"{reverse('journal:class_day', args=[school_class.pk])}?date={back:%Y-%m-%d}")
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Log a contact with the parents from the case page; back to it."""
+    case = get_case_for_user(request.user, case_id, perm="casework.work_case")
+    _log(request, student=case.student, school=case.school)
+    return redirect("casework:case_detail", case_id=case.pk)

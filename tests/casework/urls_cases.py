@@ -1,0 +1,3 @@
+"""URL × role matrix entries of casework/views/cases.py and contacts.py."""
+
+URLS: dict = {}

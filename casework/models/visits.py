@@ -153,7 +153,10 @@ class HomeVisit(models.Model):
 
     # The act (seed 003, appended form), in the form's order.
     visited_on = models.DateField(_("дата акта"), null=True, blank=True)
-    # The class when the act was drawn up (the child may move on; the act does not).
+    # The child as the act names them when it is drawn up (the child may move on or be
+    # renamed; the act does not change): prefilled from the student's record.
+    student_name = models.CharField(_("ФИО обучающегося"), max_length=300, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("год рождения"), null=True, blank=True)
     class_name = models.CharField(_("класс"), max_length=32, blank=True)
     disability = models.CharField(_("наличие инвалидности"), max_length=300, blank=True)
     address = models.CharField(_("адрес проживания"), max_length=500, blank=True)

@@ -50,6 +50,8 @@ class Referral(models.Model):
         verbose_name=_("педагог-психолог"),
     )
     purpose = models.CharField(_("цель"), max_length=16, choices=Purpose.choices)
+    # The letter's addressee block (body, position, name), prefilled from the body.
+    addressee = models.CharField(_("адресат"), max_length=300, blank=True)
     text = models.TextField(_("текст письма"), blank=True)
     status = models.CharField(
         _("статус"), max_length=16, choices=Status.choices, default=Status.DRAFT

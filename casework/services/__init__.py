@@ -10,9 +10,38 @@ from .cases import (
 )
 from .common import CaseworkError, CaseworkPermissionDenied
 from .contacts import log_parent_contact
+from .documents import (
+    create_characteristic,
+    create_memo,
+    update_characteristic,
+    update_memo,
+)
+from .plan import (
+    add_control,
+    add_measure,
+    complete_plan,
+    create_plan,
+    flag_overdue_measures,
+    record_measure_outcome,
+    update_measure,
+    update_plan,
+)
 from .tasks import complete_tasks_for
 
 __all__ = [
+    # plan and documents
+    "add_control",
+    "add_measure",
+    "complete_plan",
+    "create_characteristic",
+    "create_memo",
+    "create_plan",
+    "flag_overdue_measures",
+    "record_measure_outcome",
+    "update_characteristic",
+    "update_measure",
+    "update_memo",
+    "update_plan",
     "CaseworkError",
     "CaseworkPermissionDenied",
     "change_case_status",

@@ -8,8 +8,18 @@ from .cases import (
     OpenCaseForm,
 )
 from .contacts import ParentContactForm
+from .documents import CharacteristicForm, MemoForm
+from .plan import CompletePlanForm, ControlForm, MeasureForm, MeasureOutcomeForm, PlanForm
 
 __all__ = [
+    # plan and documents
+    "CharacteristicForm",
+    "CompletePlanForm",
+    "ControlForm",
+    "MeasureForm",
+    "MeasureOutcomeForm",
+    "MemoForm",
+    "PlanForm",
     "CaseFilterForm",
     "CaseResponsibleForm",
     "CaseStatusForm",

@@ -21,16 +21,9 @@ from audit.services import log_action
 from printing.pdf import Document, render_pdf
 
 from ..models import Case, MeasureKind, PlanControl, PlanMeasure, PreventionPlan
+from ..selectors.plan import measure_text
 from .common import CaseworkError, CaseworkPermissionDenied
 from .tasks import complete_tasks_for
-
-
-def measure_text(measure: PlanMeasure) -> str:
-    """What the measure is, as the plan's table and the inbox say it."""
-    if measure.kind == MeasureKind.OTHER:
-        return measure.description
-    title = measure.get_kind_display()
-    return f"{title}: {measure.description}" if measure.description else str(title)
 
 
 def _check_case(case: Case, acting_user, perm: str, message: str) -> None:

@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.evaluate_all",
         "schedule": crontab(hour=19, minute=5),
     },
+    # Casework: repeat council hearings whose recommendations' deadlines have passed.
+    "casework-repeat-hearings": {
+        "task": "casework.tasks.schedule_repeat_hearings_daily",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Without EMAIL_URL (production sets it) letters are written to files in var/mail, one

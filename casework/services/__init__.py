@@ -10,6 +10,15 @@ from .cases import (
 )
 from .common import CaseworkError, CaseworkPermissionDenied
 from .contacts import log_parent_contact
+from .council import (
+    approve_conclusion,
+    create_session,
+    put_on_session,
+    record_hearing,
+    reject_conclusion,
+    schedule_repeat_hearings,
+    update_session,
+)
 from .documents import (
     create_characteristic,
     create_memo,
@@ -26,9 +35,20 @@ from .plan import (
     update_measure,
     update_plan,
 )
+from .registry import add_observation, remove_from_registry
 from .tasks import complete_tasks_for
 
 __all__ = [
+    # council and registry
+    "add_observation",
+    "approve_conclusion",
+    "create_session",
+    "put_on_session",
+    "record_hearing",
+    "reject_conclusion",
+    "remove_from_registry",
+    "schedule_repeat_hearings",
+    "update_session",
     # plan and documents
     "add_control",
     "add_measure",

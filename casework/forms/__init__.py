@@ -10,8 +10,14 @@ from .cases import (
 from .contacts import ParentContactForm
 from .documents import CharacteristicForm, MemoForm
 from .plan import CompletePlanForm, ControlForm, MeasureForm, MeasureOutcomeForm, PlanForm
+from .visits import CancelVisitForm, HomeVisitActForm, ParentsInformedForm, VisitPlanForm
 
 __all__ = [
+    # home visits
+    "CancelVisitForm",
+    "HomeVisitActForm",
+    "ParentsInformedForm",
+    "VisitPlanForm",
     # plan and documents
     "CharacteristicForm",
     "CompletePlanForm",

@@ -37,8 +37,21 @@ from .plan import (
 )
 from .registry import add_observation, remove_from_registry
 from .tasks import complete_tasks_for
+from .visits import (
+    agree_visit,
+    cancel_visit,
+    plan_visit,
+    record_parents_informed,
+    save_act,
+)
 
 __all__ = [
+    # home visits
+    "agree_visit",
+    "cancel_visit",
+    "plan_visit",
+    "record_parents_informed",
+    "save_act",
     # council and registry
     "add_observation",
     "approve_conclusion",

@@ -3,10 +3,12 @@
 The object is a Case for the case's own pages, a Student (or a SchoolClass) for the
 contacts kept from the class day and for opening a case, a School for the council and
 the registry. A psychologist works only the cases referred to them: named among the
-responsible staff, or a referral to the school psychologist naming them.
+responsible staff, or a referral to the school psychologist naming them (the students of
+``referred_students`` below, registered with ``schools.referrals``).
 """
 
 import rules
+from django.db.models import Q
 
 from accounts.roles import Role
 from accounts.rules import (
@@ -15,37 +17,9 @@ from accounts.rules import (
     is_class_teacher_of,
     is_superuser,
 )
-from schools.models import SchoolClass, Student
+from schools.rules import is_referred_psychologist
 
-from .models import Case, Referral
-
-
-def _cases_of(obj):
-    if isinstance(obj, Case):
-        return Case.objects.filter(pk=obj.pk)
-    if isinstance(obj, Student):
-        return Case.objects.filter(student=obj)
-    if isinstance(obj, SchoolClass):
-        return Case.objects.none()  # a class as a whole is never referred
-    return None
-
-
-@rules.predicate
-def is_referred_psychologist(user, obj) -> bool:
-    """A psychologist of the school to whom the child's case is referred (cached on obj)."""
-    if obj is None or not has_school_role(Role.PSYCHOLOGIST)(user, obj):
-        return False
-    cache = obj.__dict__.setdefault("_referred_to", {})
-    if user.pk not in cache:
-        cases = _cases_of(obj)
-        cache[user.pk] = cases is not None and (
-            cases.filter(responsible=user).exists()
-            or Referral.objects.filter(
-                case__in=cases, body="psychologist", psychologist=user
-            ).exists()
-        )
-    return cache[user.pk]
-
+from .models import Body
 
 social_pedagogue = has_school_role(Role.SOCIAL_PEDAGOGUE)
 overseer = has_school_role(Role.DEPUTY, Role.DIRECTOR)
@@ -57,7 +31,7 @@ whole_school = social_pedagogue | overseer
 contact_keepers = is_class_teacher_of | whole_school
 case_workers = is_superuser | contact_keepers | is_referred_psychologist
 
-rules.add_perm("casework.log_parent_contact", contact_keepers)
+rules.add_perm("casework.log_parent_contact", contact_keepers | is_referred_psychologist)
 rules.add_perm("casework.view_parent_contacts", case_workers)
 
 # The case and its records (a Case).
@@ -87,3 +61,11 @@ rules.add_perm("casework.manage_council", is_superuser | whole_school)
 rules.add_perm("casework.approve_conclusion", is_superuser | director)  # seed 003 alg. 14
 rules.add_perm("casework.view_registry", is_superuser | whole_school)
 rules.add_perm("casework.manage_registry", is_superuser | overseer)
+
+
+def referred_students(user) -> Q:
+    """Q over Student: the children whose case names ``user`` among its responsible staff
+    or in a referral to the school psychologist."""
+    return Q(cases__responsible=user) | Q(
+        cases__referrals__body=Body.PSYCHOLOGIST, cases__referrals__psychologist=user
+    )

@@ -7,10 +7,9 @@ from accounts.rules import (
     has_school_role,
     holds_school_role,
     is_class_teacher_of,
-    is_psychologist_of_school,
     is_whole_school_staff,
 )
-from schools.rules import teaches_class
+from schools.rules import is_referred_psychologist, teaches_class
 
 
 @rules.predicate
@@ -23,7 +22,8 @@ is_class_teacher = is_class_teacher_of
 is_deputy = has_school_role(Role.DEPUTY)
 is_director = has_school_role(Role.DIRECTOR)
 is_social_pedagogue = has_school_role(Role.SOCIAL_PEDAGOGUE)
-is_psychologist = is_psychologist_of_school
+# A psychologist reads the students referred to them (schools.referrals), never a class.
+is_psychologist = is_referred_psychologist
 whole_school_reader = is_whole_school_staff
 
 # Marking a lesson: its teacher (the substitute when replaced), the class teacher, the deputy.
@@ -35,6 +35,8 @@ rules.add_perm("journal.edit_locked_marks", is_deputy)
 rules.add_perm("journal.settle_reasons", is_class_teacher | is_deputy | is_social_pedagogue)
 attendance_reader = is_class_teacher | whole_school_reader | is_psychologist
 rules.add_perm("journal.view_class_attendance", attendance_reader)
+# One student's attendance (card, excuse documents): obj is the Student.
+rules.add_perm("journal.view_student_attendance", attendance_reader)
 # The month grid of marks (spec §1: subject teachers see the marks of the classes they
 # teach). It shows whether an absence is excused, as an e-journal's «УП» does; the kind of
 # reason, the documents and a student's card stay with the readers above.

@@ -65,7 +65,10 @@ def get_student_enrollment_for_user(
         raise Http404
     day = day or timezone.localdate()
     enrollment = next((e for e in enrollments if e.covers(day)), enrollments[0])
-    if not user.has_perm("journal.view_class_attendance", enrollment.school_class):
+    if not (
+        user.has_perm("journal.view_class_attendance", enrollment.school_class)
+        or user.has_perm("journal.view_student_attendance", student)
+    ):
         raise PermissionDenied
     return student, enrollment
 

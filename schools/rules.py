@@ -3,11 +3,8 @@
 ``schools.selectors`` returns exactly the objects these permissions allow; a
 test checks that the two agree for every role, so change them together.
 
-Psychologists: spec §1 gives them the students *referred to them*. Referrals
-belong to casework, which does not exist yet, so for now a psychologist sees
-the students of their own school (never another school's). When casework adds
-referrals, replace ``is_psychologist_of_school`` below (and the psychologist
-branch of ``schools.selectors.visible_students``) with "referred to the user".
+Psychologists: spec §1 gives them the students *referred to them* (casework tells
+which, through ``schools.referrals``); they see the school's head-counts, never a class.
 """
 
 import rules
@@ -26,7 +23,8 @@ from accounts.rules import (
 )
 from accounts.selectors import school_ids_for_user
 
-from .models import SchoolClass
+from .models import SchoolClass, Student
+from .referrals import referred_students
 from .selectors import territory_school_ids
 from .teaching import taught_classes
 
@@ -43,6 +41,25 @@ def teaches_class(user, obj) -> bool:
     if not class_ids:
         return False
     return SchoolClass.objects.filter(taught_classes(user), pk__in=class_ids).exists()
+
+
+def _student_id(obj) -> int | None:
+    if isinstance(obj, Student):
+        return obj.pk
+    return getattr(obj, "student_id", None)
+
+
+@rules.predicate
+def is_referred_psychologist(user, obj) -> bool:
+    """A psychologist of the object's school to whom its student is referred (a Student, or
+    anything of one student: a case, an excuse document). Cached on the object."""
+    student_id = _student_id(obj)
+    if student_id is None or not is_psychologist_of_school(user, obj):
+        return False
+    cache = obj.__dict__.setdefault("_referred_to", {})
+    if user.pk not in cache:
+        cache[user.pk] = Student.objects.filter(referred_students(user), pk=student_id).exists()
+    return cache[user.pk]
 
 
 @rules.predicate
@@ -77,12 +94,12 @@ rules.add_perm("schools.change_schoolclass", is_superuser | is_school_admin)
 # A student's name and class. Municipal and regional officials never see pupils.
 rules.add_perm(
     "schools.view_student",
-    is_superuser | whole_school | is_psychologist_of_school | is_class_teacher_of | teaches_class,
+    is_superuser | whole_school | is_referred_psychologist | is_class_teacher_of | teaches_class,
 )
 # Addresses, guardians and their phones, family status flags: not for subject teachers.
 rules.add_perm(
     "schools.view_student_personal_data",
-    is_superuser | whole_school | is_psychologist_of_school | is_class_teacher_of,
+    is_superuser | whole_school | is_referred_psychologist | is_class_teacher_of,
 )
 # Personal data and parent contacts are kept by the class teacher, the social pedagogue
 # and the administrator.

@@ -18,8 +18,8 @@ How other apps reuse this
 
 Spec §1 in short: subject teachers see the classes they teach (a timetable line
 or a lesson names them), class teachers their own class, social pedagogue,
-deputy, director and administrator the whole school, the psychologist (until
-casework referrals exist) the students of their school; municipal and regional
+deputy, director and administrator the whole school, the psychologist the students
+referred to them (``schools.referrals``, filled by casework); municipal and regional
 officials see schools, never pupils. A student belongs to every school and class
 they have an enrollment in, past ones included (history stays readable).
 """
@@ -37,6 +37,7 @@ from accounts.selectors import (
 )
 
 from .models import Enrollment, School, SchoolClass, Student
+from .referrals import referred_students
 from .teaching import taught_classes
 
 WHOLE_SCHOOL_READERS = (*WHOLE_SCHOOL_ROLES, Role.SCHOOL_ADMIN)
@@ -93,10 +94,13 @@ def visible_students(user) -> QuerySet[Student]:
         return Student.objects.none()
     if user.is_superuser:
         return Student.objects.all()
-    reader_schools = school_ids_with_role(user, *WHOLE_SCHOOL_READERS, Role.PSYCHOLOGIST)
-    enrollments = Enrollment.objects.filter(
-        Q(school_id__in=reader_schools) | Q(school_class_id__in=_own_class_ids(user))
-    )
+    reader_schools = school_ids_with_role(user, *WHOLE_SCHOOL_READERS)
+    condition = Q(school_id__in=reader_schools) | Q(school_class_id__in=_own_class_ids(user))
+    psychologist_schools = school_ids_with_role(user, Role.PSYCHOLOGIST)
+    if psychologist_schools:
+        referred = Student.objects.filter(referred_students(user)).values("pk")
+        condition |= Q(school_id__in=psychologist_schools, student_id__in=referred)
+    enrollments = Enrollment.objects.filter(condition)
     return Student.objects.filter(pk__in=enrollments.values("student_id"))
 
 

@@ -75,9 +75,11 @@ class Case:
 
 # Journal (journal/rules.py). Municipal and regional officials never see pupils: 404.
 WHOLE_SCHOOL = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
-# journal.view_class_attendance: the class teacher, the whole school, the psychologist (who
-# sees the students of their school until casework has referrals, see schools/rules.py).
-ATTENDANCE_READERS = (Role.CLASS_TEACHER, *WHOLE_SCHOOL, Role.PSYCHOLOGIST, SUPERUSER)
+# journal.view_class_attendance: the class teacher and the whole school. The psychologist
+# reads only the students referred to them (school A's ``student``, tests/casework/world.py),
+# never a class.
+ATTENDANCE_READERS = (Role.CLASS_TEACHER, *WHOLE_SCHOOL, SUPERUSER)
+REFERRED = (Role.PSYCHOLOGIST,)
 # journal.settle_reasons: reasons and excuse documents.
 SETTLERS = (Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, SUPERUSER)
 # casework.log_parent_contact: calls to the parents.
@@ -95,9 +97,12 @@ def other_school(superuser=200) -> dict:
     return everyone(404, **{SUPERUSER: superuser})
 
 
-def own_other_foreign(readers, key="class_id", *, own_only=(Role.CLASS_TEACHER,)) -> list[Case]:
+def own_other_foreign(
+    readers, key="class_id", *, own_only=(Role.CLASS_TEACHER,), referred=()
+) -> list[Case]:
     """A page of a class (``key="class_id"``) or of a student (``"student_id"``) for
-    ``readers``: ``own_only`` roles see their own class only; another school is 404."""
+    ``readers``: ``own_only`` roles see their own class only, ``referred`` roles (the
+    psychologist) only the student referred to them; another school is 404."""
     objects = {
         "class_id": ("school_class", "other_class"),
         "student_id": ("student", "other_student"),
@@ -107,7 +112,7 @@ def own_other_foreign(readers, key="class_id", *, own_only=(Role.CLASS_TEACHER,)
         Case(
             "own class" if key == "class_id" else "student of own class",
             kwargs=lambda w: {key: getattr(w.a, own).pk},
-            expect=in_school(*readers),
+            expect=in_school(*readers, *referred),
         ),
         Case(
             "another class of the school" if key == "class_id" else "student of another class",
@@ -250,8 +255,8 @@ URL_MATRIX: dict[str, list[Case]] = {
     "journal:class_day_reasons": class_posts(SETTLERS),
     "casework:class_day_contact": class_posts(CONTACT_KEEPERS),
     # A student's attendance card and excuse documents: view_class_attendance on their class.
-    "journal:student_card": own_other_foreign(ATTENDANCE_READERS, "student_id"),
-    "journal:excuse_list": own_other_foreign(ATTENDANCE_READERS, "student_id"),
+    "journal:student_card": own_other_foreign(ATTENDANCE_READERS, "student_id", referred=REFERRED),
+    "journal:excuse_list": own_other_foreign(ATTENDANCE_READERS, "student_id", referred=REFERRED),
     "journal:excuse_add": own_other_foreign(SETTLERS, "student_id"),
     "journal:excuse_withdraw": [
         Case("GET", kwargs=lambda w: {"excuse_id": w.a.excuse.pk}, expect=everyone(405)),
@@ -275,7 +280,7 @@ URL_MATRIX: dict[str, list[Case]] = {
         Case(
             "own school",
             kwargs=lambda w: {"excuse_id": w.a.excuse.pk},
-            expect=in_school(*ATTENDANCE_READERS),
+            expect=in_school(*ATTENDANCE_READERS, *REFERRED),
         ),
         Case(
             "other school",

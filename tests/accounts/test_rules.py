@@ -16,7 +16,7 @@ SEES_STUDENT = {
     Role.SUBJECT_TEACHER: {"student"},
     Role.CLASS_TEACHER: {"student"},
     Role.SOCIAL_PEDAGOGUE: {"student", "other_student"},
-    Role.PSYCHOLOGIST: {"student", "other_student"},  # until casework referrals narrow it
+    Role.PSYCHOLOGIST: {"student"},  # referred to them (tests/casework/world.py)
     Role.DEPUTY: {"student", "other_student"},
     Role.DIRECTOR: {"student", "other_student"},
     Role.SCHOOL_ADMIN: {"student", "other_student"},

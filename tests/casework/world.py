@@ -2,6 +2,8 @@
 
 Each topic adds its objects in its own ``world_<topic>.py``: ``side.cw["name"]``."""
 
+from accounts.roles import Role
+from casework.models import Body, Referral
 from casework.services import open_case
 
 from . import world_council, world_documents, world_plan, world_referrals, world_visits
@@ -17,6 +19,15 @@ def build_casework(world, side) -> dict:
         responsible=[side.class_teacher.pk],
     )
     objects = {"case": case}
+    if side is world.a:
+        # School A's psychologist works this child only: referred to them (spec §1).
+        objects["psychologist_referral"] = Referral.objects.create(
+            case=case,
+            school=side.school,
+            body=Body.PSYCHOLOGIST,
+            psychologist=world.users[Role.PSYCHOLOGIST],
+            purpose=Referral.Purpose.HELP,
+        )
     for builder in BUILDERS:
         objects |= builder.build(world, side, case)
     return objects

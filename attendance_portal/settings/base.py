@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.schedule_repeat_hearings_daily",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Casework: plan measures past their deadline go to the responsible person's inbox.
+    "casework-overdue-plan-measures": {
+        "task": "casework.tasks.flag_overdue_measures_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # Without EMAIL_URL (production sets it) letters are written to files in var/mail, one

@@ -23,6 +23,7 @@ from printing.pdf import Document, render_pdf
 from ..models import Case, MeasureKind, PlanControl, PlanMeasure, PreventionPlan
 from ..selectors.plan import measure_text
 from .common import CaseworkError, CaseworkPermissionDenied
+from .documents import director_name
 from .tasks import complete_tasks_for
 
 
@@ -420,6 +421,8 @@ def render_plan(plan: PreventionPlan, *, school_class=None) -> Document:
             "student": student,
             "school": plan.school,
             "school_class": school_class,
+            "class_teacher": school_class.class_teacher if school_class else None,
+            "director": director_name(plan.school),
             "measures": measures,
             "controls": list(plan.controls.select_related("author").order_by("date", "pk")),
         },

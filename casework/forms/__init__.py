@@ -10,9 +10,22 @@ from .cases import (
 from .contacts import ParentContactForm
 from .documents import CharacteristicForm, MemoForm
 from .plan import CompletePlanForm, ControlForm, MeasureForm, MeasureOutcomeForm, PlanForm
+from .referrals import (
+    ReferralAnswerForm,
+    ReferralEditForm,
+    ReferralForm,
+    ReferralSentForm,
+    SopForm,
+)
 from .visits import CancelVisitForm, HomeVisitActForm, ParentsInformedForm, VisitPlanForm
 
 __all__ = [
+    # referrals and СОП
+    "ReferralAnswerForm",
+    "ReferralEditForm",
+    "ReferralForm",
+    "ReferralSentForm",
+    "SopForm",
     # home visits
     "CancelVisitForm",
     "HomeVisitActForm",

@@ -35,6 +35,14 @@ from .plan import (
     update_measure,
     update_plan,
 )
+from .referrals import (
+    create_referral,
+    draft_letter,
+    mark_referral_sent,
+    mark_sop,
+    record_referral_answer,
+    update_referral,
+)
 from .registry import add_observation, remove_from_registry
 from .tasks import complete_tasks_for
 from .visits import (
@@ -46,6 +54,13 @@ from .visits import (
 )
 
 __all__ = [
+    # referrals and СОП
+    "create_referral",
+    "draft_letter",
+    "mark_referral_sent",
+    "mark_sop",
+    "record_referral_answer",
+    "update_referral",
     # home visits
     "agree_visit",
     "cancel_visit",

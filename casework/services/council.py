@@ -197,7 +197,7 @@ def put_on_session(*, session: CouncilSession, case: Case, acting_user) -> Counc
         if CouncilHearing.objects.filter(case=case, session__isnull=False, held=False).exists():
             raise CaseworkError(_("Дело уже назначено на другое заседание и ещё не рассмотрено."))
         hearing = (
-            CouncilHearing.objects.select_for_update()
+            CouncilHearing.objects.select_for_update(of=("self",))
             .filter(case=case, session__isnull=True, held=False)
             .order_by("pk")
             .first()
@@ -309,7 +309,7 @@ def record_hearing(
 
     with transaction.atomic():
         hearing = (
-            CouncilHearing.objects.select_for_update()
+            CouncilHearing.objects.select_for_update(of=("self",))
             .select_related("case__student", "session", "school")
             .get(pk=hearing.pk)
         )
@@ -330,6 +330,7 @@ def record_hearing(
         hearing.review_date = review_date
         hearing.save()
         CouncilSession.objects.filter(pk=session.pk).update(status=CouncilSession.Status.HELD)
+        hearing.session.status = CouncilSession.Status.HELD
         for item in cleaned:
             task = open_task(
                 school=school,
@@ -414,7 +415,7 @@ def _decide(conclusion: Conclusion, *, status: str, comment: str, acting_user) -
         raise CaseworkPermissionDenied(_("Утверждает заключение директор."))
     with transaction.atomic():
         conclusion = (
-            Conclusion.objects.select_for_update()
+            Conclusion.objects.select_for_update(of=("self",))
             .select_related("hearing__case__student", "hearing__session", "school")
             .get(pk=conclusion.pk)
         )
@@ -497,7 +498,7 @@ def schedule_repeat_hearings(*, today: datetime.date) -> list[CouncilHearing]:
     for pk in list(due):
         with transaction.atomic():
             previous = (
-                CouncilHearing.objects.select_for_update()
+                CouncilHearing.objects.select_for_update(of=("self",))
                 .select_related("case__student", "school")
                 .get(pk=pk)
             )

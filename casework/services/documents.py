@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import roles_of
 from alerts.models import Alert, Rule, Task
 from audit.services import log_action
 from printing.pdf import Document, render_pdf
@@ -324,17 +326,40 @@ def update_characteristic(
     return characteristic
 
 
+# «от …»: the author's position in the genitive, as a memo's heading names it.
+POSITIONS = (
+    (Role.DEPUTY, gettext_lazy("заместителя директора")),
+    (Role.SOCIAL_PEDAGOGUE, gettext_lazy("социального педагога")),
+    (Role.PSYCHOLOGIST, gettext_lazy("педагога-психолога")),
+    (Role.CLASS_TEACHER, gettext_lazy("классного руководителя")),
+    (Role.DIRECTOR, gettext_lazy("директора")),
+)
+
+
+def _position_of(user, school_id) -> str:
+    if user is None:
+        return ""
+    roles = roles_of(user, school_id)
+    return next((str(title) for role, title in POSITIONS if role in roles), "")
+
+
 def render_memo(memo: Memo) -> Document:
     """The memo as a Russian докладная записка: the addressee top right, the title, the
     text, the date and the signature."""
     case = memo.case
+    school_class = timeline.class_of(case)
+    author = memo.author
     return render_pdf(
         "casework/print/memo.html",
         {
             "memo": memo,
             "student": case.student,
             "school": memo.school,
-            "school_class": timeline.class_of(case),
+            "school_class": school_class,
+            "author_is_class_teacher": bool(
+                author and school_class and school_class.class_teacher_id == author.pk
+            ),
+            "author_role": _position_of(author, memo.school_id),
             "paragraphs": [p for p in memo.text.splitlines() if p.strip()],
         },
         filename=f"Докладная записка {case.student.last_name} {memo.date:%d.%m.%Y}.pdf",
@@ -358,6 +383,7 @@ def render_characteristic(characteristic: Characteristic) -> Document:
             "student": student,
             "school": characteristic.school,
             "school_class": school_class,
+            "addressee": characteristic.get_addressee_display(),
             "class_teacher": school_class.class_teacher if school_class else None,
             "director": director_name(characteristic.school),
             "guardians": list(student.guardians.all()),

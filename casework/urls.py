@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, contacts, council, documents, plan, referrals, visits
+from .views import cases, contacts, council, documents, dossier, plan, referrals, visits
 
 app_name = "casework"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_id>/responsible/", cases.case_responsible, name="case_responsible"),
     path("cases/<int:case_id>/family-centre/", cases.case_family_centre, name="case_family_centre"),
     path("cases/<int:case_id>/contacts/", contacts.case_contact, name="case_contact"),
+    path("cases/<int:case_id>/dossier.pdf", dossier.case_dossier, name="case_dossier"),
     path("students/<int:student_id>/case/", cases.student_case, name="student_case"),
     path(
         "classes/<int:class_id>/day/contact/",

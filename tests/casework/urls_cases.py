@@ -57,6 +57,14 @@ URLS: dict = {
             expect=everyone(404, **{SUPERUSER: 200}),
         ),
     ],
+    "casework:case_dossier": [
+        Case("own school", kwargs=lambda w: {"case_id": w.a.cw["case"].pk}, expect=readers()),
+        Case(
+            "other school",
+            kwargs=lambda w: {"case_id": w.b.cw["case"].pk},
+            expect=everyone(404, **{SUPERUSER: 200}),
+        ),
+    ],
     "casework:case_status": case_posts(MANAGERS, lambda w: {"status": "monitoring"}),
     "casework:case_responsible": case_posts(
         MANAGERS, lambda w: {"responsible": [w.a.class_teacher.pk]}

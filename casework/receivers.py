@@ -7,7 +7,7 @@ from alerts.signals import case_needed
 from journal.signals import class_day_panels, student_card_panels
 
 from .forms import ParentContactForm
-from .models import ParentContact
+from .models import Case, ParentContact
 from .services import open_case
 
 
@@ -68,6 +68,18 @@ def student_card_contacts(sender, *, request, student, school, **kwargs):
         .select_related("staff")
         .order_by("-contacted_at", "-pk")
     )
+    case = (
+        Case.objects.filter(student=student, school=school)
+        .exclude(status=Case.Status.CLOSED)
+        .first()
+    )
     return render_to_string(
-        "casework/_student_card_contacts.html", {"contacts": contacts}, request=request
+        "casework/_student_card_contacts.html",
+        {
+            "contacts": contacts,
+            "case": case,
+            "student": student,
+            "can_open": case is None and request.user.has_perm("casework.open_case", student),
+        },
+        request=request,
     )

@@ -8,6 +8,18 @@ from .cases import (
     OpenCaseForm,
 )
 from .contacts import ParentContactForm
+from .council import (
+    AgendaCaseForm,
+    AssignmentForm,
+    AssignmentFormSet,
+    ConclusionDecisionForm,
+    HearingForm,
+    ObservationForm,
+    PutOnSessionForm,
+    RegistryFilterForm,
+    RemovalForm,
+    SessionForm,
+)
 from .documents import CharacteristicForm, MemoForm
 from .plan import CompletePlanForm, ControlForm, MeasureForm, MeasureOutcomeForm, PlanForm
 from .referrals import (
@@ -20,6 +32,17 @@ from .referrals import (
 from .visits import CancelVisitForm, HomeVisitActForm, ParentsInformedForm, VisitPlanForm
 
 __all__ = [
+    # council and registry
+    "AgendaCaseForm",
+    "AssignmentForm",
+    "AssignmentFormSet",
+    "ConclusionDecisionForm",
+    "HearingForm",
+    "ObservationForm",
+    "PutOnSessionForm",
+    "RegistryFilterForm",
+    "RemovalForm",
+    "SessionForm",
     # referrals and СОП
     "ReferralAnswerForm",
     "ReferralEditForm",

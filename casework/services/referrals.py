@@ -136,7 +136,11 @@ def _child(facts: LetterFacts) -> str:
     boy = student.gender == Student.Gender.MALE
     who = "обучающаяся" if girl else "обучающийся" if boy else "обучающийся (-аяся)"
     lives = "проживающая" if girl else "проживающий" if boy else "проживающий (-ая)"
-    klass = f" {facts.school_class.name} класса" if facts.school_class else ""
+    klass = (
+        f" {facts.school_class.grade}{facts.school_class.letter} класса"
+        if facts.school_class
+        else ""
+    )
     address = student.actual_address or student.registration_address or "не указан"
     return (
         f"{who}{klass} {student.full_name}, {_date(student.birth_date)} года рождения, "
@@ -365,7 +369,11 @@ def create_referral(
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case", "task").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case__student", "case__school", "task")
+        .get(pk=referral.pk)
+    )
 
 
 def update_referral(

@@ -51,6 +51,9 @@ class ParentContact(models.Model):
     stated_reason = models.CharField(_("названная причина отсутствия"), max_length=500, blank=True)
     result = models.CharField(_("результат"), max_length=16, choices=Result.choices)
     next_step = models.CharField(_("следующий шаг"), max_length=500, blank=True)
+    # Seed 002 §4.1: the days missed without a valid reason the parents were told of
+    # (ISO dates), so that the next call knows what they have not heard yet.
+    absences_told = models.JSONField(_("сообщено о пропусках"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -134,6 +134,10 @@ def monthly_absences(case: Case) -> list[dict]:
     return [row | {"without_valid": row["invalid"] + row["unknown"]} for row in rows]
 
 
+def _short(iso_day: str) -> str:
+    return datetime.date.fromisoformat(iso_day).strftime("%d.%m")
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
@@ -196,6 +200,9 @@ def _contacts(case, start) -> list[Event]:
                     contact.stated_reason,
                     contact.summary,
                     contact.next_step and _("далее: %(step)s") % {"step": contact.next_step},
+                    contact.absences_told
+                    and _("сообщено о пропусках: %(days)s")
+                    % {"days": ", ".join(_short(day) for day in contact.absences_told)},
                 )
                 if part
             ),

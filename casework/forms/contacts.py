@@ -37,9 +37,23 @@ class ParentContactForm(forms.Form):
     )
     result = forms.ChoiceField(label=_("Результат"), choices=ParentContact.Result.choices)
     next_step = forms.CharField(label=_("Следующий шаг"), max_length=500, required=False)
+    # Seed 002 §4.1: the days missed without a valid reason the parents have not heard of.
+    absences_told = forms.MultipleChoiceField(
+        label=_("Сообщено родителям о пропусках"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Дни без уважительной причины, о которых родителям ещё не сообщали."),
+    )
 
-    def __init__(self, *args, guardians=(), **kwargs):
+    def __init__(self, *args, guardians=(), absences=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if absences:
+            self.fields["absences_told"].choices = [
+                (day.isoformat(), day.strftime("%d.%m.%Y")) for day in absences
+            ]
+            self.fields["absences_told"].initial = [day.isoformat() for day in absences]
+        else:
+            del self.fields["absences_told"]
         self.guardians = {guardian.pk: guardian for guardian in guardians}
         self.fields["guardian"].choices = [("", "—")] + [
             (g.pk, f"{g.full_name} ({g.get_relation_display()}), {g.phone or _('нет телефона')}")

@@ -1,14 +1,17 @@
 """Reads of casework, scoped to what the user may see (spec §1)."""
 
+import datetime
+
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import get_object_for_user
 from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
+from alerts.models import StudentDay
 from schools.models import SchoolClass
 
-from ..models import Case
+from ..models import Case, ParentContact
 
 
 def get_case_for_user(user, case_id: int, *, perm: str = "casework.view_case") -> Case:
@@ -51,3 +54,21 @@ def visible_cases(user) -> QuerySet[Case]:
         )
     ids = Case.objects.filter(condition).values("pk")
     return Case.objects.filter(pk__in=ids)
+
+
+def untold_absences(student, school, *, since: datetime.date) -> list[datetime.date]:
+    """Seed 002 §4.1: the days since ``since`` the child missed lessons without a valid
+    reason (or with none settled yet) that no contact has told the parents of."""
+    told = set()
+    for days in ParentContact.objects.filter(student=student, school=school).values_list(
+        "absences_told", flat=True
+    ):
+        told.update(days)
+    missed = (
+        StudentDay.objects.filter(student=student, school=school, date__gte=since)
+        .filter(Q(invalid__gt=0) | Q(unknown__gt=0))
+        .values_list("date", flat=True)
+        .distinct()
+        .order_by("date")
+    )
+    return [day for day in missed if f"{day}" not in told]

@@ -45,6 +45,7 @@ def log_parent_contact(
     summary: str = "",
     stated_reason: str = "",
     next_step: str = "",
+    absences_told=(),
 ) -> ParentContact:
     """Record a phone call, meeting, letter or message to the parents (R-C-2)."""
     if contact_type not in ParentContact.ContactType.values:
@@ -76,6 +77,7 @@ def log_parent_contact(
             stated_reason=stated_reason,
             result=result,
             next_step=next_step,
+            absences_told=sorted({f"{day}" for day in absences_told}),
         )
         if result != ParentContact.Result.NOT_REACHED:
             complete_tasks_for(

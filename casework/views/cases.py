@@ -27,7 +27,7 @@ from ..forms import (
     ParentContactForm,
 )
 from ..models import Case
-from ..selectors import get_case_for_user, visible_cases
+from ..selectors import get_case_for_user, untold_absences, visible_cases
 from ..services import (
     CaseworkError,
     change_case_status,
@@ -93,7 +93,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     }
     if case.is_active and context["can_work"]:
         context["contact_form"] = ParentContactForm(
-            guardians=guardians, initial={"student": case.student_id}
+            guardians=guardians,
+            initial={"student": case.student_id},
+            absences=untold_absences(case.student, case.school, since=timeline.period_start(case)),
         )
         context["family_centre_form"] = FamilyCentreForm(
             initial={"status": case.family_centre_status}

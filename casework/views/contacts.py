@@ -15,13 +15,16 @@ from journal.forms import first_error
 from schools.selectors import get_class_for_user, get_class_student_for_user
 
 from ..forms import ParentContactForm
-from ..selectors import get_case_for_user
+from ..selectors import get_case_for_user, untold_absences
 from ..services import CaseworkError, log_parent_contact
+from ..timeline import period_start
 
 
-def _log(request: HttpRequest, *, student, school) -> None:
+def _log(request: HttpRequest, *, student, school, absences=()) -> None:
     """Validate the posted contact and log it; the outcome goes to the messages."""
-    form = ParentContactForm(request.POST, guardians=list(student.guardians.all()))
+    form = ParentContactForm(
+        request.POST, guardians=list(student.guardians.all()), absences=absences
+    )
     if not form.is_valid():
         messages.error(request, first_error(form))
         return
@@ -39,6 +42,7 @@ def _log(request: HttpRequest, *, student, school) -> None:
             summary=data["summary"],
             stated_reason=data["stated_reason"],
             next_step=data["next_step"],
+            absences_told=data.get("absences_told", ()),
         )
     except CaseworkError as error:
         messages.error(request, str(error))
@@ -72,5 +76,6 @@ def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
 def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     """Log a contact with the parents from the case page; back to it."""
     case = get_case_for_user(request.user, case_id, perm="casework.work_case")
-    _log(request, student=case.student, school=case.school)
+    absences = untold_absences(case.student, case.school, since=period_start(case))
+    _log(request, student=case.student, school=case.school, absences=absences)
     return redirect("casework:case_detail", case_id=case.pk)

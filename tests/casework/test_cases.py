@@ -248,3 +248,41 @@ def test_the_dossier_is_a_pdf_with_the_childs_name_and_its_sections(
     ):
         assert heading in text, heading
     assert AuditEntry.objects.filter(action="casework.dossier.viewed", student=student).exists()
+
+
+def test_the_contact_form_offers_the_absences_the_parents_were_not_told_of(
+    client, school, school_class, student, teacher, case
+):
+    from alerts.models import StudentDay
+
+    today = timezone.localdate()
+    for offset in (1, 2):
+        StudentDay.objects.create(
+            student=student,
+            school_class=school_class,
+            school=school,
+            date=today - datetime.timedelta(days=offset),
+            valid=0,
+            invalid=0,
+            unknown=6,
+            late=0,
+            lessons=6,
+        )
+    client.force_login(teacher)
+    url = reverse("casework:case_detail", args=[case.pk])
+    form = client.get(url).context["contact_form"]
+    days = [f"{today - datetime.timedelta(days=offset)}" for offset in (2, 1)]
+    assert [value for value, _ in form.fields["absences_told"].choices] == days
+    client.post(
+        reverse("casework:case_contact", args=[case.pk]),
+        {
+            "student": student.pk,
+            "contact_type": "phone_call",
+            "guardian_name": "Петрова Анна Ивановна",
+            "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "result": "reached",
+            "absences_told": days,
+        },
+    )
+    assert ParentContact.objects.get().absences_told == days
+    assert "absences_told" not in client.get(url).context["contact_form"].fields

@@ -159,7 +159,7 @@ def _check_measure(plan: PreventionPlan, *, kind, description, responsible, due_
     if plan.school_id not in school_ids_for_user(responsible):
         raise CaseworkError(
             _("%(name)s не работает в этой школе: ответственным может быть только её сотрудник.")
-            % {"name": responsible.get_full_name() or responsible.username}
+            % {"name": responsible.full_name}
         )
     if due_date is None:
         raise CaseworkError(_("Укажите срок выполнения мероприятия."))

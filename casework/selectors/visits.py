@@ -131,21 +131,178 @@ def _labels(choices, values) -> str:
     return ", ".join(str(label) for value, label in choices.choices if value in values)
 
 
+def _years(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        word = _("год")
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = _("года")
+    else:
+        word = _("лет")
+    return f"{n} {word}"
+
+
+def _join(*parts, sep="; ") -> str:
+    return sep.join(str(part).strip() for part in parts if part and str(part).strip())
+
+
+def _parent_text(visit: HomeVisit, prefix: str) -> str:
+    age = getattr(visit, f"{prefix}_age")
+    return _join(
+        getattr(visit, f"{prefix}_name"),
+        _years(age) if age is not None else "",
+        getattr(visit, f"{prefix}_work"),
+        getattr(visit, f"{prefix}_schedule"),
+        getattr(visit, f"{prefix}_education"),
+        getattr(visit, f"{prefix}_phone"),
+        sep=", ",
+    )
+
+
+# The printed lines after the child's: the form's label, the value, the form's caption.
+# (In seed 003's text the captions under «Общий доход семьи» and «Жилищные условия» slipped
+# one line down; each stands here under the line it explains.)
+def _act_lines(visit: HomeVisit) -> list[dict]:
+    control = (
+        _("контроль за поведением со стороны родителей – %(value)s")
+        % {"value": visit.get_parental_control_display()}
+        if visit.parental_control
+        else ""
+    )
+    conditions = _labels(ChildCondition, visit.child_conditions)
+    return [
+        {
+            "label": _("Сведения о матери / мачехе"),
+            "value": _parent_text(visit, "mother"),
+            "caption": _(
+                "ФИО, возраст, место работы, режим работы, образование, контактный телефон"
+            ),
+        },
+        {
+            "label": _("Сведения об отце / отчиме"),
+            "value": _parent_text(visit, "father"),
+            "caption": _(
+                "ФИО, возраст, место работы, режим работы, образование, контактный телефон"
+            ),
+        },
+        {
+            "label": _("Сведения о других родственниках, проживающих совместно с учащимся"),
+            "value": visit.other_relatives,
+            "caption": _("ФИО, год рождения, степень родства"),
+            "block": True,
+        },
+        {
+            "label": _("Общий доход семьи"),
+            "value": visit.family_income,
+            "caption": _("заработная плата, алименты, пенсии, пособия, иные социальные выплаты"),
+        },
+        {
+            "label": _("Жилищные условия"),
+            "value": _join(visit.get_housing_type_display(), visit.housing, sep=", "),
+            "caption": _(
+                "многоквартирный дом, частный дом, его состояние, жилая площадь, число комнат, "
+                "благоустройство"
+            ),
+        },
+        {
+            "label": _("Санитарно-гигиеническое состояние жилой площади"),
+            "value": _join(visit.get_sanitary_state_display(), visit.sanitary_note),
+            "caption": _("хорошее, удовлетворительное, неудовлетворительное"),
+        },
+        {
+            "label": _("Жилищно-бытовые условия обучающегося"),
+            "value": _join(
+                _("имеется: %(list)s") % {"list": conditions} if conditions else "",
+                visit.child_conditions_note,
+            ),
+            "caption": _(
+                "наличие отдельной комнаты, места для сна, занятий, наличие книг, "
+                "школьно-письменных принадлежностей, продуктов питания, вещей по сезону, их "
+                "состояние, привиты ли навыки соблюдения ребенком норм личной гигиены, имеется "
+                "ли все необходимое для этого"
+            ),
+            "block": True,
+        },
+        {
+            "label": _("Соблюдение учащимся режима дня"),
+            "value": visit.daily_routine,
+            "caption": _(
+                "выполнение домашних заданий, где и с кем проводит свободное время, участие "
+                "ребенка в домашнем труде, занимается ли в кружках и секциях, режим сна"
+            ),
+            "block": True,
+        },
+        {
+            "label": _("Связь родителей со школой, контроль за поведением обучающегося"),
+            "value": _join(
+                _labels(SchoolContact, visit.school_contact), control, visit.school_contact_note
+            ),
+            "caption": _(
+                "родители (законные представители) посещают школьные мероприятия, посещают "
+                "мероприятия не всегда, школу не посещают, посещают по вызову, на вызовы не "
+                "являются, поддерживают связь по телефону, избегают общения с педагогом (не "
+                "отвечают на звонки), конфликтные отношения с учителем, контроль за поведением "
+                "со стороны родителей – регулярный, нерегулярный, отсутствует"
+            ),
+            "block": True,
+        },
+        {
+            "label": _("Отношения родителей (законных представителей) с обучающимися"),
+            "value": _join(_labels(Relations, visit.relations), visit.relations_note),
+            "caption": _(
+                "доброжелательные, доверительные, родители пользуются авторитетом, гиперопека, "
+                "гипоопека, отчужденно-безразличные, отсутствие взаимопонимания, "
+                "напряженно-конфликтные, родители не пользуются авторитетом, допускается "
+                "жестокое обращение с ребенком"
+            ),
+            "block": True,
+        },
+        {
+            "label": _("Проблемы семьи"),
+            "value": _join(
+                _labels(FamilyProblem, visit.family_problems), visit.family_problems_note
+            ),
+            "caption": _(
+                "недостаточная психолого-педагогическая грамотность, конфликтные отношения между "
+                "родителями, ненадлежащее исполнение родительских обязанностей по воспитанию и "
+                "обучению (бесконтрольность, самоустранение от решения проблем ребенка, "
+                "неспособность обеспечить основные потребности ребенка (в жилье, пище, одежде, "
+                "гигиене, уходе, предоставлении медицинской помощи), злоупотребление спиртными "
+                "напитками (матери, отца, отчима), аморальный образ жизни (матери, отца, "
+                "отчима), отрицательный пример родителей, вовлечение в преступную деятельность, "
+                "жестокое обращение с ребенком"
+            ),
+            "block": True,
+        },
+        {
+            "label": _("Дополнительные сведения"),
+            "value": _join(
+                visit.additional_info,
+                _(
+                    "Выявлены обстоятельства, угрожающие жизни и здоровью несовершеннолетнего "
+                    "либо препятствующие его обучению."
+                )
+                if visit.danger_found
+                else "",
+                sep="\n",
+            ),
+            "caption": "",
+            "block": True,
+        },
+    ]
+
+
 def act_context(visit: HomeVisit) -> dict:
     """The printed act's data (templates/casework/print/visit_act.html)."""
     members = list(visit.members.all())
     titles = positions(members, visit.school_id)
     return {
         "visit": visit,
-        "student": visit.case.student,
+        "lines": _act_lines(visit),
         "members": [
             {"name": m.get_full_name() or m.username, "position": titles[m.pk]} for m in members
         ],
         "other_members": [
             line.strip() for line in visit.other_members.splitlines() if line.strip()
         ],
-        "child_conditions": _labels(ChildCondition, visit.child_conditions),
-        "school_contact": _labels(SchoolContact, visit.school_contact),
-        "relations": _labels(Relations, visit.relations),
-        "family_problems": _labels(FamilyProblem, visit.family_problems),
+        "parents": [part.strip() for part in visit.parents_present.split(";") if part.strip()],
     }

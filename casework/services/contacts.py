@@ -79,8 +79,10 @@ def log_parent_contact(
             next_step=next_step,
             absences_told=sorted({f"{day}" for day in absences_told}),
         )
+        # The tasks the contact did, for the page to say so.
+        contact.completed_tasks = []
         if result != ParentContact.Result.NOT_REACHED:
-            complete_tasks_for(
+            contact.completed_tasks = complete_tasks_for(
                 student=student,
                 school=school,
                 kinds=COMPLETES[contact_type],

@@ -30,7 +30,7 @@ def _log(request: HttpRequest, *, student, school, absences=()) -> None:
         return
     data = form.cleaned_data
     try:
-        log_parent_contact(
+        contact = log_parent_contact(
             student=student,
             school=school,
             acting_user=request.user,
@@ -47,7 +47,15 @@ def _log(request: HttpRequest, *, student, school, absences=()) -> None:
     except CaseworkError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Контакт с родителями записан."))
+        done = sorted({task.get_kind_display() for task in contact.completed_tasks})
+        if done:
+            messages.success(
+                request,
+                _("Контакт с родителями записан. Выполнено: %(tasks)s.")
+                % {"tasks": "; ".join(str(kind) for kind in done)},
+            )
+        else:
+            messages.success(request, _("Контакт с родителями записан."))
 
 
 @login_required

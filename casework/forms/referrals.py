@@ -42,7 +42,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.psychologists = {user.pk: user for user in psychologists}
         self.fields["psychologist"].choices = [("", "—")] + [
-            (user.pk, user.get_full_name() or user.username) for user in psychologists
+            (user.pk, user.full_name) for user in psychologists
         ]
 
     def clean(self):

@@ -99,7 +99,7 @@ def default_addressee(*, case: Case, body: str, psychologist=None) -> str:
     """«В комиссию по делам несовершеннолетних и защите их прав, <район>» …"""
     base = ADDRESSEES.get(body, "")
     if body == Body.PSYCHOLOGIST and psychologist is not None:
-        return f"{base} {psychologist.get_full_name()}".strip()
+        return f"{base} {psychologist.full_name}".strip()
     if body in LOCAL_BODIES:
         return f"{base}, {case.school.municipality.name}"
     if body in REGIONAL_BODIES:
@@ -155,7 +155,7 @@ def _parents(facts: LetterFacts) -> str:
     for guardian in facts.guardians:
         part = f"{guardian.full_name} ({guardian.get_relation_display()})"
         if guardian.phone:
-            part += f", тел. {guardian.phone}"
+            part += ", тел.\u00a0" + guardian.phone.replace(" ", "\u00a0")
         parts.append(part)
     return "Родители (законные представители): " + "; ".join(parts) + "."
 
@@ -236,7 +236,7 @@ def draft_letter(
     child = _child(facts)
     if purpose == Referral.Purpose.SOP:
         opening = (
-            f"Администрация {school} информирует о факте нахождения несовершеннолетнего "
+            f"{school} информирует о факте нахождения несовершеннолетнего "
             f"и его семьи в социально опасном положении: {child}."
         )
         found = circumstances.strip() and (
@@ -257,7 +257,7 @@ def draft_letter(
         ]
     else:
         opening = (
-            f"Администрация {school} сообщает, что {child}, систематически пропускает "
+            f"{school} сообщает, что {child}, систематически пропускает "
             "учебные занятия без уважительной причины."
         )
         parts = [opening, _parents(facts), _absences(facts), _measures(facts)]

@@ -346,7 +346,7 @@ def test_referral_to_the_psychologist_gives_them_the_case(s, client):
     referral = s.referral(body=Body.PSYCHOLOGIST, purpose="help", psychologist=s.psychologist)
 
     assert (referral.status, referral.sent_on) == (Referral.Status.SENT, TODAY)
-    assert referral.addressee.endswith(s.psychologist.get_full_name())
+    assert referral.addressee.endswith(s.psychologist.full_name)
     assert client.get(url).status_code == 200
 
 

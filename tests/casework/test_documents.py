@@ -33,7 +33,7 @@ def school(db):
     return factories.SchoolFactory(
         name="Муниципальное общеобразовательное учреждение «Средняя школа № 5»",
         short_name="МОУ СШ № 5",
-        director_name="Петровой Анне Ивановне",
+        director_name="Петрова Анна Ивановна",
     )
 
 
@@ -104,7 +104,7 @@ def test_memo_draft_names_the_child_the_class_and_the_streak(case, student, scho
 
     assert draft["addressee"] == (
         "Директору Муниципальное общеобразовательное учреждение «Средняя школа № 5» "
-        "Петровой Анне Ивановне"
+        "Петрова Анна Ивановна"
     )
     text = draft["text"]
     assert f"обучающийся {school_class} класса Кузнецов Илья Андреевич" in text
@@ -254,7 +254,7 @@ def test_characteristic_pdf_has_the_child_sections_and_signatures(
         "Выводы и рекомендации",
         "Классный руководитель",
         "Директор",
-        "Петровой Анне Ивановне",
+        "Петрова Анна Ивановна",
     ):
         assert expected in text, expected
     assert "Учебная деятельность" not in text  # empty sections are left out

@@ -393,3 +393,149 @@ def test_repeat_hearing_is_put_on_a_session_and_needs_the_analysis(s):
         record_hearing(**params)
     record_hearing(**params, analysis="Пропусков за месяц нет, мать на связи")
     assert Task.objects.get(kind=Task.Kind.REPEAT_HEARING).status == Task.Status.DONE
+
+
+# Pages and PDFs ---------------------------------------------------------------------------
+
+
+def _save(name: str, content: bytes) -> None:
+    """Keep the PDF for a look (pdftoppm) when COUNCIL_PDF_DIR is set."""
+    import os
+
+    folder = os.environ.get("COUNCIL_PDF_DIR")
+    if folder:
+        with open(os.path.join(folder, name), "wb") as file:
+            file.write(content)
+
+
+def test_protocol_pdf_has_the_form_and_every_case_and_is_audited(s, client):
+    session = s.session(day=D(2025, 12, 5))
+    hearing = s.heard(
+        session,
+        parents_present=False,
+        assignments=[AssignmentData(s.psychologist, "Провести диагностику", D(2025, 12, 19))],
+    )
+    client.force_login(s.social)
+    response = client.get(reverse("casework:council_protocol", args=[session.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    _save("protocol.pdf", response.content)
+    text = " ".join(pdf_text(response.content).split())
+    for expected in (
+        "Протокол заседания Совета профилактики безнадзорности и правонарушений",
+        "№ 3",
+        "05.12.2025",
+        "Директорова",
+        "Соцпед",
+        "Инспектор ПДН Сидорова",
+        "О посещаемости за ноябрь",
+        "Петров Пётр",
+        "Слушали",
+        "Выступили",
+        "Постановили",
+        "Посещать уроки",
+        "Контролировать посещение",
+        "Провести диагностику",
+        "19.12.2025",
+        "заочно",
+    ):
+        assert expected.lower() in text.lower(), expected
+    entry = AuditEntry.objects.get(action="casework.council_protocol.viewed")
+    assert (entry.actor, entry.student_id) == (s.social, s.student.pk)
+    assert hearing.held
+
+
+def test_conclusion_pdf_has_the_approval_block_basis_and_period(s, client):
+    conclusion = _registry_hearing(s).conclusion
+    approve_conclusion(conclusion=conclusion, acting_user=s.director)
+    client.force_login(s.deputy)
+    response = client.get(reverse("casework:council_conclusion_pdf", args=[conclusion.pk]))
+    assert response.status_code == 200
+    _save("conclusion.pdf", response.content)
+    text = " ".join(pdf_text(response.content).split())
+    for expected in (
+        "УТВЕРЖДАЮ",
+        "Директор",
+        "Директорова",
+        "(подпись)",
+        "ЗАКЛЮЧЕНИЕ",
+        "Петров Пётр",
+        "Основание",
+        "протокол № 3",
+        "индивидуальной профилактической работы",
+        "внутришкольный учёт",
+        f"{conclusion.work_until:%d.%m.%Y}",
+    ):
+        assert expected in text, expected
+    assert AuditEntry.objects.filter(
+        action="casework.conclusion.viewed", actor=s.deputy, student_id=s.student.pk
+    ).exists()
+
+
+def test_session_form_refuses_another_schools_member_and_creates_nothing(s, client):
+    stranger = factories.staff_user(Role.DEPUTY, factories.SchoolFactory())
+    client.force_login(s.deputy)
+    url = reverse("casework:council_session_create") + f"?school={s.school.pk}"
+    response = client.post(url, {"date": "2025-12-05", "members": [stranger.pk]})
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert not CouncilSession.objects.exists()
+    response = client.post(url, {"date": "05.12.2025x"})
+    assert response.status_code == 200 and not CouncilSession.objects.exists()
+
+
+def test_hearing_page_records_assignments_and_the_absence(s, client):
+    session = s.session(day=D(2025, 12, 5))
+    hearing = put_on_session(session=session, case=s.case, acting_user=s.deputy)
+    client.force_login(s.deputy)
+    url = reverse("casework:council_hearing", args=[hearing.pk])
+    assert "hearing-form" in client.get(url).content.decode()
+    data = {
+        "parents_present": "no",
+        "decision": "help",
+        "recommendations_child": "Посещать уроки",
+        "review_date": "2026-01-16",
+        "assignments-TOTAL_FORMS": "2",
+        "assignments-INITIAL_FORMS": "0",
+        "assignments-0-assignee": s.social.pk,
+        "assignments-0-text": "Посетить семью",
+        "assignments-0-due_date": "2025-12-12",
+        "assignments-1-assignee": "",
+        "assignments-1-text": "",
+        "assignments-1-due_date": "",
+    }
+    without_due = data | {"assignments-0-due_date": ""}
+    response = client.post(url, without_due)
+    assert response.status_code == 200 and "Укажите срок исполнения поручения" in (
+        response.content.decode()
+    )
+    assert not Task.objects.exists()
+    assert client.post(url, data).status_code == 302
+    hearing.refresh_from_db()
+    assert hearing.in_absentia
+    assert set(Task.objects.values_list("kind", flat=True)) == {
+        Task.Kind.COUNCIL_ASSIGNMENT,
+        Task.Kind.NOTIFY_ABSENT_PARENTS,
+    }
+
+
+def test_director_approves_on_the_conclusion_page_once(s, client):
+    conclusion = _registry_hearing(s).conclusion
+    client.force_login(s.director)
+    url = reverse("casework:council_conclusion", args=[conclusion.pk])
+    assert client.post(url, {"decision": "approved"}).status_code == 302
+    assert client.post(url, {"decision": "rejected", "comment": "нет"}).status_code == 302
+    conclusion.refresh_from_db()
+    assert conclusion.status == Conclusion.Status.APPROVED
+    assert RegistryPlacement.objects.count() == 1
+
+
+def test_case_page_shows_the_council_block_with_hearings_and_placement(s, client):
+    conclusion = _registry_hearing(s).conclusion
+    approve_conclusion(conclusion=conclusion, acting_user=s.director)
+    s.session(number="7", day=TODAY)
+    client.force_login(s.social)
+    page = client.get(reverse("casework:case_detail", args=[s.case.pk])).content.decode()
+    assert 'data-testid="case-council"' in page
+    assert "на внутришкольном учёте" in page
+    assert reverse("casework:council_conclusion", args=[conclusion.pk]) in page
+    assert 'data-testid="case-council-form"' in page

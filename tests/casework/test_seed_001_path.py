@@ -12,6 +12,7 @@ from alerts.models import Alert, Rule, Task
 from alerts.services import complete_task, evaluate
 from casework.models import Case, FamilyCentreStatus, ParentContact
 from casework.services import change_case_status, log_parent_contact, set_family_centre_status
+from casework.services.plan import create_plan
 from tests.alerts.conftest import World
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -83,6 +84,19 @@ def test_the_meeting_and_the_family_centre_status_complete_their_tasks(world):
     assert status_task.status == Task.Status.DONE
     case.refresh_from_db()
     assert case.family_centre_status == FamilyCentreStatus.NOT_CONFIRMED
+
+
+def test_the_plan_drawn_up_by_the_deputy_completes_the_plan_task(world):
+    case = Case.objects.get(student=world.student)
+    plan = create_plan(
+        case=case,
+        goal="Вернуть ребёнка к регулярному посещению занятий",
+        start_date=D(2025, 11, 26),
+        end_date=D(2026, 1, 31),
+        acting_user=world.deputy,
+    )
+    task = Task.objects.get(student=world.student, kind=Task.Kind.PREVENTION_PLAN)
+    assert (task.status, task.result, task.done_by) == (Task.Status.DONE, plan, world.deputy)
 
 
 def test_the_weekly_control_recurs_while_the_case_is_open_and_stops_when_closed(world):

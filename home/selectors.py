@@ -1,7 +1,6 @@
 """What each role's start page shows. Each function runs a fixed number of queries."""
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Count, Q
 
@@ -11,9 +10,13 @@ from accounts.selectors import (
     region_ids_for_user,
     school_ids_with_role,
 )
+from casework.models import Case
+from casework.selectors import visible_cases
 from journal.models import Lesson, TimetableEntry
 from journal.services.marks import with_marking_times
-from schools.models import Enrollment, School, SchoolClass, enrolled_on
+from schools.models import School, SchoolClass, enrolled_on
+
+from . import dashboards
 
 
 def _current_classes(school_ids, day: datetime.date):
@@ -39,27 +42,24 @@ def subject_teacher_data(user, day: datetime.date) -> dict:
 
 
 def class_teacher_data(user, day: datetime.date) -> dict:
+    """The teacher's classes at a glance (home.dashboards): a fixed number of queries."""
     schools = school_ids_with_role(user, Role.CLASS_TEACHER)
     classes = list(
-        _current_classes(schools, day).filter(class_teacher=user).select_related("school")
+        _current_classes(schools, day)
+        .filter(class_teacher=user)
+        .select_related("school__municipality")
+        .order_by("grade", "letter", "pk")
     )
-    enrollments = (
-        Enrollment.objects.on(day)
-        .filter(school_class__in=classes)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__patronymic")
-    )
-    students_by_class = defaultdict(list)
-    for enrollment in enrollments:
-        students_by_class[enrollment.school_class_id].append(enrollment.student)
-    return {"classes": [{"school_class": c, "students": students_by_class[c.pk]} for c in classes]}
+    return {
+        "classes": [
+            {"school_class": d.school_class, "students": d.students, "dashboard": d}
+            for d in dashboards.class_dashboards(classes, day)
+        ]
+    }
 
 
-def school_summary_data(user, role: str, day: datetime.date) -> dict:
-    """Counts only: classes and students per school where the user holds ``role``."""
-    school_ids = school_ids_with_role(user, role)
-    schools = list(School.objects.filter(pk__in=school_ids))
-    classes = (
+def _classes_with_counts(school_ids, day: datetime.date):
+    return (
         _current_classes(school_ids, day)
         .annotate(
             student_count=Count(
@@ -68,19 +68,45 @@ def school_summary_data(user, role: str, day: datetime.date) -> dict:
         )
         .order_by("grade", "letter")
     )
-    classes_by_school = defaultdict(list)
+
+
+def school_dashboard_data(user, role: str, day: datetime.date, params) -> dict:
+    """The whole school's dashboard (home.dashboards) for the social pedagogue, the deputy
+    and the director: one school at a time, chosen by the ``school`` GET parameter among
+    those where the user holds ``role`` (the first by name otherwise)."""
+    schools = list(
+        School.objects.filter(pk__in=school_ids_with_role(user, role))
+        .select_related("municipality")
+        .order_by("short_name", "pk")
+    )
+    if not schools:
+        return {"schools": [], "school_choices": [], "dashboard": None}
+    chosen = str(params.get("school", ""))
+    school = next((s for s in schools if str(s.pk) == chosen), schools[0])
+    classes = list(_classes_with_counts([school.pk], day))
     for school_class in classes:
-        classes_by_school[school_class.school_id].append(school_class)
-    return {
-        "schools": [
-            {
-                "school": school,
-                "classes": classes_by_school[school.pk],
-                "student_count": sum(c.student_count for c in classes_by_school[school.pk]),
-            }
-            for school in schools
-        ]
+        school_class.school = school  # its municipality is loaded: no query per class
+    summary = {
+        "school": school,
+        "classes": classes,
+        "student_count": sum(c.student_count for c in classes),
     }
+    return {
+        "schools": [summary],
+        "school_choices": schools if len(schools) > 1 else [],
+        "dashboard": dashboards.school_dashboard(user, school, classes, day, params),
+    }
+
+
+def psychologist_data(user) -> dict:
+    """Only the students referred to the psychologist: their active cases."""
+    cases = (
+        visible_cases(user)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("student", "school")
+        .order_by("student__last_name", "student__first_name", "pk")
+    )
+    return {"cases": list(cases)}
 
 
 def school_admin_data(user) -> dict:

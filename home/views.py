@@ -13,7 +13,8 @@ from . import selectors as home_data
 
 ACTIVE_ROLE_SESSION_KEY = "active_role"
 
-SCHOOL_SUMMARY_ROLES = (Role.SOCIAL_PEDAGOGUE, Role.PSYCHOLOGIST, Role.DEPUTY, Role.DIRECTOR)
+# The whole school's dashboard (home.dashboards, R-C-9).
+SCHOOL_DASHBOARD_ROLES = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
 
 
 @login_required
@@ -34,15 +35,18 @@ def start_page(request, role: str):
         raise Http404
     if role not in roles_of(request.user):
         raise PermissionDenied
-    request.session[ACTIVE_ROLE_SESSION_KEY] = role
+    if request.session.get(ACTIVE_ROLE_SESSION_KEY) != role:
+        request.session[ACTIVE_ROLE_SESSION_KEY] = role  # saved only when it changes
     user, today = request.user, timezone.localdate()
     context = {"role": role, "role_label": Role(role).label, "today": today}
     if role == Role.SUBJECT_TEACHER:
         template, data = "subject_teacher", home_data.subject_teacher_data(user, today)
     elif role == Role.CLASS_TEACHER:
         template, data = "class_teacher", home_data.class_teacher_data(user, today)
-    elif role in SCHOOL_SUMMARY_ROLES:
-        template, data = role, home_data.school_summary_data(user, role, today)
+    elif role == Role.PSYCHOLOGIST:
+        template, data = role, home_data.psychologist_data(user)
+    elif role in SCHOOL_DASHBOARD_ROLES:
+        template, data = role, home_data.school_dashboard_data(user, role, today, request.GET)
     elif role == Role.SCHOOL_ADMIN:
         template, data = "school_admin", home_data.school_admin_data(user)
     else:

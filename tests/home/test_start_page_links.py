@@ -38,5 +38,6 @@ def test_psychologist_is_offered_neither_unmarked_lessons_nor_registries(client,
     assert reverse("journal:unmarked") not in html
     assert reverse("journal:registry", args=["systematic"]) not in html
     assert client.get(reverse("journal:unmarked")).status_code == 403
-    # What it does offer: the classes of the school.
-    assert reverse("journal:class_day", args=[world.a.school_class.pk]) in html
+    # What it does offer: the students referred to them (spec §1), never a class.
+    assert reverse("journal:class_day", args=[world.a.school_class.pk]) not in html
+    assert reverse("casework:case_detail", args=[world.a.cw["case"].pk]) in html

@@ -1,0 +1,660 @@
+"""The dashboards of the class teacher and of the school (R-C-9): data builders.
+
+A dashboard row is one student's month to date, read from the facts the attendance
+triggers keep (``alerts.models.ClassDay`` and ``StudentDay``):
+
+1. **Missed**: lessons missed without a valid reason (invalid + unknown, R-J-2) on the
+   student's days of this school from the first of the month to today.
+2. **Scheduled** (the instructional time so far): the whole-class lessons of the current
+   class's school days from the first of the month (or the enrollment's start, if later)
+   to today, plus, on the days the student missed lessons without a valid reason, the
+   lessons of their groups (the triggers count them per student on those days). Group
+   lessons of other days are not counted: finding them would mean reading every lesson
+   and membership, and a day without absences adds nothing to the missed lessons, so
+   the share errs only slightly high, on the side of warning.
+3. **Streak**: the school days in a row, up to today, missed without a valid reason
+   (more than the setting's share of the day's lessons, seed 002 §2.7) in the current
+   class, as the threshold engine counts them (``alerts.detect``). Today counts when
+   already missed; a today without such absences yet does not break yesterday's streak
+   (the day is not over).
+4. **Early warning**: on course to cross a threshold this month: one more day missed
+   would reach a streak rule (invite the parents, memo to the director, home visit);
+   the hours reach 80 % of the grade's next monthly band (systematic, then long); the
+   share of instructional time so far reaches 80 % of the month's threshold, or the
+   threshold itself (judged by the engine only when the month is over).
+
+The functions ``month_attendance`` and ``early_warnings`` are pure (rows in, numbers and
+words out): ``tests/home/test_dashboards.py`` checks them against a plain version with
+hypothesis. The builders below read a fixed number of queries whatever the number of
+students.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from alerts.config import ThresholdConfig
+from alerts.models import Alert, ClassDay, Rule, StudentDay, Task
+from casework.models import Case, RegistryPlacement
+from journal.models import Mark, ReasonStatus
+from journal.selectors import unmarked_lessons_for_user
+from journal.services.marks import with_marking_times
+from schools.models import Enrollment
+
+# A warning is raised at this share of a threshold (80 %).
+WARNING_SHARE = Fraction(4, 5)
+TREND_WEEKS = 4
+
+
+# ---- Pure part: facts in, numbers and words out ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassDayFact:
+    """A school day of the student's current class."""
+
+    date: datetime.date
+    day_no: int
+    whole: int  # whole-class lessons scheduled
+
+
+@dataclass(frozen=True)
+class StudentDayFact:
+    """A day on which the student missed lessons (a StudentDay row)."""
+
+    date: datetime.date
+    day_no: int
+    school_class_id: int
+    lessons: int  # the student's scheduled lessons that day
+    without_valid: int  # missed without a valid reason (invalid + unknown)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The thresholds early warning compares with, for one school and grade."""
+
+    # (days in a row that fire the rule, what the rule asks for), ascending.
+    streaks: tuple[tuple[int, str], ...]
+    systematic: int  # monthly hours without a valid reason, seed 002 §2.12
+    long: int
+    month_percent: Decimal
+    month_comparison: str  # ">=" or ">"
+    day_share: Fraction  # a day is missed beyond this share of its lessons
+
+    @classmethod
+    def from_config(cls, config: ThresholdConfig, grade: int) -> "Limits":
+        systematic, long = config.hour_bands(grade)
+        streaks = (
+            (config.streak_invite_days, _("вызов родителей на беседу")),
+            (config.streak_memo_after_days + 1, _("докладная записка директору")),
+            (config.streak_home_visit_after_days + 1, _("посещение семьи")),
+        )
+        return cls(
+            streaks=tuple(sorted(streaks, key=lambda item: item[0])),
+            systematic=systematic,
+            long=long,
+            month_percent=config.month_percent,
+            month_comparison=config.month_comparison,
+            day_share=config.fractions.day,
+        )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """A student's month to date."""
+
+    missed: int
+    scheduled: int
+    streak: int
+
+
+def day_missed(day: StudentDayFact, share: Fraction) -> bool:
+    """Seed 002 §2.7: more than ``share`` of the day's lessons missed without a valid reason."""
+    return day.lessons > 0 and day.without_valid * share.denominator > share.numerator * day.lessons
+
+
+def month_attendance(
+    *,
+    days: Iterable[StudentDayFact],
+    class_days: Sequence[ClassDayFact],
+    school_class_id: int,
+    month_start: datetime.date,
+    since: datetime.date,
+    today: datetime.date,
+    day_share: Fraction,
+) -> Attendance:
+    """Missed and scheduled lessons and the current streak (see the module's docstring).
+
+    ``days``: the student's days with lessons missed without a valid reason, at least
+    since the streak could start; ``class_days``: the current class's school days in
+    date order; ``since``: the start of the current enrollment."""
+    counted = {d.date: d.whole for d in class_days if max(month_start, since) <= d.date <= today}
+    missed = scheduled = 0
+    missed_day_nos = set()
+    for day in days:
+        if day.without_valid <= 0 or day.date > today:
+            continue
+        if day.date >= month_start:
+            missed += day.without_valid
+            scheduled += max(0, day.lessons - counted.get(day.date, 0))
+        if day.school_class_id == school_class_id and day_missed(day, day_share):
+            missed_day_nos.add(day.day_no)
+    scheduled += sum(counted.values())
+    return Attendance(missed, scheduled, _streak(missed_day_nos, class_days, today))
+
+
+def _streak(missed_day_nos: set[int], class_days: Sequence[ClassDayFact], today) -> int:
+    past = [d for d in class_days if d.date <= today]
+    if not past:
+        return 0
+    number = past[-1].day_no
+    if past[-1].date == today and number not in missed_day_nos:
+        number -= 1  # today is not over
+    length = 0
+    while number in missed_day_nos:
+        length, number = length + 1, number - 1
+    return length
+
+
+def _days_in_a_row(days: int) -> str:
+    """«3 дня подряд»: Russian has three plural forms, gettext's source language one."""
+    if days % 10 == 1 and days % 100 != 11:
+        return _("%(days)s день подряд") % {"days": days}
+    if 2 <= days % 10 <= 4 and not 12 <= days % 100 <= 14:
+        return _("%(days)s дня подряд") % {"days": days}
+    return _("%(days)s дней подряд") % {"days": days}
+
+
+def percent_of(part: int, whole: int) -> int:
+    """Whole percent, rounded down (80 % means at least 80 %)."""
+    return 100 * part // whole if whole > 0 else 0
+
+
+def share_reached(missed: int, scheduled: int, limits: Limits) -> bool:
+    if scheduled <= 0:
+        return False
+    share, limit = 100 * missed, limits.month_percent * scheduled
+    return share >= limit if limits.month_comparison == ">=" else share > limit
+
+
+def early_warnings(attendance: Attendance, limits: Limits) -> list[str]:
+    """What the student is on course to cross this month, in words (empty when nothing)."""
+    warnings = []
+    streak = attendance.streak
+    following = [(days, what) for days, what in limits.streaks if days > streak]
+    if streak > 0 and following and following[0][0] == streak + 1:
+        days, what = following[0]
+        warnings.append(
+            _("ещё 1 день без уважительной причины — %(row)s (%(what)s)")
+            % {"row": _days_in_a_row(days), "what": what}
+        )
+    missed = attendance.missed
+    for band, name in ((limits.systematic, _("систематические")), (limits.long, _("длительные"))):
+        if missed >= band:
+            continue
+        if band > 0 and missed * WARNING_SHARE.denominator >= WARNING_SHARE.numerator * band:
+            warnings.append(
+                _(
+                    "%(percent)s %% порога часов за месяц (%(band_name)s пропуски): %(missed)s из %(band)s ч"
+                )
+                % {
+                    "percent": percent_of(missed, band),
+                    "band_name": name,
+                    "missed": missed,
+                    "band": band,
+                }
+            )
+        break
+    scheduled, limit = attendance.scheduled, limits.month_percent
+    numbers = {"percent": percent_of(missed, scheduled), "limit": _percent_text(limit)}
+    if share_reached(missed, scheduled, limits):
+        warnings.append(
+            _("пропущено %(percent)s %% учебного времени месяца — порог %(limit)s %%") % numbers
+        )
+    elif scheduled > 0 and 100 * missed * WARNING_SHARE.denominator >= (
+        WARNING_SHARE.numerator * limit * scheduled
+    ):
+        warnings.append(
+            _("пропущено %(percent)s %% учебного времени месяца — близко к порогу %(limit)s %%")
+            % numbers
+        )
+    return warnings
+
+
+def _percent_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class Level:
+    """How a row is coloured, from the worst reached."""
+
+    OK = "ok"
+    WATCH = "watch"  # an early warning
+    SYSTEMATIC = "systematic"  # the systematic band or the share reached
+    LONG = "long"  # the long band reached
+
+    ORDER = {OK: 0, WATCH: 1, SYSTEMATIC: 2, LONG: 3}
+
+
+def level_of(attendance: Attendance, limits: Limits, warnings: list[str]) -> str:
+    if attendance.missed >= limits.long:
+        return Level.LONG
+    if attendance.missed >= limits.systematic or share_reached(
+        attendance.missed, attendance.scheduled, limits
+    ):
+        return Level.SYSTEMATIC
+    return Level.WATCH if warnings else Level.OK
+
+
+# ---- Rows and figures ------------------------------------------------------------------
+
+
+class CaseStatus:
+    """The filter of the school dashboard: the student's case, or the registry."""
+
+    NONE = "none"
+    OPEN = Case.Status.OPEN
+    MONITORING = Case.Status.MONITORING
+    CLOSED = Case.Status.CLOSED
+    REGISTRY = "registry"
+
+
+@dataclass
+class StudentRow:
+    student: object
+    school_class: object
+    attendance: Attendance
+    limits: Limits
+    warnings: list[str]
+    level: str
+    case_status: str  # CaseStatus; «none» without any case
+    on_registry: bool
+    case_id: int | None = None  # the case of ``case_status``
+    absent_today: bool = False  # absent from a lesson of the school today
+    unknown_today: bool = False  # … for a reason still unknown
+    days: Sequence[StudentDayFact] = ()  # read for the trend
+
+    @property
+    def percent(self) -> int:
+        return percent_of(self.attendance.missed, self.attendance.scheduled)
+
+    @property
+    def bar_width(self) -> int:
+        """The bar's length in % of the long band (full at the long band)."""
+        return min(100, percent_of(self.attendance.missed, self.limits.long))
+
+    @property
+    def systematic_at(self) -> int:
+        """Where the systematic band sits on the bar, in %."""
+        return min(100, percent_of(self.limits.systematic, self.limits.long))
+
+    @property
+    def severity(self) -> tuple:
+        return (-Level.ORDER[self.level], -self.attendance.missed, -len(self.warnings))
+
+    @property
+    def active_case_id(self) -> int | None:
+        """The case the row opens; None sends to the student's case page (to open one)."""
+        if self.case_status in (CaseStatus.OPEN, CaseStatus.MONITORING):
+            return self.case_id
+        return None
+
+    def case_status_label(self) -> str:
+        return CASE_STATUS_LABELS.get(self.case_status, "")
+
+
+CASE_STATUS_LABELS = {
+    CaseStatus.NONE: "",
+    CaseStatus.OPEN: Case.Status.OPEN.label,
+    CaseStatus.MONITORING: Case.Status.MONITORING.label,
+    CaseStatus.CLOSED: Case.Status.CLOSED.label,
+}
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    monday: datetime.date
+    missed: int
+    height: int  # in % of the highest week
+
+    @property
+    def bar_y(self) -> int:
+        return 100 - self.height
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+
+def window_start(today: datetime.date) -> datetime.date:
+    """The first day read: the month's first day or the trend's first Monday, whichever is
+    earlier (the streak rules need at most a week before them)."""
+    return min(today.replace(day=1), _monday(today) - datetime.timedelta(weeks=TREND_WEEKS - 1))
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def trend(days: Iterable[StudentDayFact], today: datetime.date) -> list[TrendWeek]:
+    """Lessons missed without a valid reason in each of the last four weeks (this one too)."""
+    first = _monday(today) - datetime.timedelta(weeks=TREND_WEEKS - 1)
+    sums = [0] * TREND_WEEKS
+    for day in days:
+        if first <= day.date <= today:
+            sums[(day.date - first).days // 7] += day.without_valid
+    top = max(sums) or 1
+    return [
+        TrendWeek(first + datetime.timedelta(weeks=n), missed, 100 * missed // top)
+        for n, missed in enumerate(sums)
+    ]
+
+
+# ---- Reads -------------------------------------------------------------------------------
+
+
+def _enrollments(classes, today: datetime.date) -> list[Enrollment]:
+    """Today's enrollments of the classes with the student, the class, the student's case
+    in the school (its id and status: an active case first, else the latest closed one),
+    whether they are on the school's registry, absent from a lesson today and with a
+    reason still unknown today: one query."""
+    cases = Case.objects.filter(
+        student=OuterRef("student_id"), school=OuterRef("school_id")
+    ).order_by(
+        SqlCase(When(status=Case.Status.CLOSED, then=Value(1)), default=Value(0)), "-opened_at"
+    )
+    on_registry = RegistryPlacement.objects.filter(
+        student=OuterRef("student_id"), school=OuterRef("school_id"), removed_on__isnull=True
+    )
+    absent_today = Mark.objects.filter(
+        student=OuterRef("student_id"),
+        school=OuterRef("school_id"),
+        date=today,
+        kind=Mark.Kind.ABSENT,
+    )
+    return list(
+        Enrollment.objects.on(today)
+        .filter(school_class__in=classes)
+        .select_related("student", "school_class")
+        .annotate(
+            case_id=Subquery(cases.values("pk")[:1]),
+            case_status=Subquery(cases.values("status")[:1]),
+            on_registry=Exists(on_registry),
+            absent_today=Exists(absent_today),
+            unknown_today=Exists(absent_today.filter(reason_status=ReasonStatus.UNKNOWN)),
+        )
+        .order_by("student__last_name", "student__first_name", "student__patronymic", "pk")
+    )
+
+
+def _student_days(school_ids, today, student_ids=None) -> dict[int, list[StudentDayFact]]:
+    """The students' days with lessons missed without a valid reason since the window's
+    start, by student: one query."""
+    rows = StudentDay.objects.filter(
+        school_id__in=school_ids, date__gte=window_start(today), date__lte=today
+    ).filter(Q(invalid__gt=0) | Q(unknown__gt=0))
+    if student_ids is not None:
+        rows = rows.filter(student_id__in=student_ids)
+    by_student = defaultdict(list)
+    for student_id, date, day_no, class_id, lessons, invalid, unknown in rows.values_list(
+        "student_id", "date", "day_no", "school_class_id", "lessons", "invalid", "unknown"
+    ):
+        by_student[student_id].append(
+            StudentDayFact(date, day_no, class_id, lessons, invalid + unknown)
+        )
+    return by_student
+
+
+def _class_days(class_ids, today) -> dict[int, list[ClassDayFact]]:
+    """The classes' school days since the window's start, in date order: one query."""
+    rows = ClassDay.objects.filter(
+        school_class_id__in=class_ids, date__gte=window_start(today), date__lte=today
+    ).order_by("date")
+    by_class = defaultdict(list)
+    for class_id, date, day_no, whole in rows.values_list(
+        "school_class_id", "date", "day_no", "whole"
+    ):
+        by_class[class_id].append(ClassDayFact(date, day_no, whole))
+    return by_class
+
+
+def student_rows(classes, today: datetime.date, *, whole_school: bool) -> list[StudentRow]:
+    """One row per student enrolled today in ``classes`` (loaded with their school and its
+    municipality), in name order. Four queries: the schools' settings, the enrollments
+    (with cases, registry and today's absences), the student days, the class days."""
+    classes = list(classes)
+    if not classes:
+        return []
+    schools = {c.school_id: c.school for c in classes}
+    configs = ThresholdConfig.for_schools(schools.values())
+    enrollments = _enrollments(classes, today)
+    student_ids = None if whole_school else [e.student_id for e in enrollments]
+    days = _student_days(list(schools), today, student_ids)
+    class_days = _class_days([c.pk for c in classes], today)
+    month_start = today.replace(day=1)
+    limits = {}
+    rows = []
+    for enrollment in enrollments:
+        school_class = enrollment.school_class
+        key = (school_class.school_id, school_class.grade)
+        if key not in limits:
+            limits[key] = Limits.from_config(configs[school_class.school_id], school_class.grade)
+        attendance = month_attendance(
+            days=days.get(enrollment.student_id, ()),
+            class_days=class_days.get(school_class.pk, ()),
+            school_class_id=school_class.pk,
+            month_start=month_start,
+            since=enrollment.start_date,
+            today=today,
+            day_share=limits[key].day_share,
+        )
+        warnings = early_warnings(attendance, limits[key])
+        rows.append(
+            StudentRow(
+                student=enrollment.student,
+                school_class=school_class,
+                attendance=attendance,
+                limits=limits[key],
+                warnings=warnings,
+                level=level_of(attendance, limits[key], warnings),
+                case_status=enrollment.case_status or CaseStatus.NONE,
+                on_registry=enrollment.on_registry,
+                case_id=enrollment.case_id,
+                absent_today=enrollment.absent_today,
+                unknown_today=enrollment.unknown_today,
+                days=days.get(enrollment.student_id, ()),
+            )
+        )
+    return rows
+
+
+# ---- The class teacher's dashboard -------------------------------------------------------
+
+
+@dataclass
+class ClassDashboard:
+    school_class: object
+    rows: list[StudentRow]
+    alerts: list = field(default_factory=list)
+    overdue_tasks: list = field(default_factory=list)
+    trend: list[TrendWeek] = field(default_factory=list)
+
+    @property
+    def students(self) -> list:
+        return [row.student for row in self.rows]
+
+    @property
+    def unknown_today(self) -> int:
+        """Students of the class with an absence of unknown reason today."""
+        return sum(1 for row in self.rows if row.unknown_today)
+
+    @property
+    def registry_rows(self) -> list[StudentRow]:
+        return [row for row in self.rows if row.on_registry]
+
+    @property
+    def warning_rows(self) -> list[StudentRow]:
+        return [row for row in self.rows if row.warnings]
+
+
+def class_dashboards(classes, today: datetime.date) -> list[ClassDashboard]:
+    """The class teacher's classes at a glance: seven queries whatever their size."""
+    classes = list(classes)
+    rows = student_rows(classes, today, whole_school=False)
+    by_class = defaultdict(list)
+    for row in rows:
+        by_class[row.school_class.pk].append(row)
+    dashboards = {c.pk: ClassDashboard(c, by_class[c.pk]) for c in classes}
+    if not classes:
+        return []
+    by_student = {row.student.pk: row for row in rows}
+
+    school_ids = {c.school_id for c in classes}
+    alerts = (
+        Alert.objects.filter(
+            status=Alert.Status.OPEN, school_id__in=school_ids, student_id__in=list(by_student)
+        )
+        .exclude(rule=Rule.UNKNOWN_REASON, period_start__lt=today)
+        .order_by("-period_end", "-pk")
+    )
+    for alert in alerts:
+        alert.row = by_student[alert.student_id]  # the student already read: no query per row
+        dashboards[alert.row.school_class.pk].alerts.append(alert)
+
+    tasks = (
+        Task.objects.filter(
+            status=Task.Status.OPEN,
+            due_date__lt=today,
+            school_id__in=school_ids,
+            student_id__in=list(by_student),
+        )
+        .select_related("assignee")
+        .order_by("due_date", "pk")
+    )
+    for task in tasks:
+        task.row = by_student[task.student_id]
+        dashboards[task.row.school_class.pk].overdue_tasks.append(task)
+
+    for dashboard in dashboards.values():
+        dashboard.trend = trend((d for row in dashboard.rows for d in row.days), today)
+    return [dashboards[c.pk] for c in classes]
+
+
+# ---- The school's dashboard --------------------------------------------------------------
+
+SCHOOL_PAGE_SIZE = 50
+
+STATUS_CHOICES = [
+    ("", _lazy("все")),
+    (CaseStatus.NONE, _lazy("без дела")),
+    (CaseStatus.OPEN, _lazy("дело открыто")),
+    (CaseStatus.MONITORING, _lazy("наблюдение")),
+    (CaseStatus.CLOSED, _lazy("дело закрыто")),
+    (CaseStatus.REGISTRY, _lazy("на внутришкольном учёте")),
+]
+
+
+class SchoolDashboardFilter(forms.Form):
+    """GET filters of the school's table; a bad value is shown as an error and ignored."""
+
+    school_class = forms.TypedChoiceField(
+        label=_lazy("Класс"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=_lazy("Дело"), required=False, choices=STATUS_CHOICES)
+    attention = forms.BooleanField(label=_lazy("Только требующие внимания"), required=False)
+
+    def __init__(self, data, *, classes):
+        super().__init__(data)
+        self.fields["school_class"].choices = [("", _("все классы"))] + [
+            (c.pk, str(c)) for c in classes
+        ]
+
+    def value(self, name):
+        """The field's cleaned value, or None when it is missing or invalid."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or None
+
+
+def filter_rows(rows: list[StudentRow], *, school_class_id=None, status=None, attention=False):
+    if school_class_id is not None:
+        rows = [row for row in rows if row.school_class.pk == school_class_id]
+    if status == CaseStatus.REGISTRY:
+        rows = [row for row in rows if row.on_registry]
+    elif status:
+        rows = [row for row in rows if row.case_status == status]
+    if attention:
+        rows = [row for row in rows if row.level != Level.OK]
+    return rows
+
+
+@dataclass
+class SchoolDashboard:
+    school: object
+    form: SchoolDashboardFilter
+    page: object  # a Paginator page of StudentRow, most serious first
+    query: str  # the filter's GET parameters, for the pagination links
+    student_count: int
+    shown_count: int
+    warning_count: int
+    reached_count: int  # systematic or long band, or the share, reached
+    open_cases: int
+    registry_count: int
+    absent_today: int
+    unknown_today: int
+    unmarked_today: int | None  # None when the user does not oversee marking
+    trend: list[TrendWeek]
+
+
+def unmarked_today(user, school, today: datetime.date) -> int | None:
+    """Today's lessons of the school whose marking has opened and not been taken (three
+    queries), or None when the user does not oversee marking."""
+    if not user.has_perm("journal.view_unmarked_lessons"):
+        return None
+    lessons, _whole = unmarked_lessons_for_user(user, today, today)
+    lessons = with_marking_times(list(lessons.filter(school=school)))
+    return sum(1 for lesson in lessons if lesson.opens_at is None)
+
+
+def school_dashboard(user, school, classes, today: datetime.date, params) -> SchoolDashboard:
+    """The whole school's table, filtered by ``params`` (GET), and today's figures."""
+    classes = list(classes)
+    rows = student_rows(classes, today, whole_school=True)
+    rows.sort(key=lambda row: (row.severity, row.student.last_name, row.student.first_name))
+    form = SchoolDashboardFilter(params, classes=classes)
+    shown = filter_rows(
+        rows,
+        school_class_id=form.value("school_class"),
+        status=form.value("status"),
+        attention=bool(form.value("attention")),
+    )
+    query = urlencode({k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)})
+    return SchoolDashboard(
+        school=school,
+        form=form,
+        page=Paginator(shown, SCHOOL_PAGE_SIZE).get_page(params.get("page")),
+        query=query,
+        student_count=len(rows),
+        shown_count=len(shown),
+        warning_count=sum(1 for row in rows if row.level == Level.WATCH),
+        reached_count=sum(1 for row in rows if Level.ORDER[row.level] >= 2),
+        open_cases=sum(
+            1 for row in rows if row.case_status in (Case.Status.OPEN, Case.Status.MONITORING)
+        ),
+        registry_count=sum(1 for row in rows if row.on_registry),
+        absent_today=sum(1 for row in rows if row.absent_today),
+        unknown_today=sum(1 for row in rows if row.unknown_today),
+        unmarked_today=unmarked_today(user, school, today),
+        trend=trend((d for row in rows for d in row.days), today),
+    )

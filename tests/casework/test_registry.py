@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts.models import Alert, Rule
+from alerts.services import evaluate
 from audit.models import AuditEntry
 from casework.models import ObservationEntry, RegistryPlacement
 from casework.services import (
@@ -21,8 +22,10 @@ from casework.services import (
     remove_from_registry,
 )
 from casework.services.registry import place_at_criterion_22, place_on_registry
+from journal.models import ReasonStatus
 from policy.services import set_setting
 from tests import factories
+from tests.alerts.conftest import World
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -259,3 +262,42 @@ def test_diary_page_adds_an_entry_shown_on_the_case_page(placement, people, clie
     assert "Пришёл на все уроки" in client.get(url).content.decode()
     case_page = client.get(reverse("casework:case_detail", args=[placement.case_id]))
     assert "Пришёл на все уроки" in case_page.content.decode()
+
+
+# Criterion №22 through the threshold engine ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "placed"), [("council_conclusion", False), ("criterion_22", True)]
+)
+def test_criterion_22_alert_of_the_engine_places_by_the_regional_setting(db, rule, placed):
+    world = World()
+    set_setting(
+        key="casework.registry_placement",
+        value=rule,
+        acting_user=factories.UserFactory(is_superuser=True),
+        region=world.school.municipality.region,
+    )
+    days = _weekdays(datetime.date(2026, 1, 12), 12)
+    world.miss(days, ReasonStatus.UNKNOWN)
+    tz = timezone.get_current_timezone()
+    evaluate(
+        school_ids=[world.school.pk],
+        now=datetime.datetime.combine(days[-1], datetime.time(20), tzinfo=tz),
+    )
+    assert Alert.objects.filter(student=world.student, rule=Rule.CRITERION_22).exists()
+    placements = RegistryPlacement.objects.filter(student=world.student)
+    assert placements.exists() == placed
+    if placed:
+        [placement] = placements
+        assert placement.case.student == world.student and placement.conclusion is None
+        assert "Критерий №22" in placement.basis
+
+
+def _weekdays(start, count):
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += DAY
+    return days

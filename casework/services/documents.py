@@ -50,6 +50,17 @@ def _missed_word(student) -> str:
     return _("пропустила") if student.gender == "f" else _("пропустил")
 
 
+def school_days(count: int) -> str:
+    """«1 учебный день», «3 учебных дня», «5 учебных дней»: a Russian document's plural."""
+    if count % 10 == 1 and count % 100 != 11:
+        word = _("учебный день")
+    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        word = _("учебных дня")
+    else:
+        word = _("учебных дней")
+    return f"{count} {word}"
+
+
 def _months(rows) -> str:
     return ", ".join(
         f"{date_format(row['month'], 'F Y').lower()} — {row['without_valid']}"
@@ -85,13 +96,12 @@ def memo_draft(case: Case) -> dict:
     ]
     alert = streak_alert(case)
     if alert is not None:
-        days = alert.evidence.get("days") or len(alert.evidence.get("dates", [])) or ""
+        days = alert.evidence.get("days") or len(alert.evidence.get("dates", []))
         paragraphs[0] += " " + _(
-            "%(missed)s без уважительной причины %(days)s учебных дн. подряд: с %(start)s по "
-            "%(end)s."
+            "%(missed)s без уважительной причины %(days)s подряд: с %(start)s по %(end)s."
         ) % {
             "missed": _missed_word(student),
-            "days": days,
+            "days": school_days(days) if days else _("несколько учебных дней"),
             "start": f"{alert.period_start:%d.%m.%Y}",
             "end": f"{alert.period_end:%d.%m.%Y}",
         }

@@ -19,7 +19,7 @@ from casework.services import (
     open_case,
     update_memo,
 )
-from casework.services.documents import characteristic_draft, memo_draft
+from casework.services.documents import characteristic_draft, memo_draft, school_days
 from schools.models import Guardian
 from tests import factories
 from tests.casework.test_plan import pdf_text
@@ -96,6 +96,22 @@ def _streak_alert(student, school):
 # The memo.
 
 
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (1, "1 учебный день"),
+        (3, "3 учебных дня"),
+        (5, "5 учебных дней"),
+        (11, "11 учебных дней"),
+        (21, "21 учебный день"),
+        (14, "14 учебных дней"),
+        (22, "22 учебных дня"),
+    ],
+)
+def test_school_days_take_the_russian_plural(count, words):
+    assert school_days(count) == words
+
+
 def test_memo_draft_names_the_child_the_class_and_the_streak(case, student, school, school_class):
     _streak_alert(student, school)
     _absences(student, school_class, 2)
@@ -109,7 +125,7 @@ def test_memo_draft_names_the_child_the_class_and_the_streak(case, student, scho
     text = draft["text"]
     assert f"обучающийся {school_class} класса Кузнецов Илья Андреевич" in text
     assert (
-        "пропустил без уважительной причины 4 учебных дн. подряд: с 09.11.2026 по 12.11.2026"
+        "пропустил без уважительной причины 4 учебных дня подряд: с 09.11.2026 по 12.11.2026"
         in text
     )
     assert "уроков: 12" in text

@@ -409,3 +409,19 @@ def test_other_schools_plan_and_measure_answer_404(client, plan, teacher, other_
 def test_huge_ids_answer_404(client, teacher):
     client.force_login(teacher)
     assert client.get(reverse("casework:plan_detail", args=[10**20])).status_code == 404
+
+
+def test_case_page_plan_block_asks_the_same_queries_for_more_measures(
+    client, plan, teacher, case, django_assert_max_num_queries
+):
+    _measure(plan, teacher)
+    client.force_login(teacher)
+    url = reverse("casework:case_detail", args=[case.pk])
+    with django_assert_max_num_queries(80) as counted:
+        client.get(url)
+    few = len(counted.captured_queries)
+    for day in range(10):
+        _measure(plan, teacher, due_date=TODAY + datetime.timedelta(days=day))
+        add_control(plan=plan, date=timezone.localdate(), text=f"Неделя {day}", acting_user=teacher)
+    with django_assert_max_num_queries(few):
+        client.get(url)

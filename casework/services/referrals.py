@@ -141,11 +141,9 @@ def _child(facts: LetterFacts) -> str:
         if facts.school_class
         else ""
     )
-    address = student.actual_address or student.registration_address or "не указан"
-    return (
-        f"{who}{klass} {student.full_name}, {_date(student.birth_date)} года рождения, "
-        f"{lives} по адресу: {address}"
-    )
+    address = student.actual_address or student.registration_address
+    text = f"{who}{klass} {student.full_name}, {_date(student.birth_date)} года рождения"
+    return f"{text}, {lives} по адресу: {address}" if address else text
 
 
 def _parents(facts: LetterFacts) -> str:
@@ -248,7 +246,7 @@ def draft_letter(
         parts = [opening, found, _parents(facts), _absences(facts), _measures(facts), ask]
     elif body == Body.PSYCHOLOGIST:
         parts = [
-            f"Направляется для оказания психолого-педагогической помощи {child}.",
+            f"Для оказания психолого-педагогической помощи направляется {child}.",
             f"Основание: {case.reason}.",
             _absences(facts),
             _measures(facts),

@@ -190,6 +190,24 @@ def test_a_text_given_by_hand_is_kept_and_an_emptied_one_is_drafted_anew(s):
     assert referral.addressee.startswith("В комиссию")
 
 
+def test_a_sent_letter_is_not_edited(s):
+    referral = mark_referral_sent(
+        referral=s.referral(), sent_on=TODAY, outgoing_number="1", acting_user=s.social
+    )
+    with pytest.raises(CaseworkError, match="уже направлено"):
+        update_referral(referral=referral, acting_user=s.social, addressee="x", text="y")
+    referral.refresh_from_db()
+    assert referral.text != "y"
+
+
+def test_psychologist_letter_without_an_address_says_nothing_of_it(s):
+    s.case.student.actual_address = ""
+    s.case.student.save()
+    referral = s.referral(body=Body.PSYCHOLOGIST, purpose="help", psychologist=s.psychologist)
+    assert "по адресу" not in referral.text
+    assert "Для оказания психолого-педагогической помощи направляется" in referral.text
+
+
 def test_other_body_needs_an_addressee(s):
     with pytest.raises(CaseworkError, match="Укажите адресата"):
         s.referral(body=Body.OTHER)

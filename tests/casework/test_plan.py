@@ -370,6 +370,9 @@ def test_control_posted_from_the_case_page_returns_to_it(client, plan, teacher, 
 
 def test_plan_pdf_has_the_child_and_the_form_and_is_audited(client, plan, teacher, case):
     _measure(plan, teacher, kind=MeasureKind.OTHER, description="Беседа с инспектором ПДН")
+    done = _measure(plan, teacher, kind=MeasureKind.CLUBS, description="секция самбо")
+    record_measure_outcome(measure=done, status="done", result="Записан", acting_user=teacher)
+    add_control(plan=plan, date=timezone.localdate(), text="Пропусков нет", acting_user=teacher)
     client.force_login(teacher)
 
     response = client.get(reverse("casework:plan_pdf", args=[plan.pk]))
@@ -382,6 +385,10 @@ def test_plan_pdf_has_the_child_and_the_form_and_is_audited(client, plan, teache
         "УТВЕРЖДАЮ",
         "Отметка о выполнении",
         "Беседа с инспектором ПДН",
+        "Вовлечение в кружки, секции: секция самбо",
+        f"выполнено {timezone.localdate():%d.%m.%Y}: Записан",
+        "Контроль выполнения плана",
+        "Пропусков нет",
     ):
         assert expected in text
     entry = AuditEntry.objects.get(action="casework.plan.viewed")

@@ -28,6 +28,7 @@ NODES_SHOWN = int(os.environ.get("AXE_NODES_SHOWN", "5"))
 DOWNLOADS = {"journal:excuse_scan", "journal:registry_export"}
 # Casework's PDFs (each topic adds its own).
 DOWNLOADS |= {"casework:council_protocol", "casework:council_conclusion_pdf"}
+DOWNLOADS |= {"casework:referral_letter"}
 
 # Tap targets on a phone page: buttons and button-like links, and the labels of radio
 # buttons and checkboxes in forms (their row is what a finger hits). Hidden ones are skipped.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import Alert, StudentDay, Task
+from audit.models import AuditEntry
 from audit.services import log_action
 from schools.models import Enrollment, SchoolClass
 
@@ -381,6 +382,26 @@ def _documents(case) -> list[Event]:
     return events
 
 
+def _sop(case) -> list[Event]:
+    """Seed 003 alg. 23: the day the family was found in a socially dangerous position."""
+    entries = AuditEntry.objects.filter(
+        action="casework.sop.marked", student_id=case.student_id, school_id=case.school_id
+    ).select_related("actor")
+    return [
+        Event(
+            at=_at(datetime.date.fromisoformat(entry.data["found_on"]))
+            if entry.data.get("found_on")
+            else entry.created_at,
+            kind="sop",
+            title=_("Семья в социально опасном положении"),
+            detail=entry.data.get("circumstances", ""),
+            icon="exclamation-octagon",
+            actor=_name(entry.actor),
+        )
+        for entry in entries
+    ]
+
+
 def _case_itself(case) -> list[Event]:
     events = [
         Event(
@@ -421,6 +442,7 @@ def events(case: Case) -> list[Event]:
         *_referrals(case),
         *_registry(case),
         *_documents(case),
+        *_sop(case),
     ]
     return sorted(found, key=lambda event: event.at, reverse=True)
 

@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import assign_role
 from demo import generators
+from demo.casework import seed_casework
 from journal.models import (
     BellPeriod,
     ExcuseDocument,
@@ -177,6 +178,11 @@ class DemoBuilder:
             ).items():
                 self.summary[key] += value
         self.log(f"  отметки за {time.monotonic() - step:.1f} с")
+        step = time.monotonic()
+        for school, _admin in schools:
+            for key, value in seed_casework(school=school, today=self.today, rng=self.rng).items():
+                self.summary[key] += value
+        self.log(f"  профилактическая работа за {time.monotonic() - step:.1f} с")
         return dict(self.summary)
 
     # --- People -----------------------------------------------------------------------

@@ -83,6 +83,9 @@ def test_social_pedagogue_fills_the_act_on_a_phone_and_downloads_the_pdf(
         sign_in(page, pedagogue)
         page.goto(f"{live_server.url}/casework/cases/{visit.case_id}/")
         visits = page.locator("[data-testid=case-visits]")
+        directory = os.environ.get("BROWSER_SCREENSHOTS")
+        if directory:
+            visits.screenshot(path=os.path.join(directory, "case-visits-phone.png"))
         with page.expect_navigation():
             visits.get_by_role("link", name="Заполнить акт").tap()
 
@@ -91,7 +94,6 @@ def test_social_pedagogue_fills_the_act_on_a_phone_and_downloads_the_pdf(
         assert page.locator("#id_mother_name").input_value() == "Прогульщикова Ольга Петровна"
         assert page.locator("#id_class_name").input_value() == "7 «Б»"
         _check_phone_page(page, "act form")
-        directory = os.environ.get("BROWSER_SCREENSHOTS")
         if directory:
             page.screenshot(path=os.path.join(directory, "visit-act-phone.png"), full_page=True)
 

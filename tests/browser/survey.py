@@ -29,6 +29,13 @@ DOWNLOADS = {"journal:excuse_scan", "journal:registry_export"}
 # Casework's PDFs (each topic adds its own).
 DOWNLOADS |= {"casework:council_protocol", "casework:council_conclusion_pdf"}
 DOWNLOADS |= {"casework:referral_letter"}
+DOWNLOADS |= {
+    "casework:case_dossier",
+    "casework:plan_pdf",
+    "casework:memo_pdf",
+    "casework:characteristic_pdf",
+    "casework:visit_act_pdf",
+}
 
 # Tap targets on a phone page: buttons and button-like links, and the labels of radio
 # buttons and checkboxes in forms (their row is what a finger hits). Hidden ones are skipped.

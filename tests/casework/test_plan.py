@@ -2,10 +2,6 @@
 in the responsible person's inbox, the plan's PDF and page."""
 
 import datetime
-import io
-import os
-import pathlib
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -29,25 +25,9 @@ from casework.services import (
 )
 from tests import factories
 from tests.journal.helpers import class_teacher_for
+from tests.pdf import pdf_text
 
 TODAY = datetime.date(2026, 2, 10)
-
-
-def pdf_text(content: bytes, name: str = "plan") -> str:
-    """The PDF's text by pypdf (the brief's tool) where installed, else poppler's pdftotext;
-    runs of white space as one space (table cells wrap). SAVE_PDF=1 keeps the file in /tmp
-    to look at."""
-    if os.environ.get("SAVE_PDF"):
-        pathlib.Path(f"/tmp/casework-{name}.pdf").write_bytes(content)
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        text = subprocess.run(
-            ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-        ).stdout.decode()
-    else:
-        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(text.split())
 
 
 @pytest.fixture

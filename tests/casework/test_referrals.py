@@ -4,8 +4,6 @@ psychologist (their access to the case), the СОП marking (seed 003 alg. 23) a
 PDF."""
 
 import datetime
-import io
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -29,21 +27,11 @@ from casework.services import (
 from journal.models import Mark
 from tests import factories
 from tests.journal.helpers import make_lesson
+from tests.pdf import pdf_text
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 TOMORROW = TODAY + datetime.timedelta(days=1)
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text: pypdf where installed (the brief's tool), else poppler's pdftotext."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-        ).stdout.decode()
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def current_year(school):

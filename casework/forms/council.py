@@ -143,7 +143,9 @@ class HearingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    decision = forms.ChoiceField(label=_("Решение"), choices=CouncilHearing.Decision.choices)
+    decision = forms.ChoiceField(
+        label=_("Решение"), choices=[("", "—"), *CouncilHearing.Decision.choices]
+    )
     decision_text = forms.CharField(
         label=_("Постановили (текст решения)"),
         required=False,

@@ -226,6 +226,7 @@ def _visits(case) -> list[Event]:
                 if done
                 else _("Посещение семьи: %(status)s") % {"status": visit.get_status_display()},
                 detail=visit.measures_proposed if done else visit.purpose,
+                url=reverse("casework:visit_detail", args=[visit.pk]),
                 icon="house",
             )
         )
@@ -250,6 +251,7 @@ def _hearings(case) -> list[Event]:
                 kind="hearing",
                 title=title if hearing.held else _("%(title)s: назначено") % {"title": title},
                 detail=hearing.get_decision_display() if hearing.decision else "",
+                url=reverse("casework:council_hearing", args=[hearing.pk]),
                 icon="people",
             )
         )
@@ -266,6 +268,7 @@ def _plans(case) -> list[Event]:
                 title=_("План ИПР с %(start)s по %(end)s")
                 % {"start": f"{plan.start_date:%d.%m.%Y}", "end": f"{plan.end_date:%d.%m.%Y}"},
                 detail=plan.goal,
+                url=reverse("casework:plan_detail", args=[plan.pk]),
                 icon="list-check",
             )
         )
@@ -305,6 +308,7 @@ def _referrals(case) -> list[Event]:
                     kind="referral",
                     title=_("Направлено: %(body)s") % {"body": referral.get_body_display()},
                     detail=referral.get_purpose_display(),
+                    url=reverse("casework:referral_detail", args=[referral.pk]),
                     icon="envelope",
                 )
             )

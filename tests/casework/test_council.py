@@ -539,3 +539,36 @@ def test_case_page_shows_the_council_block_with_hearings_and_placement(s, client
     assert "на внутришкольном учёте" in page
     assert reverse("casework:council_conclusion", args=[conclusion.pk]) in page
     assert 'data-testid="case-council-form"' in page
+
+
+def test_daily_celery_task_queues_repeat_hearings_and_is_in_the_beat_schedule(s, settings):
+    from casework.tasks import schedule_repeat_hearings_daily
+
+    entry = settings.CELERY_BEAT_SCHEDULE["casework-repeat-hearings"]
+    assert entry["task"] == "casework.tasks.schedule_repeat_hearings_daily"
+    s.heard(
+        session=s.session(day=TODAY - datetime.timedelta(days=40)),
+        review_date=TODAY - datetime.timedelta(days=2),
+    )
+    assert schedule_repeat_hearings_daily() == 1
+    assert schedule_repeat_hearings_daily() == 0
+
+
+def test_session_page_reads_a_bounded_number_of_queries(s, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = s.session()
+    s.heard(session, assignments=[AssignmentData(s.social, "Посетить семью", TODAY)])
+    client.force_login(s.deputy)
+    url = reverse("casework:council_session", args=[session.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(4):
+        child = factories.enrolled_student(s.school_class, last_name=f"Ребёнок{n}")
+        case = open_case(student_id=child.pk, school_id=s.school.pk, reason="Пропуски")
+        put_on_session(session=session, case=case, acting_user=s.deputy)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    assert len(five) == len(one)

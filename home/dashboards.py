@@ -30,7 +30,7 @@ students.
 """
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,18 +39,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case as SqlCase
-from django.db.models import Exists, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from alerts.config import ThresholdConfig
 from alerts.models import Alert, ClassDay, Rule, StudentDay, Task
-from casework.models import Case, RegistryPlacement
-from journal.models import Mark, ReasonStatus
+from casework.models import Case
 from journal.selectors import unmarked_lessons_for_user
 from journal.services.marks import with_marking_times
-from schools.models import Enrollment
 
 # A warning is raised at this share of a threshold (80 %).
 WARNING_SHARE = Fraction(4, 5)
@@ -124,22 +123,50 @@ def day_missed(day: StudentDayFact, share: Fraction) -> bool:
     return day.lessons > 0 and day.without_valid * share.denominator > share.numerator * day.lessons
 
 
+class ClassCalendar:
+    """A class's school days up to today, with what every student's row asks of them
+    worked out once per class (a school's thousand rows share forty calendars)."""
+
+    def __init__(self, class_days: Sequence[ClassDayFact], today: datetime.date):
+        self.today = today
+        self.past = [d for d in class_days if d.date <= today]
+        self._counted: dict[datetime.date, dict[datetime.date, int]] = {}
+
+    def counted(self, start: datetime.date) -> dict[datetime.date, int]:
+        """{date: whole-class lessons} of the school days from ``start`` to today."""
+        if start not in self._counted:
+            self._counted[start] = {d.date: d.whole for d in self.past if d.date >= start}
+        return self._counted[start]
+
+    def streak(self, missed_day_nos: set[int]) -> int:
+        """School days in a row missed up to today (today only once missed: not over)."""
+        if not self.past:
+            return 0
+        number = self.past[-1].day_no
+        if self.past[-1].date == self.today and number not in missed_day_nos:
+            number -= 1
+        length = 0
+        while number in missed_day_nos:
+            length, number = length + 1, number - 1
+        return length
+
+
 def month_attendance(
     *,
     days: Iterable[StudentDayFact],
-    class_days: Sequence[ClassDayFact],
+    calendar: ClassCalendar,
     school_class_id: int,
     month_start: datetime.date,
     since: datetime.date,
-    today: datetime.date,
     day_share: Fraction,
 ) -> Attendance:
     """Missed and scheduled lessons and the current streak (see the module's docstring).
 
     ``days``: the student's days with lessons missed without a valid reason, at least
-    since the streak could start; ``class_days``: the current class's school days in
-    date order; ``since``: the start of the current enrollment."""
-    counted = {d.date: d.whole for d in class_days if max(month_start, since) <= d.date <= today}
+    since the streak could start; ``calendar``: the current class's school days up to
+    today; ``since``: the start of the current enrollment."""
+    today = calendar.today
+    counted = calendar.counted(max(month_start, since))
     missed = scheduled = 0
     missed_day_nos = set()
     for day in days:
@@ -151,20 +178,7 @@ def month_attendance(
         if day.school_class_id == school_class_id and day_missed(day, day_share):
             missed_day_nos.add(day.day_no)
     scheduled += sum(counted.values())
-    return Attendance(missed, scheduled, _streak(missed_day_nos, class_days, today))
-
-
-def _streak(missed_day_nos: set[int], class_days: Sequence[ClassDayFact], today) -> int:
-    past = [d for d in class_days if d.date <= today]
-    if not past:
-        return 0
-    number = past[-1].day_no
-    if past[-1].date == today and number not in missed_day_nos:
-        number -= 1  # today is not over
-    length = 0
-    while number in missed_day_nos:
-        length, number = length + 1, number - 1
-    return length
+    return Attendance(missed, scheduled, calendar.streak(missed_day_nos))
 
 
 def _days_in_a_row(days: int) -> str:
@@ -200,7 +214,7 @@ def early_warnings(attendance: Attendance, limits: Limits) -> list[str]:
             % {"row": _days_in_a_row(days), "what": what}
         )
     missed = attendance.missed
-    for band, name in ((limits.systematic, _("систематические")), (limits.long, _("длительные"))):
+    for band, long in ((limits.systematic, False), (limits.long, True)):
         if missed >= band:
             continue
         if band > 0 and missed * WARNING_SHARE.denominator >= WARNING_SHARE.numerator * band:
@@ -210,24 +224,24 @@ def early_warnings(attendance: Attendance, limits: Limits) -> list[str]:
                 )
                 % {
                     "percent": percent_of(missed, band),
-                    "band_name": name,
+                    "band_name": _("длительные") if long else _("систематические"),
                     "missed": missed,
                     "band": band,
                 }
             )
         break
     scheduled, limit = attendance.scheduled, limits.month_percent
-    numbers = {"percent": percent_of(missed, scheduled), "limit": _percent_text(limit)}
     if share_reached(missed, scheduled, limits):
         warnings.append(
-            _("пропущено %(percent)s %% учебного времени месяца — порог %(limit)s %%") % numbers
+            _("пропущено %(percent)s %% учебного времени месяца — порог %(limit)s %%")
+            % {"percent": percent_of(missed, scheduled), "limit": _percent_text(limit)}
         )
     elif scheduled > 0 and 100 * missed * WARNING_SHARE.denominator >= (
         WARNING_SHARE.numerator * limit * scheduled
     ):
         warnings.append(
             _("пропущено %(percent)s %% учебного времени месяца — близко к порогу %(limit)s %%")
-            % numbers
+            % {"percent": percent_of(missed, scheduled), "limit": _percent_text(limit)}
         )
     return warnings
 
@@ -260,6 +274,21 @@ def level_of(attendance: Attendance, limits: Limits, warnings: list[str]) -> str
 # ---- Rows and figures ------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """What a row shows of a student (a thousand model instances would cost more than the
+    rest of the page)."""
+
+    pk: int
+    last_name: str
+    first_name: str
+    patronymic: str
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
 class CaseStatus:
     """The filter of the school dashboard: the student's case, or the registry."""
 
@@ -272,7 +301,7 @@ class CaseStatus:
 
 @dataclass
 class StudentRow:
-    student: object
+    student: Pupil
     school_class: object
     attendance: Attendance
     limits: Limits
@@ -302,6 +331,13 @@ class StudentRow:
     @property
     def severity(self) -> tuple:
         return (-Level.ORDER[self.level], -self.attendance.missed, -len(self.warnings))
+
+    @property
+    def case_url(self) -> str:
+        """One click into the case: the active one, else the page that offers to open one."""
+        if self.active_case_id is not None:
+            return reverse("casework:case_detail", kwargs={"case_id": self.active_case_id})
+        return reverse("casework:student_case", kwargs={"student_id": self.student.pk})
 
     @property
     def active_case_id(self) -> int | None:
@@ -364,38 +400,53 @@ def trend(days: Iterable[StudentDayFact], today: datetime.date) -> list[TrendWee
 # ---- Reads -------------------------------------------------------------------------------
 
 
-def _enrollments(classes, today: datetime.date) -> list[Enrollment]:
-    """Today's enrollments of the classes with the student, the class, the student's case
-    in the school (its id and status: an active case first, else the latest closed one),
-    whether they are on the school's registry, absent from a lesson today and with a
-    reason still unknown today: one query."""
-    cases = Case.objects.filter(
-        student=OuterRef("student_id"), school=OuterRef("school_id")
-    ).order_by(
-        SqlCase(When(status=Case.Status.CLOSED, then=Value(1)), default=Value(0)), "-opened_at"
-    )
-    on_registry = RegistryPlacement.objects.filter(
-        student=OuterRef("student_id"), school=OuterRef("school_id"), removed_on__isnull=True
-    )
-    absent_today = Mark.objects.filter(
-        student=OuterRef("student_id"),
-        school=OuterRef("school_id"),
-        date=today,
-        kind=Mark.Kind.ABSENT,
-    )
-    return list(
-        Enrollment.objects.on(today)
-        .filter(school_class__in=classes)
-        .select_related("student", "school_class")
-        .annotate(
-            case_id=Subquery(cases.values("pk")[:1]),
-            case_status=Subquery(cases.values("status")[:1]),
-            on_registry=Exists(on_registry),
-            absent_today=Exists(absent_today),
-            unknown_today=Exists(absent_today.filter(reason_status=ReasonStatus.UNKNOWN)),
-        )
-        .order_by("student__last_name", "student__first_name", "student__patronymic", "pk")
-    )
+# The students enrolled on a day (%(day)s) in some classes (%(class_ids)s), in name order,
+# with: the start of their enrollment; their case in the enrollment's school (an active
+# one first, else the latest closed one: its id and status, NULL without any); whether
+# they are on that school's registry now; whether they were absent from a lesson of the
+# school on the day, and whether with a reason still unknown. Set-based: the cases,
+# placements and the day's marks are read once for the school, not once per student.
+STUDENTS_OF_CLASSES = """
+SELECT e.student_id, e.school_class_id, e.start_date,
+       s.last_name, s.first_name, s.patronymic,
+       c.id AS case_id, c.status AS case_status,
+       r.student_id IS NOT NULL AS on_registry,
+       COALESCE(m.absent, FALSE) AS absent_today,
+       COALESCE(m.unknown, FALSE) AS unknown_today
+FROM schools_enrollment e
+JOIN schools_student s ON s.id = e.student_id
+LEFT JOIN LATERAL (
+    SELECT k.id, k.status FROM casework_case k
+    WHERE k.student_id = e.student_id AND k.school_id = e.school_id
+    ORDER BY k.status = 'closed', k.opened_at DESC
+    LIMIT 1
+) c ON TRUE
+LEFT JOIN (
+    SELECT DISTINCT student_id, school_id FROM casework_registryplacement
+    WHERE removed_on IS NULL
+) r ON r.student_id = e.student_id AND r.school_id = e.school_id
+LEFT JOIN (
+    SELECT student_id, school_id, TRUE AS absent, bool_or(reason_status = 'unknown') AS unknown
+    FROM journal_mark
+    WHERE date = %(day)s AND kind = 'absent'
+    GROUP BY student_id, school_id
+) m ON m.student_id = e.student_id AND m.school_id = e.school_id
+WHERE e.school_class_id = ANY(%(class_ids)s)
+  AND e.start_date <= %(day)s AND (e.end_date IS NULL OR e.end_date >= %(day)s)
+ORDER BY s.last_name, s.first_name, s.patronymic, e.id
+"""
+EnrolledStudent = namedtuple(
+    "EnrolledStudent",
+    "student_id school_class_id start_date last_name first_name patronymic case_id "
+    "case_status on_registry absent_today unknown_today",
+)
+
+
+def _enrollments(classes, today: datetime.date) -> list[EnrolledStudent]:
+    """STUDENTS_OF_CLASSES for ``classes`` today: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(STUDENTS_OF_CLASSES, {"day": today, "class_ids": [c.pk for c in classes]})
+        return [EnrolledStudent(*row) for row in cursor.fetchall()]
 
 
 def _student_days(school_ids, today, student_ids=None) -> dict[int, list[StudentDayFact]]:
@@ -444,36 +495,43 @@ def student_rows(classes, today: datetime.date, *, whole_school: bool) -> list[S
     class_days = _class_days([c.pk for c in classes], today)
     month_start = today.replace(day=1)
     limits = {}
+    calendars = {c.pk: ClassCalendar(class_days.get(c.pk, ()), today) for c in classes}
     rows = []
-    for enrollment in enrollments:
-        school_class = enrollment.school_class
+    classes_by_id = {c.pk: c for c in classes}
+    for enrolled in enrollments:
+        school_class = classes_by_id[enrolled.school_class_id]
         key = (school_class.school_id, school_class.grade)
         if key not in limits:
             limits[key] = Limits.from_config(configs[school_class.school_id], school_class.grade)
         attendance = month_attendance(
-            days=days.get(enrollment.student_id, ()),
-            class_days=class_days.get(school_class.pk, ()),
+            days=days.get(enrolled.student_id, ()),
+            calendar=calendars[school_class.pk],
             school_class_id=school_class.pk,
             month_start=month_start,
-            since=enrollment.start_date,
-            today=today,
+            since=enrolled.start_date,
             day_share=limits[key].day_share,
         )
         warnings = early_warnings(attendance, limits[key])
+        student = Pupil(
+            pk=enrolled.student_id,
+            last_name=enrolled.last_name,
+            first_name=enrolled.first_name,
+            patronymic=enrolled.patronymic,
+        )
         rows.append(
             StudentRow(
-                student=enrollment.student,
+                student=student,
                 school_class=school_class,
                 attendance=attendance,
                 limits=limits[key],
                 warnings=warnings,
                 level=level_of(attendance, limits[key], warnings),
-                case_status=enrollment.case_status or CaseStatus.NONE,
-                on_registry=enrollment.on_registry,
-                case_id=enrollment.case_id,
-                absent_today=enrollment.absent_today,
-                unknown_today=enrollment.unknown_today,
-                days=days.get(enrollment.student_id, ()),
+                case_status=enrolled.case_status or CaseStatus.NONE,
+                on_registry=enrolled.on_registry,
+                case_id=enrolled.case_id,
+                absent_today=enrolled.absent_today,
+                unknown_today=enrolled.unknown_today,
+                days=days.get(enrolled.student_id, ()),
             )
         )
     return rows
@@ -623,7 +681,9 @@ def unmarked_today(user, school, today: datetime.date) -> int | None:
     if not user.has_perm("journal.view_unmarked_lessons"):
         return None
     lessons, _whole = unmarked_lessons_for_user(user, today, today)
-    lessons = with_marking_times(list(lessons.filter(school=school)))
+    # Only what the marking times read: a school's day has hundreds of lessons.
+    lessons = lessons.filter(school=school).select_related(None).order_by()
+    lessons = with_marking_times(list(lessons.only("school", "date", "period", "status")))
     return sum(1 for lesson in lessons if lesson.opens_at is None)
 
 

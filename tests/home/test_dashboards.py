@@ -20,6 +20,7 @@ from alerts.models import Alert, Rule, Task
 from casework.models import Case, RegistryPlacement
 from home.dashboards import (
     Attendance,
+    ClassCalendar,
     ClassDayFact,
     Limits,
     StudentDayFact,
@@ -106,11 +107,10 @@ def test_streak_runs_over_the_weekend_and_today_does_not_break_it():
     thu, fri, mon, tue, wed = days
     result = month_attendance(
         days=[_missed(fri), _missed(mon), _missed(tue)],
-        class_days=days,
+        calendar=ClassCalendar(days, wed.date),
         school_class_id=1,
         month_start=D(2026, 11, 1),
         since=D(2026, 9, 1),
-        today=wed.date,
         day_share=Fraction(1, 2),
     )
     assert result.streak == 3  # today (Wednesday) not over yet
@@ -124,11 +124,10 @@ def test_an_attended_day_or_half_a_day_breaks_the_streak():
     rows = [_missed(mon), _missed(wed, without_valid=2), _missed(thu), _missed(fri)]
     result = month_attendance(
         days=rows,
-        class_days=days,
+        calendar=ClassCalendar(days, fri.date),
         school_class_id=1,
         month_start=D(2026, 11, 1),
         since=D(2026, 9, 1),
-        today=fri.date,
         day_share=Fraction(1, 2),
     )
     assert result.streak == 2  # Wednesday: 2 of 5 lessons is not the day
@@ -140,11 +139,10 @@ def test_month_to_date_counts_from_the_first_and_from_the_enrollment():
     group_day = StudentDayFact(days[4].date, days[4].day_no, 1, 7, 1)  # two group lessons
     result = month_attendance(
         days=[_missed(days[1]), group_day],
-        class_days=days,
+        calendar=ClassCalendar(days, days[5].date),
         school_class_id=1,
         month_start=D(2026, 12, 1),
         since=D(2026, 12, 2),
-        today=days[5].date,
         day_share=Fraction(1, 2),
     )
     assert result.missed == 1  # November's day is last month's
@@ -273,11 +271,10 @@ def test_month_attendance_and_warnings_match_the_plain_version(case):
     rows, class_days, month_start, since, today, limits = case
     result = month_attendance(
         days=rows,
-        class_days=class_days,
+        calendar=ClassCalendar(class_days, today),
         school_class_id=1,
         month_start=month_start,
         since=since,
-        today=today,
         day_share=limits.day_share,
     )
     expected = naive_attendance(rows, class_days, 1, month_start, since, today, limits.day_share)
@@ -487,9 +484,9 @@ def test_class_teacher_sees_unknown_reasons_alerts_tasks_registry_and_early_warn
     assert reverse("journal:class_day", args=[school_class.pk]) in html
     assert dashboard.alerts == [streak_alert] and old_unknown not in dashboard.alerts
     assert dashboard.overdue_tasks == [overdue]
-    assert [row.student for row in dashboard.registry_rows] == [registered]
+    assert [row.student.pk for row in dashboard.registry_rows] == [registered.pk]
     [warned] = dashboard.warning_rows
-    assert warned.student == streaker and warned.attendance.streak == 2
+    assert warned.student.pk == streaker.pk and warned.attendance.streak == 2
     assert "ещё 1 день без уважительной причины — 3 дня подряд" in html
     # One click into the case: the active case itself, else the page that opens one.
     assert reverse("casework:case_detail", kwargs={"case_id": case.pk}) in html
@@ -610,15 +607,18 @@ def test_school_dashboard_filters_by_class_and_case_status(client):
     def shown(**params):
         response = start_page(client, deputy, Role.DEPUTY, **params)
         assert response.status_code == 200
-        return {row.student for row in response.context["dashboard"].page.object_list}
+        return {row.student.pk for row in response.context["dashboard"].page.object_list}
 
-    assert shown(school_class=second.pk) == set(second.pupils)
-    assert shown(status="none") == set(second.pupils)
-    assert shown(status="open") == {opened, registered}
-    assert shown(status="monitoring") == {watched}
-    assert shown(status="closed") == {closed}
-    assert shown(status="registry") == {registered}
-    assert shown(school_class=first.pk, status="registry") == {registered}
+    def pks(*students):
+        return {student.pk for student in students}
+
+    assert shown(school_class=second.pk) == pks(*second.pupils)
+    assert shown(status="none") == pks(*second.pupils)
+    assert shown(status="open") == pks(opened, registered)
+    assert shown(status="monitoring") == pks(watched)
+    assert shown(status="closed") == pks(closed)
+    assert shown(status="registry") == pks(registered)
+    assert shown(school_class=first.pk, status="registry") == pks(registered)
     assert shown(attention="on") == set()
 
 

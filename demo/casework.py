@@ -335,10 +335,30 @@ class Story:
             for s in self.students.values()
             if self.demo_class is not None and self.class_of[s.pk].pk == self.demo_class.pk
         ]
-        by_absences = sorted(
-            in_class, key=lambda s: (-sum(self.missed[s.pk].values()), -self.valid[s.pk], s.pk)
+        # In the class: the open case is the child missing lessons lately; the case in
+        # monitoring is one whose absences stopped before it was moved there.
+        free = [s for s in in_class if s.pk not in self.used]
+        recent = self.ago(10)
+        class_open = max(
+            sorted(free, key=lambda s: s.pk),
+            key=lambda s: (
+                self.missed_between(s, recent, self.today),
+                sum(self.missed[s.pk].values()),
+                self.valid[s.pk],
+            ),
+            default=None,
         )
-        class_pair = [s for s in by_absences if s.pk not in self.used][:2]
+        calm = [
+            s
+            for s in free
+            if s is not class_open and not self.missed_between(s, recent, self.today)
+        ]
+        class_calm = max(
+            sorted(calm, key=lambda s: s.pk),
+            key=lambda s: sum(self.missed[s.pk].values()) + self.valid[s.pk],
+            default=None,
+        )
+        class_pair = [s for s in (class_open, class_calm) if s is not None]
         self.used |= {s.pk for s in class_pair}
 
         before = self.session_day - datetime.timedelta(days=1)
@@ -364,10 +384,10 @@ class Story:
             self.registry_work(registry_case)
         if streak_student is not None:
             self.streak(streak_student)
-        if class_pair:
-            self.class_case_open(class_pair[0])
-        if len(class_pair) > 1:
-            self.class_case_monitoring(class_pair[1])
+        if class_open is not None:
+            self.class_case_open(class_open)
+        if class_calm is not None:
+            self.class_case_monitoring(class_calm)
         if closed_student is not None:
             self.closed(closed_student)
 
@@ -603,7 +623,7 @@ class Story:
                 kind=CALL,
                 result=REACHED,
                 summary=(
-                    f"Сообщила матери о пропусках. Мать ответила, что {'сын' if he else 'дочь'} "
+                    f"Матери сообщено о пропусках. Она ответила, что {'сын' if he else 'дочь'} "
                     f"уже взросл{'ый' if he else 'ая'} и «сам{'' if he else 'а'} разберётся», "
                     "обещала поговорить."
                 ),
@@ -810,9 +830,10 @@ class Story:
                         day + datetime.timedelta(days=42),
                     ),
                     AssignmentData(
-                        self.socped,
-                        "Подготовить план индивидуальной профилактической работы",
-                        day + datetime.timedelta(days=5),
+                        self.deputy,
+                        "Организовать занятость обучающегося во внеурочное время (секция, "
+                        "кружок), о результатах доложить Совету",
+                        day + datetime.timedelta(days=42),
                     ),
                 ],
             )
@@ -876,12 +897,34 @@ class Story:
                     ),
                 ],
             )
+        with self.at(day, 17):
+            # The council's assignment to the psychologist: they join the case to do it.
+            team = [*case.responsible.all(), self.psych]
+            set_responsible(case=case, users=team, acting_user=self.socped)
+        self.contact(
+            student,
+            by=teacher,
+            day=self.ago(2),
+            hour=15,
+            kind=CALL,
+            result=REACHED,
+            summary=(
+                "Мать сообщила, что консультация у педагога-психолога прошла, "
+                f"{'сын' if he else 'дочь'} стал{'' if he else 'а'} спокойнее; конфликт с "
+                "учителем, по её словам, исчерпан."
+            ),
+            reason="Со слов матери — прогулял отдельные уроки, уважительной причины нет"
+            if he
+            else "Со слов матери — прогуляла отдельные уроки, уважительной причины нет",
+            next_step="Повторное рассмотрение на Совете профилактики",
+        )
 
     # --- After the council: the registry, the plan, the КДН --------------------------------
 
     def registry_work(self, case: Case) -> None:
         student = case.student
         teacher = self.teacher(student)
+        he = student.gender != "f"
         placement = RegistryPlacement.objects.get(case=case, removed_on=None)
         start = self.after(self.session_day, 3)
         with self.at(start, 12):
@@ -937,7 +980,7 @@ class Story:
                 (MeasureKind.OBSERVATION, "", teacher, end),
                 (
                     MeasureKind.CLUBS,
-                    "Вовлечение в секцию волейбола школьного спортивного клуба",
+                    "секция волейбола школьного спортивного клуба",
                     self.deputy,
                     self.today + datetime.timedelta(days=14),
                 ),
@@ -1007,23 +1050,41 @@ class Story:
                     ),
                     progress=(
                         "«3» по большинству предметов, задолженность по алгебре",
-                        "исправил(а) «2» по физике, по алгебре задолженность сохраняется",
+                        f"исправил{'' if he else 'а'} «2» по физике, по алгебре задолженность "
+                        "сохраняется",
                         "текущие оценки «3» и «4», задолженность по алгебре ликвидирована",
                     )[n],
                     behaviour=(
-                        "на уроках пассивен(на), замечаний по дисциплине нет",
-                        "опоздал(а) на первый урок дважды, на замечания реагирует",
+                        f"на уроках пассив{'ен' if he else 'на'}, замечаний по дисциплине нет",
+                        f"опоздал{'' if he else 'а'} на первый урок дважды, на замечания реагирует",
                         "на уроках работает, конфликтов нет",
                     )[n],
                     text=(
-                        "Проведена индивидуальная беседа о посещаемости; обучающийся "
-                        "ознакомлен с планом профилактической работы.",
+                        "Проведена индивидуальная беседа о посещаемости; "
+                        f"{'обучающийся ознакомлен' if he else 'обучающаяся ознакомлена'} с "
+                        "планом профилактической работы.",
                         "Беседа с матерью по телефону о контроле посещаемости; рекомендовано "
                         "записаться в секцию волейбола.",
-                        "Обучающийся посетил пробное занятие секции волейбола; мать "
+                        f"{'Обучающийся посетил' if he else 'Обучающаяся посетила'} пробное "
+                        "занятие секции волейбола; мать "
                         "поддерживает связь с классным руководителем.",
                     )[n],
                 )
+        self.contact(
+            student,
+            by=teacher,
+            day=self.ago(1),
+            hour=16,
+            kind=CALL,
+            result=REACHED,
+            summary=(
+                "Матери сообщено о пропусках этой недели; обещала поговорить с "
+                f"{'сыном' if he else 'дочерью'} и проверять электронный дневник."
+            ),
+            reason=f"Со слов матери — {'ушёл' if he else 'ушла'} с последних уроков, "
+            "уважительной причины нет",
+            next_step="Ежедневный контроль посещаемости по плану ИПР",
+        )
 
     # --- The streak: the memo, the visit and its act, СОП, next week's council ------------
 

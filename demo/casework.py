@@ -355,7 +355,7 @@ class Story:
         ]
         class_calm = max(
             sorted(calm, key=lambda s: s.pk),
-            key=lambda s: sum(self.missed[s.pk].values()) + self.valid[s.pk],
+            key=lambda s: (sum(self.missed[s.pk].values()), self.valid[s.pk]),
             default=None,
         )
         class_pair = [s for s in (class_open, class_calm) if s is not None]

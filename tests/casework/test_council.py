@@ -2,8 +2,6 @@
 hearings, the protocol and the conclusion PDFs, and the pages that drive them."""
 
 import datetime
-import io
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -34,21 +32,9 @@ from casework.services import (
 from casework.services.council import AssignmentData
 from policy.services import set_setting
 from tests import factories
+from tests.pdf import pdf_text
 
 D = datetime.date
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text: pypdf where installed (the brief's tool), else poppler's pdftotext."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-        ).stdout.decode()
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 TODAY = timezone.localdate()
 
 
@@ -398,16 +384,6 @@ def test_repeat_hearing_is_put_on_a_session_and_needs_the_analysis(s):
 # Pages and PDFs ---------------------------------------------------------------------------
 
 
-def _save(name: str, content: bytes) -> None:
-    """Keep the PDF for a look (pdftoppm) when COUNCIL_PDF_DIR is set."""
-    import os
-
-    folder = os.environ.get("COUNCIL_PDF_DIR")
-    if folder:
-        with open(os.path.join(folder, name), "wb") as file:
-            file.write(content)
-
-
 def test_protocol_pdf_has_the_form_and_every_case_and_is_audited(s, client):
     session = s.session(day=D(2025, 12, 5))
     hearing = s.heard(
@@ -418,8 +394,7 @@ def test_protocol_pdf_has_the_form_and_every_case_and_is_audited(s, client):
     client.force_login(s.social)
     response = client.get(reverse("casework:council_protocol", args=[session.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    _save("protocol.pdf", response.content)
-    text = " ".join(pdf_text(response.content).split())
+    text = pdf_text(response.content, "council-protocol")
     for expected in (
         "Протокол заседания Совета профилактики безнадзорности и правонарушений",
         "№ 3",
@@ -450,8 +425,7 @@ def test_conclusion_pdf_has_the_approval_block_basis_and_period(s, client):
     client.force_login(s.deputy)
     response = client.get(reverse("casework:council_conclusion_pdf", args=[conclusion.pk]))
     assert response.status_code == 200
-    _save("conclusion.pdf", response.content)
-    text = " ".join(pdf_text(response.content).split())
+    text = pdf_text(response.content, "conclusion")
     for expected in (
         "УТВЕРЖДАЮ",
         "Директор",

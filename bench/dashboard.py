@@ -243,6 +243,8 @@ def profile(user, role: str) -> None:
 
 def report(name: str, samples: list[float], queries: int) -> float:
     p95 = percentile(samples, 0.95)
+    if os.environ.get("BENCH_SAMPLES"):
+        print(" ".join(f"{x:.0f}" for x in samples))
     print(
         f"{name:<28} n={len(samples):<4} p50={statistics.median(samples):6.1f} ms  "
         f"p95={p95:6.1f} ms  max={max(samples):6.1f} ms  ({queries} queries)"

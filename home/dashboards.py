@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -59,8 +60,7 @@ TREND_WEEKS = 4
 # ---- Pure part: facts in, numbers and words out ---------------------------------------
 
 
-@dataclass(frozen=True)
-class ClassDayFact:
+class ClassDayFact(NamedTuple):  # tuples: a school's page reads thousands of facts
     """A school day of the student's current class."""
 
     date: datetime.date
@@ -68,8 +68,7 @@ class ClassDayFact:
     whole: int  # whole-class lessons scheduled
 
 
-@dataclass(frozen=True)
-class StudentDayFact:
+class StudentDayFact(NamedTuple):
     """A day on which the student missed lessons (a StudentDay row)."""
 
     date: datetime.date

@@ -14,9 +14,9 @@ teacher holds two of the cases.
 The services read the clock (``timezone.now``) as «today»: they refuse future dates, date
 the tasks they open and stamp what they write. The story happens over the past weeks, so
 each step runs with the clock set to the moment it happened (:func:`clock`), never later
-than the real now. The threshold engine is run the same way on a few past days before the
-story (otherwise it runs only once the whole demo is committed), so the cases it opens are
-there to be worked, opened on the day they would have been.
+than the real now. The threshold engine is run first, this morning (otherwise it runs only
+once the whole demo is committed, its evaluation queued on commit), so its alerts, tasks
+and cases are there to be worked: doing the thing completes the task.
 
 Every person and text is invented.
 """

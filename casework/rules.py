@@ -55,7 +55,7 @@ rules.add_perm(
 
 # The council and the registry (a School, or an object with its school).
 rules.add_perm(
-    "casework.view_council", is_superuser | whole_school | has_school_role(Role.PSYCHOLOGIST)
+    "casework.view_council", is_superuser | whole_school
 )
 rules.add_perm("casework.manage_council", is_superuser | whole_school)
 rules.add_perm("casework.approve_conclusion", is_superuser | director)  # seed 003 alg. 14
@@ -69,3 +69,10 @@ def referred_students(user) -> Q:
     return Q(cases__responsible=user) | Q(
         cases__referrals__body=Body.PSYCHOLOGIST, cases__referrals__psychologist=user
     )
+
+# The navigation's links to the council and the registry (no object: the pages pick the
+# user's school and ask the permissions above of it).
+rules.add_perm(
+    "casework.open_council_pages",
+    is_superuser | holds_school_role(Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR),
+)

@@ -24,12 +24,7 @@ from ..models import (
 from . import get_case_for_user
 
 # Who holds casework.view_council / view_registry in a school (casework/rules.py).
-COUNCIL_READER_ROLES = (
-    Role.SOCIAL_PEDAGOGUE,
-    Role.DEPUTY,
-    Role.DIRECTOR,
-    Role.PSYCHOLOGIST,
-)
+COUNCIL_READER_ROLES = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
 REGISTRY_READER_ROLES = (Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR)
 
 
@@ -50,6 +45,8 @@ def get_school_for_page(user, requested: str | None, *, perm: str, roles) -> Sch
     school = schools.order_by("short_name", "pk").first()
     if school is None:
         raise Http404
+    if not user.has_perm(perm, school):  # the permission decides, the roles only pick
+        raise PermissionDenied
     return school
 
 

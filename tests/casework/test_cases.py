@@ -286,3 +286,16 @@ def test_the_contact_form_offers_the_absences_the_parents_were_not_told_of(
     )
     assert ParentContact.objects.get().absences_told == days
     assert "absences_told" not in client.get(url).context["contact_form"].fields
+
+
+def test_the_students_case_page_offers_to_open_one_and_opens_it(client, school, student):
+    deputy = factories.staff_user(Role.DEPUTY, school)
+    client.force_login(deputy)
+    url = reverse("casework:student_case", args=[student.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": ""}).status_code == 200  # the form's error
+    assert not Case.objects.exists()
+    response = client.post(url, {"reason": "Пропуски без уважительной причины"})
+    case = Case.objects.get(student=student)
+    assert response.url == reverse("casework:case_detail", args=[case.pk])
+    assert client.get(url).url == reverse("casework:case_detail", args=[case.pk])

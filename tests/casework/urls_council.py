@@ -1,6 +1,7 @@
 """URL × role matrix entries of casework/views/council.py (merged by tests/casework/url_matrix.py).
 
-The council is read by the whole school and the psychologist (casework.view_council) and run
+The council is read by the whole school (casework.view_council; a psychologist sees only the
+children referred to them, never the council's list of names) and run
 by the social pedagogue, the deputy and the director (manage_council); the director approves
 conclusions; the registry is read by the whole school and kept by the deputy and the
 director; the observation diary is read and kept by whoever works the child's case.
@@ -16,7 +17,7 @@ from tests.test_url_permissions import (
     everyone,
 )
 
-COUNCIL_READERS = (*WHOLE_SCHOOL, Role.PSYCHOLOGIST, SUPERUSER)
+COUNCIL_READERS = (*WHOLE_SCHOOL, SUPERUSER)
 COUNCIL_MANAGERS = (*WHOLE_SCHOOL, SUPERUSER)
 DIRECTOR = (Role.DIRECTOR, SUPERUSER)
 REGISTRY_READERS = (*WHOLE_SCHOOL, SUPERUSER)

@@ -318,6 +318,15 @@ class StudentRow:
         return percent_of(self.attendance.missed, self.attendance.scheduled)
 
     @property
+    def band_reached(self) -> str | None:
+        """«long» or «systematic» when the month's hours reached that band."""
+        if self.attendance.missed >= self.limits.long:
+            return Level.LONG
+        if self.attendance.missed >= self.limits.systematic:
+            return Level.SYSTEMATIC
+        return None
+
+    @property
     def bar_width(self) -> int:
         """The bar's length in % of the long band (full at the long band)."""
         return min(100, percent_of(self.attendance.missed, self.limits.long))

@@ -695,8 +695,11 @@ def unmarked_today(user, school, today: datetime.date) -> int | None:
     return sum(1 for lesson in lessons if lesson.opens_at is None)
 
 
-def school_dashboard(user, school, classes, today: datetime.date, params) -> SchoolDashboard:
-    """The whole school's table, filtered by ``params`` (GET), and today's figures."""
+def school_dashboard(
+    user, school, classes, today: datetime.date, params, *, keep: dict | None = None
+) -> SchoolDashboard:
+    """The whole school's table, filtered by ``params`` (GET), and today's figures;
+    ``keep``: further GET parameters the pages' links carry (the school chosen)."""
     classes = list(classes)
     rows = student_rows(classes, today, whole_school=True)
     rows.sort(key=lambda row: (row.severity, row.student.last_name, row.student.first_name))
@@ -707,7 +710,9 @@ def school_dashboard(user, school, classes, today: datetime.date, params) -> Sch
         status=form.value("status"),
         attention=bool(form.value("attention")),
     )
-    query = urlencode({k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)})
+    query = urlencode(
+        (keep or {}) | {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    )
     return SchoolDashboard(
         school=school,
         form=form,

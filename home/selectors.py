@@ -94,7 +94,14 @@ def school_dashboard_data(user, role: str, day: datetime.date, params) -> dict:
     return {
         "schools": [summary],
         "school_choices": schools if len(schools) > 1 else [],
-        "dashboard": dashboards.school_dashboard(user, school, classes, day, params),
+        "dashboard": dashboards.school_dashboard(
+            user,
+            school,
+            classes,
+            day,
+            params,
+            keep={"school": school.pk} if len(schools) > 1 else None,
+        ),
     }
 
 

@@ -669,6 +669,7 @@ def test_user_with_the_role_in_two_schools_chooses_the_school(client):
     chosen = start_page(client, deputy, Role.DEPUTY, school=second.school.pk).context["dashboard"]
     assert {default.school, chosen.school} == {first.school, second.school}
     assert chosen.school == second.school and chosen.student_count == 3
+    assert f"school={second.school.pk}" in chosen.query  # the pages keep the school
     outsider = Builder()
     foreign = start_page(client, deputy, Role.DEPUTY, school=outsider.school.pk)
     assert foreign.context["dashboard"].school != outsider.school

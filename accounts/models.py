@@ -23,6 +23,11 @@ class User(AbstractUser):
         parts = [self.last_name, self.first_name, self.patronymic]
         return " ".join(p for p in parts if p) or self.username
 
+    def get_full_name(self) -> str:
+        """«Иванова Анна Петровна»: surname first with the patronymic, as Russian forms and
+        the school's staff lists name people (Django's default is «Анна Иванова»)."""
+        return self.full_name
+
     @property
     def short_name(self) -> str:
         """«Иванова А. П.» as signed on Russian school forms."""

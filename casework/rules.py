@@ -19,7 +19,7 @@ from accounts.rules import (
 )
 from schools.rules import is_referred_psychologist
 
-from .models import Body
+from .models import Body, Case
 
 social_pedagogue = has_school_role(Role.SOCIAL_PEDAGOGUE)
 overseer = has_school_role(Role.DEPUTY, Role.DIRECTOR)
@@ -54,25 +54,25 @@ rules.add_perm(
 )
 
 # The council and the registry (a School, or an object with its school).
-rules.add_perm(
-    "casework.view_council", is_superuser | whole_school
-)
+rules.add_perm("casework.view_council", is_superuser | whole_school)
 rules.add_perm("casework.manage_council", is_superuser | whole_school)
 rules.add_perm("casework.approve_conclusion", is_superuser | director)  # seed 003 alg. 14
 rules.add_perm("casework.view_registry", is_superuser | whole_school)
 rules.add_perm("casework.manage_registry", is_superuser | overseer)
 
 
-def referred_students(user) -> Q:
-    """Q over Student: the children whose case names ``user`` among its responsible staff
-    or in a referral to the school psychologist."""
-    return Q(cases__responsible=user) | Q(
-        cases__referrals__body=Body.PSYCHOLOGIST, cases__referrals__psychologist=user
+def referred_cases(user) -> Q:
+    """Q over Case: the cases that name ``user`` among their responsible staff, in a referral
+    to the school psychologist, as responsible for a plan measure or as the assignee of a
+    council's assignment."""
+    return (
+        Q(responsible=user)
+        | Q(referrals__body=Body.PSYCHOLOGIST, referrals__psychologist=user)
+        | Q(plans__measures__responsible=user)
+        | Q(hearings__assignments__assignee=user)
     )
 
-# The navigation's links to the council and the registry (no object: the pages pick the
-# user's school and ask the permissions above of it).
-rules.add_perm(
-    "casework.open_council_pages",
-    is_superuser | holds_school_role(Role.SOCIAL_PEDAGOGUE, Role.DEPUTY, Role.DIRECTOR),
-)
+
+def referred_students(user) -> Q:
+    """Q over Student: the children of the cases referred to ``user``."""
+    return Q(pk__in=Case.objects.filter(referred_cases(user)).values("student_id"))

@@ -12,6 +12,7 @@ from alerts.models import StudentDay
 from schools.models import SchoolClass
 
 from ..models import Case, ParentContact
+from ..rules import referred_cases
 
 
 def get_case_for_user(user, case_id: int, *, perm: str = "casework.view_case") -> Case:
@@ -49,9 +50,7 @@ def visible_cases(user) -> QuerySet[Case]:
         )
     psychologist = school_ids_with_role(user, Role.PSYCHOLOGIST)
     if psychologist:
-        condition |= Q(school_id__in=psychologist) & (
-            Q(responsible=user) | Q(referrals__body="psychologist", referrals__psychologist=user)
-        )
+        condition |= Q(school_id__in=psychologist) & referred_cases(user)
     ids = Case.objects.filter(condition).values("pk")
     return Case.objects.filter(pk__in=ids)
 

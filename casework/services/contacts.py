@@ -18,16 +18,26 @@ FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 
 # The tasks a contact does (R-C-1: doing the thing completes the task): any contact is the
 # call that settles the reason and the regular contact with the family; a meeting at school
-# is the talk the parents were invited to (seed 003 alg. 3, seed 001 step 4).
+# is the talk the parents were invited to (seed 003 alg. 3, seed 001 step 4). Any contact
+# reaching the parents tells them of a decision the council took without them (alg. 15).
 COMPLETES = {
-    ParentContact.ContactType.PHONE_CALL: ("phone_parents", "family_contact"),
-    ParentContact.ContactType.MESSAGE: ("phone_parents", "family_contact"),
-    ParentContact.ContactType.LETTER: ("family_contact",),
+    ParentContact.ContactType.PHONE_CALL: (
+        "phone_parents",
+        "family_contact",
+        "notify_absent_parents",
+    ),
+    ParentContact.ContactType.MESSAGE: (
+        "phone_parents",
+        "family_contact",
+        "notify_absent_parents",
+    ),
+    ParentContact.ContactType.LETTER: ("family_contact", "notify_absent_parents"),
     ParentContact.ContactType.MEETING: (
         "phone_parents",
         "family_contact",
         "invite_parents",
         "parent_meeting",
+        "notify_absent_parents",
     ),
 }
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import school_ids_for_user
+from alerts.models import Task
 from journal.forms import first_error
 from schools.models import Enrollment
 from schools.selectors import get_student_for_user
@@ -97,9 +98,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             initial={"student": case.student_id},
             absences=untold_absences(case.student, case.school, since=timeline.period_start(case)),
         )
-        context["family_centre_form"] = FamilyCentreForm(
-            initial={"status": case.family_centre_status}
+        # Seed 001 step 3: only where criterion №22 asked to track it (or it was recorded).
+        tracked = case.family_centre_status or any(
+            task.kind == Task.Kind.FAMILY_CENTRE_STATUS for task in context["tasks"]
         )
+        if tracked:
+            context["family_centre_form"] = FamilyCentreForm(
+                initial={"status": case.family_centre_status}
+            )
     if case.is_active and context["can_manage"]:
         context["status_form"] = CaseStatusForm(case=case)
         staff = _staff_of(case.school_id)

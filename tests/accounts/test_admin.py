@@ -120,7 +120,9 @@ def test_school_admin_cannot_assign_roles_in_another_school(admin_client_of, wor
         {"user": world.a.subject_teacher.pk, "role": Role.DIRECTOR, "school": world.b.school.pk},
     )
     assert response.status_code == 200
-    assert not RoleAssignment.objects.filter(role=Role.DIRECTOR, school=world.b.school).exists()
+    assert not RoleAssignment.objects.filter(
+        user=world.a.subject_teacher, role=Role.DIRECTOR, school=world.b.school
+    ).exists()
 
 
 def test_school_admin_cannot_grant_territory_roles(admin_client_of, world):

@@ -16,9 +16,11 @@ triggers keep (``alerts.models.ClassDay`` and ``StudentDay``):
    (more than the setting's share of the day's lessons, seed 002 §2.7) in the current
    class, as the threshold engine counts them (``alerts.detect``). Today counts when
    already missed; a today without such absences yet does not break yesterday's streak
-   (the day is not over).
+   (the day is not over). Likewise the days in a row absent from every lesson for a
+   reason still unknown (criterion №22, seed 001).
 4. **Early warning**: on course to cross a threshold this month: one more day missed
-   would reach a streak rule (invite the parents, memo to the director, home visit);
+   would reach a streak rule (invite the parents, memo to the director, home visit, or
+   criterion №22);
    the hours reach 80 % of the grade's next monthly band (systematic, then long); the
    share of instructional time so far reaches 80 % of the month's threshold, or the
    threshold itself (judged by the engine only when the month is over).
@@ -76,6 +78,7 @@ class StudentDayFact(NamedTuple):
     school_class_id: int
     lessons: int  # the student's scheduled lessons that day
     without_valid: int  # missed without a valid reason (invalid + unknown)
+    all_unknown: bool = False  # absent from every lesson, the reason unknown (criterion №22)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class Limits:
     month_percent: Decimal
     month_comparison: str  # ">=" or ">"
     day_share: Fraction  # a day is missed beyond this share of its lessons
+    # Days in a row absent from every lesson for a reason unknown that fire criterion №22.
+    all_lessons_days: int = 11
 
     @classmethod
     def from_config(cls, config: ThresholdConfig, grade: int) -> "Limits":
@@ -105,6 +110,7 @@ class Limits:
             month_percent=config.month_percent,
             month_comparison=config.month_comparison,
             day_share=config.fractions.day,
+            all_lessons_days=config.streak_all_lessons_after_days + 1,
         )
 
 
@@ -115,6 +121,7 @@ class Attendance:
     missed: int
     scheduled: int
     streak: int
+    unknown_streak: int = 0  # days in a row absent from every lesson, reason unknown
 
 
 def day_missed(day: StudentDayFact, share: Fraction) -> bool:
@@ -167,7 +174,7 @@ def month_attendance(
     today = calendar.today
     counted = calendar.counted(max(month_start, since))
     missed = scheduled = 0
-    missed_day_nos = set()
+    missed_day_nos, unknown_day_nos = set(), set()
     for day in days:
         if day.without_valid <= 0 or day.date > today:
             continue
@@ -176,8 +183,12 @@ def month_attendance(
             scheduled += max(0, day.lessons - counted.get(day.date, 0))
         if day.school_class_id == school_class_id and day_missed(day, day_share):
             missed_day_nos.add(day.day_no)
+        if day.school_class_id == school_class_id and day.all_unknown:
+            unknown_day_nos.add(day.day_no)
     scheduled += sum(counted.values())
-    return Attendance(missed, scheduled, calendar.streak(missed_day_nos))
+    return Attendance(
+        missed, scheduled, calendar.streak(missed_day_nos), calendar.streak(unknown_day_nos)
+    )
 
 
 def _days_in_a_row(days: int) -> str:
@@ -211,6 +222,14 @@ def early_warnings(attendance: Attendance, limits: Limits) -> list[str]:
         warnings.append(
             _("ещё 1 день без уважительной причины — %(row)s (%(what)s)")
             % {"row": _days_in_a_row(days), "what": what}
+        )
+    if attendance.unknown_streak > 0 and attendance.unknown_streak + 1 == limits.all_lessons_days:
+        warnings.append(
+            _(
+                "ещё 1 день отсутствия на всех уроках без установленной причины — %(row)s "
+                "(критерий №22: сообщить заместителю директора)"
+            )
+            % {"row": _days_in_a_row(limits.all_lessons_days)}
         )
     missed = attendance.missed
     for band, long in ((limits.systematic, False), (limits.long, True)):
@@ -470,7 +489,9 @@ def _student_days(school_ids, today, student_ids=None) -> dict[int, list[Student
         "student_id", "date", "day_no", "school_class_id", "lessons", "invalid", "unknown"
     ):
         by_student[student_id].append(
-            StudentDayFact(date, day_no, class_id, lessons, invalid + unknown)
+            StudentDayFact(
+                date, day_no, class_id, lessons, invalid + unknown, 0 < lessons == unknown
+            )
         )
     return by_student
 

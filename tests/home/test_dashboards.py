@@ -63,6 +63,17 @@ def test_three_days_warn_of_the_memo_and_four_of_nothing_until_five():
     assert "6 дней подряд" in warning and "посещение семьи" in warning
 
 
+def test_ten_days_absent_from_every_lesson_for_no_known_reason_warn_of_criterion_22():
+    [streak, criterion] = early_warnings(
+        Attendance(missed=60, scheduled=500, streak=5, unknown_streak=10), LIMITS
+    )
+    assert "6 дней подряд" in streak
+    assert criterion.startswith(
+        "ещё 1 день отсутствия на всех уроках без установленной причины — 11 дней подряд"
+    )
+    assert "критерий №22" in criterion
+
+
 def test_one_day_missed_is_not_yet_a_warning():
     assert early_warnings(attendance(missed=6, streak=1), LIMITS) == []
 
@@ -165,6 +176,12 @@ def naive_attendance(days, class_days, class_id, month_start, since, today, shar
                 scheduled += max(0, row.lessons - whole)
         date += datetime.timedelta(days=1)
 
+    def all_unknown_day(class_day):
+        return any(
+            row.school_class_id == class_id and row.date == class_day.date and row.all_unknown
+            for row in days
+        )
+
     def missed_day(class_day):
         return any(
             row.school_class_id == class_id
@@ -175,21 +192,25 @@ def naive_attendance(days, class_days, class_id, month_start, since, today, shar
         )
 
     past = [d for d in class_days if d.date <= today]
-    runs, run = [], 0
-    for class_day in past:
-        run = run + 1 if missed_day(class_day) else 0
-        runs.append(run)
-    if not past:
-        streak = 0
-    elif past[-1].date == today and not missed_day(past[-1]):
-        streak = runs[-2] if len(runs) > 1 else 0
-    else:
-        streak = runs[-1]
-    return Attendance(missed, scheduled, streak)
+
+    def current_run(flag):
+        runs, run = [], 0
+        for class_day in past:
+            run = run + 1 if flag(class_day) else 0
+            runs.append(run)
+        if not past:
+            return 0
+        if past[-1].date == today and not flag(past[-1]):
+            return runs[-2] if len(runs) > 1 else 0
+        return runs[-1]
+
+    return Attendance(missed, scheduled, current_run(missed_day), current_run(all_unknown_day))
 
 
 def naive_warning_kinds(result: Attendance, limits: Limits) -> set[str]:
     kinds = set()
+    if result.unknown_streak and result.unknown_streak + 1 == limits.all_lessons_days:
+        kinds.add(f"criterion {limits.all_lessons_days}")
     for days, _what in limits.streaks:
         if result.streak < days:
             if result.streak > 0 and days == result.streak + 1:
@@ -212,7 +233,9 @@ def naive_warning_kinds(result: Attendance, limits: Limits) -> set[str]:
 def warning_kinds(warnings: list[str], limits: Limits) -> set[str]:
     kinds = set()
     for text in warnings:
-        if "подряд" in text:
+        if "критерий №22" in text:
+            kinds.add(f"criterion {int(text.split('— ')[1].split()[0])}")
+        elif "подряд" in text:
             kinds.add(f"streak {int(text.split('— ')[1].split()[0])}")
         elif "порога часов" in text:
             kinds.add(f"hours {int(text.split(' из ')[1].split()[0])}")
@@ -238,13 +261,11 @@ def student_months(draw):
     for class_day in class_days:
         if draw(st.integers(0, 2)):
             lessons = class_day.whole + draw(st.integers(0, 2))
+            all_unknown = lessons > 0 and draw(st.integers(0, 3)) > 0
+            without_valid = lessons if all_unknown else draw(st.integers(0, max(lessons, 1)))
             rows.append(
                 StudentDayFact(
-                    class_day.date,
-                    class_day.day_no,
-                    1,
-                    lessons,
-                    draw(st.integers(0, max(lessons, 1))),
+                    class_day.date, class_day.day_no, 1, lessons, without_valid, all_unknown
                 )
             )
     # Days of another class (before a transfer): hours count, streaks do not.
@@ -261,6 +282,7 @@ def student_months(draw):
         month_percent=Decimal(draw(st.integers(5, 60))),
         month_comparison=">=",
         day_share=draw(st.sampled_from([Fraction(1, 2), Fraction(1, 3), Fraction(2, 3)])),
+        all_lessons_days=draw(st.integers(2, 12)),
     )
     return rows, class_days, month_start, since, today, limits
 
@@ -487,6 +509,7 @@ def test_class_teacher_sees_unknown_reasons_alerts_tasks_registry_and_early_warn
     assert [row.student.pk for row in dashboard.registry_rows] == [registered.pk]
     [warned] = dashboard.warning_rows
     assert warned.student.pk == streaker.pk and warned.attendance.streak == 2
+    assert warned.attendance.unknown_streak == 2  # every lesson, reason unknown
     assert "ещё 1 день без уважительной причины — 3 дня подряд" in html
     # One click into the case: the active case itself, else the page that opens one.
     assert reverse("casework:case_detail", kwargs={"case_id": case.pk}) in html

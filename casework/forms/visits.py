@@ -11,6 +11,7 @@ from journal.forms import DATE_INPUT
 
 from ..models import HomeVisit
 from ..models.visits import (
+    ACT_FIELDS,
     ChildCondition,
     FamilyProblem,
     HousingType,
@@ -237,48 +238,7 @@ class HomeVisitActForm(_WithMembers, forms.ModelForm):
 
     class Meta:
         model = HomeVisit
-        fields = (
-            "visited_on",
-            "student_name",
-            "birth_year",
-            "class_name",
-            "disability",
-            "address",
-            "mother_name",
-            "mother_age",
-            "mother_work",
-            "mother_schedule",
-            "mother_education",
-            "mother_phone",
-            "father_name",
-            "father_age",
-            "father_work",
-            "father_schedule",
-            "father_education",
-            "father_phone",
-            "other_relatives",
-            "family_income",
-            "housing_type",
-            "housing",
-            "sanitary_state",
-            "sanitary_note",
-            "child_conditions",
-            "child_conditions_note",
-            "daily_routine",
-            "school_contact",
-            "parental_control",
-            "school_contact_note",
-            "relations",
-            "relations_note",
-            "family_problems",
-            "family_problems_note",
-            "additional_info",
-            "danger_found",
-            "responsibility_explained",
-            "measures_proposed",
-            "parents_present",
-            "other_members",
-        )
+        fields = (*ACT_FIELDS, "other_members")
         labels = {
             "student_name": _("ФИО обучающегося"),
             "class_name": _("Класс"),

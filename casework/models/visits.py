@@ -96,6 +96,50 @@ class FamilyProblem(models.TextChoices):
     CRUELTY = "cruelty", _("жестокое обращение с ребёнком")
 
 
+# The act's fields (services, forms), in the order of seed 003's form (the commission's members apart).
+ACT_FIELDS = (
+    "visited_on",
+    "student_name",
+    "birth_year",
+    "class_name",
+    "disability",
+    "address",
+    "mother_name",
+    "mother_age",
+    "mother_work",
+    "mother_schedule",
+    "mother_education",
+    "mother_phone",
+    "father_name",
+    "father_age",
+    "father_work",
+    "father_schedule",
+    "father_education",
+    "father_phone",
+    "other_relatives",
+    "family_income",
+    "housing_type",
+    "housing",
+    "sanitary_state",
+    "sanitary_note",
+    "child_conditions",
+    "child_conditions_note",
+    "daily_routine",
+    "school_contact",
+    "parental_control",
+    "school_contact_note",
+    "relations",
+    "relations_note",
+    "family_problems",
+    "family_problems_note",
+    "additional_info",
+    "responsibility_explained",
+    "measures_proposed",
+    "parents_present",
+    "danger_found",
+)
+
+
 def _choices_array(choices, label):
     return ArrayField(
         models.CharField(max_length=32, choices=choices),

@@ -25,6 +25,7 @@ from schools.models import Enrollment
 
 from ..models import Case, HomeVisit
 from ..models.visits import (
+    ACT_FIELDS,
     ChildCondition,
     FamilyProblem,
     HousingType,
@@ -36,48 +37,6 @@ from ..models.visits import (
 from .common import CaseworkError, CaseworkPermissionDenied
 from .tasks import complete_tasks_for
 
-# The act's fields, in the order of seed 003's form (the commission's members apart).
-ACT_FIELDS = (
-    "visited_on",
-    "student_name",
-    "birth_year",
-    "class_name",
-    "disability",
-    "address",
-    "mother_name",
-    "mother_age",
-    "mother_work",
-    "mother_schedule",
-    "mother_education",
-    "mother_phone",
-    "father_name",
-    "father_age",
-    "father_work",
-    "father_schedule",
-    "father_education",
-    "father_phone",
-    "other_relatives",
-    "family_income",
-    "housing_type",
-    "housing",
-    "sanitary_state",
-    "sanitary_note",
-    "child_conditions",
-    "child_conditions_note",
-    "daily_routine",
-    "school_contact",
-    "parental_control",
-    "school_contact_note",
-    "relations",
-    "relations_note",
-    "family_problems",
-    "family_problems_note",
-    "additional_info",
-    "responsibility_explained",
-    "measures_proposed",
-    "parents_present",
-    "danger_found",
-)
 SINGLE_CHOICES = {
     "housing_type": HousingType,
     "sanitary_state": SanitaryState,

@@ -46,7 +46,7 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from alerts.config import ThresholdConfig
 from alerts.models import Alert, ClassDay, Rule, StudentDay, Task
@@ -643,12 +643,12 @@ def class_dashboards(classes, today: datetime.date) -> list[ClassDashboard]:
 SCHOOL_PAGE_SIZE = 50
 
 STATUS_CHOICES = [
-    ("", _lazy("все")),
-    (CaseStatus.NONE, _lazy("без дела")),
-    (CaseStatus.OPEN, _lazy("дело открыто")),
-    (CaseStatus.MONITORING, _lazy("наблюдение")),
-    (CaseStatus.CLOSED, _lazy("дело закрыто")),
-    (CaseStatus.REGISTRY, _lazy("на внутришкольном учёте")),
+    ("", gettext_lazy("все")),
+    (CaseStatus.NONE, gettext_lazy("без дела")),
+    (CaseStatus.OPEN, gettext_lazy("дело открыто")),
+    (CaseStatus.MONITORING, gettext_lazy("наблюдение")),
+    (CaseStatus.CLOSED, gettext_lazy("дело закрыто")),
+    (CaseStatus.REGISTRY, gettext_lazy("на внутришкольном учёте")),
 ]
 
 
@@ -656,10 +656,10 @@ class SchoolDashboardFilter(forms.Form):
     """GET filters of the school's table; a bad value is shown as an error and ignored."""
 
     school_class = forms.TypedChoiceField(
-        label=_lazy("Класс"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Класс"), required=False, coerce=int, empty_value=None
     )
-    status = forms.ChoiceField(label=_lazy("Дело"), required=False, choices=STATUS_CHOICES)
-    attention = forms.BooleanField(label=_lazy("Только требующие внимания"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Дело"), required=False, choices=STATUS_CHOICES)
+    attention = forms.BooleanField(label=gettext_lazy("Только требующие внимания"), required=False)
 
     def __init__(self, data, *, classes):
         super().__init__(data)

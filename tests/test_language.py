@@ -222,8 +222,11 @@ class CyrillicFinder(HTMLParser):
 
 
 # Russian that Django itself leaves on a page: AdminPasswordChangeForm concatenates a lazy
-# help text at import time, so it stays in the language active then (Django 5.1).
-UPSTREAM = ("Может ли пользователь аутентифироваться по паролю",)
+# help text at import time, so it stays in the language active then (Django 5.1); the
+# automatic through model of a many-to-many field formats its lazy verbose name
+# («%(from)s-%(to)s relationship») when the models load, so the admin's delete summary
+# names it in Russian («Связь case-user»).
+UPSTREAM = ("Может ли пользователь аутентифироваться по паролю", "Связь ", "Связи ")
 
 
 def cyrillic_in(html: str) -> list[str]:

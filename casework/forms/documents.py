@@ -4,6 +4,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from journal.forms import DATE_INPUT
@@ -32,7 +33,7 @@ class MemoForm(forms.Form):
 
 def _section(name: str, rows: int = 4) -> forms.CharField:
     return forms.CharField(
-        label=Characteristic._meta.get_field(name).verbose_name.capitalize(),
+        label=capfirst(Characteristic._meta.get_field(name).verbose_name),
         widget=forms.Textarea(attrs={"rows": rows}),
         required=False,
     )

@@ -17,6 +17,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alerts.models import Task
 from alerts.services import complete_task, open_task
@@ -47,52 +48,52 @@ SOP_BODIES = (Body.KDN, Body.GUARDIANSHIP, Body.SOCIAL_PROTECTION, Body.POLICE)
 
 # Short names of the bodies (a task's details, the case block).
 SHORT_NAMES = {
-    Body.KDN: "КДН и ЗП",
-    Body.PDN: "ПДН",
-    Body.POLICE: "отдел полиции",
-    Body.GUARDIANSHIP: "орган опеки и попечительства",
-    Body.SOCIAL_PROTECTION: "учреждение социальной защиты",
-    Body.EDUCATION_AUTHORITY: "муниципальный орган управления образованием",
-    Body.REGIONAL_DEPARTMENT: "региональный орган управления образованием",
-    Body.FAMILY_CENTRE: "семейный центр",
-    Body.PSYCHOLOGIST: "педагог-психолог",
-    Body.OTHER: "иной адресат",
+    Body.KDN: gettext_lazy("КДН и ЗП"),
+    Body.PDN: gettext_lazy("ПДН"),
+    Body.POLICE: gettext_lazy("отдел полиции"),
+    Body.GUARDIANSHIP: gettext_lazy("орган опеки и попечительства"),
+    Body.SOCIAL_PROTECTION: gettext_lazy("учреждение социальной защиты"),
+    Body.EDUCATION_AUTHORITY: gettext_lazy("муниципальный орган управления образованием"),
+    Body.REGIONAL_DEPARTMENT: gettext_lazy("региональный орган управления образованием"),
+    Body.FAMILY_CENTRE: gettext_lazy("семейный центр"),
+    Body.PSYCHOLOGIST: gettext_lazy("педагог-психолог"),
+    Body.OTHER: gettext_lazy("иной адресат"),
 }
 
 # The letter's addressee, to be completed with the territory (and amended by hand).
 ADDRESSEES = {
-    Body.KDN: "В комиссию по делам несовершеннолетних и защите их прав",
-    Body.PDN: "В подразделение по делам несовершеннолетних отдела полиции",
-    Body.POLICE: "В территориальный отдел полиции",
-    Body.GUARDIANSHIP: "В орган опеки и попечительства",
-    Body.SOCIAL_PROTECTION: "В учреждение социальной защиты населения",
-    Body.EDUCATION_AUTHORITY: "В муниципальный орган управления образованием",
-    Body.REGIONAL_DEPARTMENT: "В региональный орган управления образованием",
-    Body.FAMILY_CENTRE: "В семейный центр",
-    Body.PSYCHOLOGIST: "Педагогу-психологу",
+    Body.KDN: gettext_lazy("В комиссию по делам несовершеннолетних и защите их прав"),
+    Body.PDN: gettext_lazy("В подразделение по делам несовершеннолетних отдела полиции"),
+    Body.POLICE: gettext_lazy("В территориальный отдел полиции"),
+    Body.GUARDIANSHIP: gettext_lazy("В орган опеки и попечительства"),
+    Body.SOCIAL_PROTECTION: gettext_lazy("В учреждение социальной защиты населения"),
+    Body.EDUCATION_AUTHORITY: gettext_lazy("В муниципальный орган управления образованием"),
+    Body.REGIONAL_DEPARTMENT: gettext_lazy("В региональный орган управления образованием"),
+    Body.FAMILY_CENTRE: gettext_lazy("В семейный центр"),
+    Body.PSYCHOLOGIST: gettext_lazy("Педагогу-психологу"),
     Body.OTHER: "",
 }
 REGIONAL_BODIES = frozenset({Body.REGIONAL_DEPARTMENT})
 LOCAL_BODIES = frozenset(ADDRESSEES) - REGIONAL_BODIES - {Body.PSYCHOLOGIST, Body.OTHER}
 
 MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
+    gettext_lazy("январь"),
+    gettext_lazy("февраль"),
+    gettext_lazy("март"),
+    gettext_lazy("апрель"),
+    gettext_lazy("май"),
+    gettext_lazy("июнь"),
+    gettext_lazy("июль"),
+    gettext_lazy("август"),
+    gettext_lazy("сентябрь"),
+    gettext_lazy("октябрь"),
+    gettext_lazy("ноябрь"),
+    gettext_lazy("декабрь"),
 )
 
 
 def short_name(body: str) -> str:
-    return SHORT_NAMES.get(body, body)
+    return str(SHORT_NAMES.get(body, body))
 
 
 def default_addressee(*, case: Case, body: str, psychologist=None) -> str:

@@ -150,26 +150,33 @@ def build_side(school: School, today: datetime.date) -> SchoolSide:
         acting_user=class_teacher,
         scan=SimpleUploadedFile("справка.pdf", PDF_SCAN, content_type="application/pdf"),
     )
-    alert = Alert.objects.create(
+    # Late in the day the committed mark above has already fired this alert (the engine
+    # runs after the unknown-reason deadline): take it rather than make a second.
+    alert, _created = Alert.objects.get_or_create(
         school=school,
         student=student,
         rule=Rule.UNKNOWN_REASON,
         episode=f"{today}",
-        period_start=today,
-        period_end=today,
-        evidence={"dates": [f"{today}"]},
+        defaults={
+            "period_start": today,
+            "period_end": today,
+            "evidence": {"dates": [f"{today}"]},
+        },
     )
     return SchoolSide(
         alert=alert,
-        task=Task.objects.create(
-            school=school,
-            student=student,
+        task=Task.objects.update_or_create(
             alert=alert,
             kind=Task.Kind.PHONE_PARENTS,
-            assignee_role=Role.CLASS_TEACHER,
-            assignee=class_teacher,
-            due_date=today,
-        ),
+            sequence=1,
+            defaults={
+                "school": school,
+                "student": student,
+                "assignee_role": Role.CLASS_TEACHER,
+                "assignee": class_teacher,
+                "due_date": today,
+            },
+        )[0],
         notification=Notification.objects.create(
             user=class_teacher, alert=alert, text="Причина пропуска не установлена"
         ),

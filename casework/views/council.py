@@ -115,19 +115,10 @@ def session_create(request: HttpRequest) -> HttpResponse:
         initial={"date": today, "agenda": monthly_agenda(today)},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            session = create_session(
-                school=school,
-                acting_user=request.user,
-                date=data["date"],
-                number=data["number"],
-                chair=data["chair"],
-                secretary=data["secretary"],
-                members=data["members"],
-                invited=data["invited"],
-                agenda=data["agenda"],
-            )
+            # The form's fields are the session's: date, number, chair, secretary, members,
+            # invited, agenda.
+            session = create_session(school=school, acting_user=request.user, **form.cleaned_data)
         except CaseworkError as error:
             form.add_error(None, str(error))
         else:
@@ -154,19 +145,8 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     }
     form = SessionForm(request.POST or None, staff=school_staff(session.school), initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            update_session(
-                session=session,
-                acting_user=request.user,
-                date=data["date"],
-                number=data["number"],
-                chair=data["chair"],
-                secretary=data["secretary"],
-                members=data["members"],
-                invited=data["invited"],
-                agenda=data["agenda"],
-            )
+            update_session(session=session, acting_user=request.user, **form.cleaned_data)
         except CaseworkError as error:
             form.add_error(None, str(error))
         else:

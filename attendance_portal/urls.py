@@ -22,6 +22,7 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("alerts/", include("alerts.urls")),
     path("casework/", include("casework.urls")),
+    path("reports/", include("reporting.urls")),
     path("settings/", include("policy.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ import datetime
 
 from django.utils import timezone
 
+from audit.services import log_action
 from policy.services import settings_for
 
 from ..models import LockedWeek
@@ -32,3 +33,22 @@ def is_week_locked(school_class_id: int, day: datetime.date, *, school=None, pol
     return LockedWeek.objects.filter(
         school_class_id=school_class_id, week_start=week_start(day)
     ).exists()
+
+
+def lock_week(*, school_class, week_start: datetime.date, acting_user, reason: str = "") -> bool:
+    """Lock a class's week (its рапортичка is approved): from now on only the deputy changes
+    its marks. Idempotent: False when the week was locked already."""
+    lock, created = LockedWeek.objects.get_or_create(
+        school_class=school_class,
+        week_start=week_start,
+        defaults={"locked_by": acting_user, "reason": reason[:300]},
+    )
+    if created:
+        log_action(
+            actor=acting_user,
+            action="journal.week.locked",
+            obj=lock,
+            school=school_class.school,
+            data={"class": str(school_class), "week_start": week_start.isoformat()},
+        )
+    return created

@@ -1,0 +1,171 @@
+"""R-R-1, the рапортичка (seed 002 App. 1): a class's lessons missed without a valid reason
+in a week, and the students who missed more than 10 such lessons with the reason and the
+measures taken. Also the week's R-T-W findings: a week missed, systematic lateness
+(spec §4 «appears in рапортичка»).
+
+Lessons "without a valid reason" are the absences whose reason is ``invalid`` or still
+``unknown`` (R-J-2: counting treats unknown as without a valid reason), counted on the days
+the student was in this class (``alerts.models.StudentDay``).
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alerts.models import Alert, Rule
+from casework.selectors.measures import as_text, measures_by_student
+from journal.models import Mark, ReasonStatus
+from policy.services import settings_for
+from printing.xlsx import Sheet, Table
+from schools.models import Student
+
+from ..kinds import ReportKind, register
+from ..models import Kind, Report
+from .common import iso, school_heading, student_key, without_valid_by_student
+
+COLUMNS = (
+    gettext_lazy("№ п/п"),
+    gettext_lazy("Ф.И. обучающегося"),
+    gettext_lazy("Количество пропущенных уроков"),
+    gettext_lazy("Причина пропусков"),
+    gettext_lazy("Принятые меры"),
+)
+WEEK_RULES = (Rule.WEEK_MISSED, Rule.SYSTEMATIC_LATENESS)
+
+
+def build(report: Report) -> dict:
+    school_class = report.school_class
+    start, end = report.period_start, report.period_end
+    over = settings_for(report.school)["reports.weekly_class_report_list_over_lessons"]
+    missed = without_valid_by_student(
+        school_class_id=school_class.pk, period_start=start, period_end=end
+    )
+    listed_ids = [pk for pk, count in missed.items() if count > over]
+    students = Student.objects.in_bulk(listed_ids)
+    reasons = _reasons(listed_ids, school_class, start, end)
+    measures = measures_by_student(
+        school_id=report.school_id, student_ids=listed_ids, since=start, until=end
+    )
+    rows = sorted(
+        (
+            {
+                "key": student_key(pk),
+                "name": students[pk].short_name,
+                "lessons": missed[pk],
+                "reason": reasons.get(pk, ""),
+                "measures": as_text(measures[pk]),
+            }
+            for pk in listed_ids
+        ),
+        key=lambda row: row["name"],
+    )
+    for number, row in enumerate(rows, start=1):
+        row["number"] = number
+    return {
+        "school": school_heading(report.school),
+        "class": str(school_class),
+        "class_teacher": school_class.class_teacher.get_full_name()
+        if school_class.class_teacher
+        else "",
+        "period": {"start": iso(start), "end": iso(end)},
+        "list_over": over,
+        "lessons_without_valid": sum(missed.values()),
+        "tables": {"students": rows, "weeks": _week_findings(report)},
+    }
+
+
+def _reasons(student_ids, school_class, start, end) -> dict[int, str]:
+    """What is known of why: the notes on the absences, else how many lessons still have no
+    reason established and how many were found to be without a valid one."""
+    marks = Mark.objects.filter(
+        student_id__in=student_ids,
+        lesson__school_class=school_class,
+        date__range=(start, end),
+        kind=Mark.Kind.ABSENT,
+        reason_status__in=(ReasonStatus.INVALID, ReasonStatus.UNKNOWN),
+    ).values_list("student_id", "reason_status", "reason_note")
+    notes, counts = defaultdict(list), defaultdict(lambda: defaultdict(int))
+    for student_id, status, note in marks:
+        counts[student_id][status] += 1
+        if note and note not in notes[student_id]:
+            notes[student_id].append(note)
+    result = {}
+    for student_id in student_ids:
+        if notes[student_id]:
+            result[student_id] = "; ".join(notes[student_id])
+            continue
+        parts = []
+        if counts[student_id][ReasonStatus.INVALID]:
+            parts.append(
+                _("без уважительной причины: %(n)s")
+                % {"n": counts[student_id][ReasonStatus.INVALID]}
+            )
+        if counts[student_id][ReasonStatus.UNKNOWN]:
+            parts.append(
+                _("причина не установлена: %(n)s") % {"n": counts[student_id][ReasonStatus.UNKNOWN]}
+            )
+        result[student_id] = "; ".join(parts)
+    return result
+
+
+def _week_findings(report: Report) -> list[dict]:
+    alerts = (
+        Alert.objects.filter(
+            school_id=report.school_id,
+            rule__in=WEEK_RULES,
+            period_start=report.period_start,
+            student__enrollments__school_class=report.school_class,
+        )
+        .exclude(status=Alert.Status.RESOLVED)
+        .select_related("student")
+        .distinct()
+        .order_by("student__last_name", "student__first_name", "rule")
+    )
+    return [
+        {
+            "key": f"{student_key(alert.student_id)}:{alert.rule}",
+            "name": alert.student.short_name,
+            "finding": str(Rule(alert.rule).label),
+        }
+        for alert in alerts
+    ]
+
+
+def sheets(data: dict) -> list[Sheet]:
+    rows = [
+        (row["number"], row["name"], row["lessons"], row["reason"], row["measures"])
+        for row in data["tables"]["students"]
+    ]
+    return [
+        Sheet(
+            title=_("Рапортичка"),
+            heading=(
+                _("Рапортичка %(cls)s класса за период с %(start)s по %(end)s")
+                % {
+                    "cls": data["class"],
+                    "start": _date(data["period"]["start"]),
+                    "end": _date(data["period"]["end"]),
+                },
+                _("Кол-во пропусков уроков без уваж. причины: %(n)s")
+                % {"n": data["lessons_without_valid"]},
+            ),
+            tables=(Table(columns=COLUMNS, rows=rows, widths=(6, 30, 14, 40, 60)),),
+            footer=(_("Классный руководитель: %(name)s") % {"name": data["class_teacher"]},),
+        )
+    ]
+
+
+def _date(value: str) -> str:
+    year, month, day = value.split("-")
+    return f"{day}.{month}.{year}"
+
+
+register(
+    ReportKind(
+        kind=Kind.WEEKLY_CLASS_REPORT,
+        build=build,
+        sheets=sheets,
+        editable={"students": ("reason", "measures")},
+    )
+)

@@ -1,0 +1,111 @@
+"""Who may see, prepare and decide each report (spec §1, §6). Views ask ``user.has_perm``.
+
+| form | prepares and submits | approves or returns | sees besides them |
+|---|---|---|---|
+| рапортичка, term summary | the class teacher (or the deputy) | the deputy or director | social pedagogue |
+| weekly report, monthly information, minor not in education | the deputy (or director) | the director | social pedagogue; the municipality, once approved |
+| municipal consolidation | the municipal specialist | the regional specialist | — |
+
+Officials above a school see its reports only once approved (their approved versions),
+the regional one those of every school of the region; never a class's reports. The
+regional specialist sees a municipal consolidation once submitted (to decide it).
+No one approves or returns their own submission (``reporting.services``).
+"""
+
+import rules
+
+from accounts.roles import Role
+from accounts.rules import has_school_role, holds_school_role, is_class_teacher_of, is_superuser
+from accounts.selectors import municipality_ids_for_user, region_ids_for_user
+
+from .models import Kind
+
+CLASS_KINDS = frozenset({Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY})
+SCHOOL_KINDS = frozenset(
+    {Kind.WEEKLY_SCHOOL_REPORT, Kind.MONTHLY_INFORMATION, Kind.NOT_IN_EDUCATION}
+)
+MUNICIPAL_KINDS = frozenset({Kind.MUNICIPAL_MONTHLY})
+
+
+@rules.predicate
+def is_class_report(_user, report) -> bool:
+    return report is not None and report.kind in CLASS_KINDS
+
+
+@rules.predicate
+def is_school_report(_user, report) -> bool:
+    return report is not None and report.kind in SCHOOL_KINDS
+
+
+@rules.predicate
+def is_municipal_report(_user, report) -> bool:
+    return report is not None and report.kind in MUNICIPAL_KINDS
+
+
+@rules.predicate
+def is_approved(_user, report) -> bool:
+    return report is not None and report.approved_number is not None
+
+
+def _region_id(report) -> int:
+    return report.municipality.region_id
+
+
+@rules.predicate
+def is_municipal_official(user, report) -> bool:
+    return report is not None and report.municipality_id in municipality_ids_for_user(user)
+
+
+@rules.predicate
+def is_regional_official(user, report) -> bool:
+    return report is not None and _region_id(report) in region_ids_for_user(user)
+
+
+is_deputy = has_school_role(Role.DEPUTY)
+is_director = has_school_role(Role.DIRECTOR)
+is_social_pedagogue = has_school_role(Role.SOCIAL_PEDAGOGUE)
+
+rules.add_perm(
+    "reporting.view_report",
+    is_superuser
+    | (is_class_report & (is_class_teacher_of | is_deputy | is_director | is_social_pedagogue))
+    | (is_school_report & (is_deputy | is_director | is_social_pedagogue))
+    | (is_school_report & is_approved & (is_municipal_official | is_regional_official))
+    | (is_municipal_report & (is_municipal_official | is_regional_official)),
+)
+rules.add_perm(
+    "reporting.prepare_report",
+    is_superuser
+    | (is_class_report & (is_class_teacher_of | is_deputy))
+    | (is_school_report & (is_deputy | is_director))
+    | (is_municipal_report & is_municipal_official),
+)
+rules.add_perm(
+    "reporting.decide_report",
+    is_superuser
+    | (is_class_report & (is_deputy | is_director))
+    | (is_school_report & is_director)
+    | (is_municipal_report & is_regional_official),
+)
+# Drafts and returned versions are the school's own business; officials see approved ones.
+rules.add_perm(
+    "reporting.view_report_drafts",
+    is_superuser
+    | (is_class_report & (is_class_teacher_of | is_deputy | is_director | is_social_pedagogue))
+    | (is_school_report & (is_deputy | is_director | is_social_pedagogue))
+    | (is_municipal_report & is_municipal_official),
+)
+
+
+@rules.predicate
+def is_territory_official(user) -> bool:
+    return bool(municipality_ids_for_user(user) or region_ids_for_user(user))
+
+
+# The reports' list in the menu: whoever prepares, decides or receives a report.
+rules.add_perm(
+    "reporting.open_report_pages",
+    is_superuser
+    | holds_school_role(Role.CLASS_TEACHER, Role.DEPUTY, Role.DIRECTOR, Role.SOCIAL_PEDAGOGUE)
+    | is_territory_official,
+)

@@ -1,0 +1,19 @@
+"""Filters of the report forms, whose data keeps dates as ISO strings (JSON)."""
+
+import datetime
+
+from django import template
+from django.utils.dateformat import format as date_format
+
+register = template.Library()
+
+
+@register.filter
+def isodate(value: str, fmt: str = "d.m.Y") -> str:
+    """«2026-11-23» → «23.11.2026» (or any Django date format); empty stays empty."""
+    if not value:
+        return ""
+    try:
+        return date_format(datetime.date.fromisoformat(value), fmt)
+    except (TypeError, ValueError):
+        return value

@@ -80,6 +80,8 @@ def report_choices(user) -> dict:
     heads = deputy | school_ids_with_role(user, Role.DIRECTOR)
     led = school_ids_with_role(user, Role.CLASS_TEACHER)
     municipalities = sorted(municipality_ids_for_user(user))
+    if user.is_superuser:  # as the deputy and director of every school
+        deputy = heads = frozenset(School.objects.values_list("pk", flat=True))
     kinds = []
     if deputy or led:
         kinds += [Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY]

@@ -1,9 +1,15 @@
-"""Reports: each topic module of ``reporting.views`` lists its own URL patterns."""
+"""Reports: each topic module of ``reporting.views`` lists its own URL patterns
+(``urlpatterns``); they are all included here, in the modules' alphabetical order."""
 
-from .views import reports
+import importlib
+import pkgutil
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns = [
-    *reports.urlpatterns,
-]
+urlpatterns = []
+for _module in pkgutil.iter_modules(views.__path__):
+    urlpatterns += getattr(
+        importlib.import_module(f"{views.__name__}.{_module.name}"), "urlpatterns", []
+    )

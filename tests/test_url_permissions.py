@@ -681,6 +681,10 @@ from tests.casework.url_matrix import CASEWORK_URLS  # noqa: E402
 
 URL_MATRIX |= CASEWORK_URLS
 
+from tests.reporting.url_matrix import REPORTING_URLS  # noqa: E402
+
+URL_MATRIX |= REPORTING_URLS
+
 
 # --- The test --------------------------------------------------------------------------------
 

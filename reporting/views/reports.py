@@ -29,6 +29,8 @@ FORMATS = (
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("reporting.open_report_pages"):
+        raise PermissionDenied
     reports = selectors.visible_reports(request.user)
     kind, status = request.GET.get("kind"), request.GET.get("status")
     if kind:

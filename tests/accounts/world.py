@@ -97,6 +97,8 @@ class SchoolSide:
     audit_entry: AuditEntry
     # Casework objects by name (tests/casework/world.py): the case, a visit, a session …
     cw: dict = field(default_factory=dict)
+    # Reporting objects by name (tests/reporting/world.py): reports, versions, files …
+    rp: dict = field(default_factory=dict)
 
     @property
     def region(self) -> Region:
@@ -270,4 +272,8 @@ def build_world() -> World:
 
     for side in (world.a, world.b):
         side.cw = build_casework(world, side)
+    from tests.reporting.world import build_reporting
+
+    for side in (world.a, world.b):
+        side.rp = build_reporting(world, side)
     return world

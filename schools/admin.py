@@ -93,7 +93,14 @@ class EnrollmentInline(SchoolScopedInlineMixin, admin.TabularInline):
 
     model = Enrollment
     extra = 0
-    fields = ["school_class", "start_date", "end_date", "admission_basis", "leaving_reason"]
+    fields = [
+        "school_class",
+        "start_date",
+        "end_date",
+        "repeats_grade",
+        "admission_basis",
+        "leaving_reason",
+    ]
 
     def get_min_num(self, request, obj=None, **kwargs):
         # A new student without an enrollment would vanish from a school administrator's view.

@@ -347,6 +347,9 @@ class Enrollment(models.Model):
     leaving_category = models.CharField(
         _("категория выбытия"), max_length=20, choices=LeavingCategory.choices, blank=True
     )
+    # Seed 003 App. 2 asks for it in the reasons of non-attendance («указать повторность
+    # обучения»): the student repeats the grade of this class.
+    repeats_grade = models.BooleanField(_("повторное обучение"), default=False)
 
     objects = EnrollmentQuerySet.as_manager()
 

@@ -26,6 +26,8 @@ from .models import Kind, Report
 # The names of the free-text columns a preparer may amend, as the amendment form shows them.
 EDITABLE_LABELS = {
     "reason": _("Причина пропусков"),
+    "reasons": _("Причины необучения, пропусков"),
+    "circumstances": _("Обстоятельства необучения"),
     "measures": _("Принятые меры"),
     "whereabouts": _("Место нахождения ребёнка"),
     "family": _("Характеристика семьи"),

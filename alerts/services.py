@@ -4,6 +4,8 @@
 brings the table to that state — new episodes fire, continuing ones update their
 evidence, episodes that no longer hold (an excuse registered later, a corrected mark)
 are resolved with their open tasks cancelled, and an episode that holds again reopens.
+A month whose hours pass from one band of seed 002 §2.12 to the other resolves the alert
+of the band left, saying so, and hands its open tasks to the alert of the band reached.
 Uniqueness constraints make a concurrent or repeated run harmless.
 """
 
@@ -27,15 +29,38 @@ from schools.models import AcademicYear, Enrollment, School, SchoolClass
 
 from . import detect as detection
 from .config import ThresholdConfig
-from .models import Alert, EvaluationRun, Notification, Task
+from .models import Alert, EvaluationRun, Notification, Rule, Task
 from .signals import case_needed
-from .thresholds import ALSO_NOTIFY, EMAIL_AT_ONCE, OPENS_CASE, TASKS, Finding, findings
+from .thresholds import (
+    ALSO_NOTIFY,
+    BAND_SIBLING,
+    EMAIL_AT_ONCE,
+    OPENS_CASE,
+    TASKS,
+    Finding,
+    findings,
+)
 
 logger = logging.getLogger(__name__)
 
 AUTO_CANCEL = _(
     "Сигнал снят: условие больше не выполняется (пропуски оправданы или отметки исправлены)."
 )
+# Why the alert of a month's band was resolved, by the band its hours passed into
+# (thresholds.BAND_SIBLING); its open tasks not handed over are cancelled with the same text.
+BAND_LEFT = {
+    Rule.LONG_ABSENCE: _(
+        "Сигнал снят: пропуски за месяц достигли порога длительных пропусков; работа "
+        "продолжается по сигналу «Длительные пропуски за месяц»."
+    ),
+    Rule.SYSTEMATIC_ABSENCE: _(
+        "Сигнал снят: пропуски за месяц ниже порога длительных пропусков (пропуски "
+        "оправданы или отметки исправлены); работа продолжается по сигналу "
+        "«Систематические пропуски за месяц»."
+    ),
+}
+# Tasks the evaluation itself cancelled: they reopen with their alert.
+AUTOMATIC_CANCEL_REASONS = (AUTO_CANCEL, *BAND_LEFT.values())
 LOOKBACK_DAYS = 150
 
 
@@ -186,6 +211,15 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
         for key, (pk, status, _digest) in existing.items()
         if status == Alert.Status.OPEN and key not in desired
     ] + list(vanished)
+    # Of those, the alerts of a month whose hours passed into the other band: {id: the
+    # key of that band's alert}.
+    band_left = {
+        pk: (key[0], BAND_SIBLING[key[1]], key[2])
+        for key, (pk, status, _digest) in existing.items()
+        if status == Alert.Status.OPEN
+        and key[1] in BAND_SIBLING
+        and (key[0], BAND_SIBLING[key[1]], key[2]) in desired
+    }
 
     if new:
         Alert.objects.bulk_create(
@@ -213,23 +247,91 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
             status=Alert.Status.OPEN, resolved_at=None, resolution=""
         )
         Task.objects.filter(
-            alert_id__in=reopen, status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
+            alert_id__in=reopen,
+            status=Task.Status.CANCELLED,
+            cancel_reason__in=AUTOMATIC_CANCEL_REASONS,
         ).update(status=Task.Status.OPEN, cancel_reason="")
         summary.reopened = len(reopen)
     if update:
         _update_alerts(update)
         summary.updated = len(update)
     if resolve:
-        Alert.objects.filter(pk__in=resolve, status=Alert.Status.OPEN).update(
-            status=Alert.Status.RESOLVED, resolved_at=now, resolution=AUTO_CANCEL
-        )
-        Task.objects.filter(alert_id__in=resolve, status=Task.Status.OPEN).update(
-            status=Task.Status.CANCELLED, cancel_reason=AUTO_CANCEL
-        )
+        _hand_over(band_left)
+        reasons = {pk: BAND_LEFT[key[1]] for pk, key in band_left.items()}
+        for reason in {AUTO_CANCEL, *reasons.values()}:
+            pks = [pk for pk in resolve if reasons.get(pk, AUTO_CANCEL) == reason]
+            Alert.objects.filter(pk__in=pks, status=Alert.Status.OPEN).update(
+                status=Alert.Status.RESOLVED, resolved_at=now, resolution=reason
+            )
+            Task.objects.filter(alert_id__in=pks, status=Task.Status.OPEN).update(
+                status=Task.Status.CANCELLED, cancel_reason=reason
+            )
         summary.resolved = len(resolve)
     if summary.fired or summary.resolved or summary.reopened:
         log_action(actor=None, action="alerts.evaluated", data=summary.as_dict())
     return summary
+
+
+def _hand_over(band_left: dict[int, tuple[int, str, str]]) -> None:
+    """Pass the open tasks of alerts resolved because their month left its band to the
+    alert of the band reached (``band_left``: resolved id → that alert's key), for the
+    kinds that alert opens too: the social pedagogue's casework goes on with its due date
+    rather than being cancelled and opened again. A kind that alert already holds, open
+    or done, is not passed (the resolution cancels the task)."""
+    if not band_left:
+        return
+    keys = set(band_left.values())
+    targets = {
+        (student_id, rule, episode): pk
+        for pk, student_id, rule, episode in Alert.objects.filter(
+            student_id__in={k[0] for k in keys},
+            rule__in={k[1] for k in keys},
+            episode__in={k[2] for k in keys},
+        ).values_list("pk", "student_id", "rule", "episode")
+        if (student_id, rule, episode) in keys
+    }
+    last_sequence: dict[tuple[int, str], int] = defaultdict(int)
+    held: set[tuple[int, str]] = set()
+    for alert_id, kind, sequence, status in Task.objects.filter(
+        alert_id__in=targets.values()
+    ).values_list("alert_id", "kind", "sequence", "status"):
+        last_sequence[(alert_id, kind)] = max(last_sequence[(alert_id, kind)], sequence)
+        if status != Task.Status.CANCELLED:
+            held.add((alert_id, kind))
+    passed = []
+    for task in Task.objects.filter(alert_id__in=band_left, status=Task.Status.OPEN):
+        key = band_left[task.alert_id]
+        target = (targets[key], task.kind)
+        if task.kind not in {spec.kind for spec in TASKS[key[1]]} or target in held:
+            continue
+        held.add(target)
+        last_sequence[target] += 1
+        task.alert_id, task.sequence = target[0], last_sequence[target]
+        passed.append(task)
+    Task.objects.bulk_update(passed, ["alert", "sequence"])
+
+
+def _held_by_band_siblings(alerts: list[Alert]) -> set[tuple[int, str]]:
+    """(alert id, task kind) of new alerts whose band sibling (thresholds.BAND_SIBLING)
+    holds a task of that kind open or done: it is not opened twice (see _hand_over)."""
+    siblings = {
+        (a.student_id, BAND_SIBLING[a.rule], a.episode): a.pk
+        for a in alerts
+        if a.rule in BAND_SIBLING
+    }
+    if not siblings:
+        return set()
+    rows = Task.objects.filter(
+        alert__student_id__in={k[0] for k in siblings},
+        alert__rule__in={k[1] for k in siblings},
+        alert__episode__in={k[2] for k in siblings},
+        status__in=[Task.Status.OPEN, Task.Status.DONE],
+    ).values_list("alert__student_id", "alert__rule", "alert__episode", "kind")
+    return {
+        (siblings[(student_id, rule, episode)], kind)
+        for student_id, rule, episode, kind in rows
+        if (student_id, rule, episode) in siblings
+    }
 
 
 # Alerts written by one statement of _update_alerts.
@@ -309,11 +411,14 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
         {f.school_id for f in found.values()}, {f.school_class_id for f in found.values()}
     )
     calendars = _deadline_calendars(found.values())
+    held = _held_by_band_siblings(alerts)
     tasks = []
     for alert in alerts:
         finding, config = found[alert.pk], configs[alert.school_id]
         calendar = calendars[alert.school_id]
         for spec in TASKS[alert.rule]:
+            if (alert.pk, spec.kind) in held:
+                continue
             assignees = staff.users(spec.role, alert.school_id, finding.school_class_id)
             due_in = spec.due_working_days(config)
             tasks.append(

@@ -62,12 +62,26 @@ TASKS: dict[str, tuple[TaskSpec, ...]] = {
         ),
     ),
     Rule.SYSTEMATIC_ABSENCE: (TaskSpec(Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE, 3),),
-    Rule.LONG_ABSENCE: (TaskSpec(Task.Kind.COUNCIL_CANDIDATE, Role.DEPUTY, 5),),
+    # The bands exclude each other (below): a month that reaches the long band at once is
+    # never systematic, and its social pedagogue must start the casework all the same.
+    Rule.LONG_ABSENCE: (
+        TaskSpec(Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE, 3),
+        TaskSpec(Task.Kind.COUNCIL_CANDIDATE, Role.DEPUTY, 5),
+    ),
     Rule.INSTRUCTIONAL_TIME_MONTH: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
     Rule.INSTRUCTIONAL_TIME_TERM: (TaskSpec(Task.Kind.OUTSIDE_NOTIFICATIONS, Role.DEPUTY, 3),),
     Rule.WEEK_MISSED: (TaskSpec(Task.Kind.CASE_NOTE, Role.CLASS_TEACHER, 1),),
     Rule.SYSTEMATIC_LATENESS: (TaskSpec(Task.Kind.CASE_NOTE, Role.CLASS_TEACHER, 1),),
     Rule.NOT_BACK_AFTER_VACATION: (TaskSpec(Task.Kind.AFTER_VACATION_LIST, Role.DEPUTY, 0),),
+}
+
+# Seed 002 §2.12: the monthly hour bands exclude each other, so a month's alert passes from
+# one band to the other as its hours rise (or fall back, excuses registered): the alert of
+# the band left is resolved, and its open tasks that the other band's alert also opens
+# pass to that alert instead of being cancelled and opened again (alerts.services).
+BAND_SIBLING: dict[str, str] = {
+    Rule.SYSTEMATIC_ABSENCE: Rule.LONG_ABSENCE,
+    Rule.LONG_ABSENCE: Rule.SYSTEMATIC_ABSENCE,
 }
 
 # Who else is told at once, beyond the task assignees (R-T-10: the deputy, immediately).
@@ -183,10 +197,11 @@ def findings(
         systematic, long = config(month).hour_bands(classes[month.school_class_id][1])
         evidence = {"hours_without_valid": month.without_valid}
         trigger = min(month.end, as_of)
-        if month.without_valid >= systematic:
-            add(month, Rule.SYSTEMATIC_ABSENCE, first, last, trigger, evidence)
+        # The bands exclude each other (BAND_SIBLING): long, or else systematic.
         if month.without_valid >= long:
             add(month, Rule.LONG_ABSENCE, first, last, trigger, evidence)
+        elif month.without_valid >= systematic:
+            add(month, Rule.SYSTEMATIC_ABSENCE, first, last, trigger, evidence)
         if month.scheduled is not None and config(month).month_percent_reached(
             month.without_valid, month.scheduled
         ):

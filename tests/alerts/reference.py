@@ -112,7 +112,8 @@ def _student(enrollment, lessons, members, marks, config, start, as_of, day_clos
     for first, (scheduled, missed) in months.items():
         key, last = first.strftime("%Y-%m"), _month_end(first)
         evidence = {"hours_without_valid": missed}
-        if missed >= systematic:
+        # Seed 002 §2.12: 24–39 hours (grade 1) systematic, 40 and more long — not both.
+        if systematic <= missed < long:
             add(Rule.SYSTEMATIC_ABSENCE, key, first, last, evidence)
         if missed >= long:
             add(Rule.LONG_ABSENCE, key, first, last, evidence)

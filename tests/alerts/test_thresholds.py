@@ -1,6 +1,7 @@
 """Each rule of spec §4 at its edges, on the real 2025/2026 Russian calendar."""
 
 import datetime
+import importlib
 import re
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
+from alerts import queue, services
 from alerts.models import Alert, Notification, Rule, Task
 from alerts.services import complete_task, evaluate
 from journal.models import ExcuseDocument, Lesson, Mark, ReasonStatus
@@ -263,15 +265,15 @@ def miss_hours(world, hours, month_start=None):
         (1, 23, set()),
         (1, 24, {Rule.SYSTEMATIC_ABSENCE}),
         (1, 39, {Rule.SYSTEMATIC_ABSENCE}),
-        (1, 40, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
+        (1, 40, {Rule.LONG_ABSENCE}),
         (3, 29, set()),
         (3, 30, {Rule.SYSTEMATIC_ABSENCE}),
         (3, 49, {Rule.SYSTEMATIC_ABSENCE}),
-        (3, 50, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
+        (3, 50, {Rule.LONG_ABSENCE}),
         (7, 37, set()),
         (7, 38, {Rule.SYSTEMATIC_ABSENCE}),
         (7, 59, {Rule.SYSTEMATIC_ABSENCE}),
-        (11, 60, {Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE}),
+        (11, 60, {Rule.LONG_ABSENCE}),
     ],
 )
 def test_monthly_hours_by_grade_band(make_world, grade, hours, expected):
@@ -286,13 +288,156 @@ def test_monthly_hours_by_grade_band(make_world, grade, hours, expected):
     assert got == expected
 
 
-def test_long_absence_makes_a_council_candidate_for_the_deputy(make_world):
+def test_long_absence_makes_a_council_candidate_and_starts_the_casework(make_world):
+    """A month that reaches the long band at once is never systematic: the social
+    pedagogue's casework comes with the long alert."""
     world = make_world(grade=7, autumn_vacation=False)
     miss_hours(world, 60)
     run(world, D(2025, 11, 28))
     [alert] = fired(world, Rule.LONG_ABSENCE)
-    task = alert.tasks.get()
-    assert (task.kind, task.assignee) == (Task.Kind.COUNCIL_CANDIDATE, world.deputy)
+    assert {(t.kind, t.assignee) for t in alert.tasks.all()} == {
+        (Task.Kind.COUNCIL_CANDIDATE, world.deputy),
+        (Task.Kind.CASEWORK, world.social_pedagogue),
+    }
+    assert not Alert.objects.filter(rule=Rule.SYSTEMATIC_ABSENCE).exists()
+
+
+# The bands exclude each other: a month passes from one to the other.
+
+NOV_28 = D(2025, 11, 28)
+
+
+def add_hours(world, hours):
+    """``hours`` more lessons missed without a valid reason in November (see miss_hours)."""
+    missed = Mark.objects.filter(student=world.student).values_list("lesson_id", flat=True)
+    lessons = (
+        Lesson.objects.filter(
+            school_class=world.school_class, date__gte=D(2025, 11, 5), date__lte=NOV_28
+        )
+        .exclude(pk__in=missed)
+        .order_by("period", "date")
+    )
+    Mark.objects.bulk_create(
+        Mark(
+            lesson=lesson,
+            student=world.student,
+            school=world.school,
+            date=lesson.date,
+            kind="absent",
+            reason_status=ReasonStatus.INVALID,
+            manual_reason_status=ReasonStatus.INVALID,
+        )
+        for lesson in lessons[:hours]
+    )
+
+
+def excuse_hours(world, hours):
+    marks = Mark.objects.filter(student=world.student).order_by("-date", "-lesson__period")
+    Mark.objects.filter(pk__in=[m.pk for m in marks[:hours]]).update(
+        reason_status=ReasonStatus.VALID, manual_reason_status=ReasonStatus.VALID
+    )
+
+
+def incremental(world):
+    return evaluate(student_ids=[world.student.pk], now=at(NOV_28)).as_dict()
+
+
+def nightly(world):
+    return queue.run_full(school_ids=[world.school.pk], now=at(NOV_28, 20))
+
+
+def band_alerts(world):
+    return {
+        a.rule: a
+        for a in Alert.objects.filter(
+            student=world.student, rule__in=[Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE]
+        )
+    }
+
+
+@pytest.mark.parametrize("evaluation", [incremental, nightly], ids=["incremental", "nightly"])
+def test_a_month_rising_into_the_long_band_is_long_only(make_world, evaluation):
+    world = make_world(grade=7, autumn_vacation=False)
+    add_hours(world, 40)
+    evaluation(world)
+    systematic = band_alerts(world)[Rule.SYSTEMATIC_ABSENCE]
+    casework = systematic.tasks.get()
+    assert (casework.kind, casework.assignee) == (Task.Kind.CASEWORK, world.social_pedagogue)
+
+    add_hours(world, 20)  # 60 hours: the long band of grades 5–9
+    evaluation(world)
+    alerts = band_alerts(world)
+    systematic = alerts[Rule.SYSTEMATIC_ABSENCE]
+    assert systematic.status == Alert.Status.RESOLVED and systematic.resolved_at
+    assert systematic.resolution == services.BAND_LEFT[Rule.LONG_ABSENCE]
+    assert "длительных" in systematic.resolution
+    long = alerts[Rule.LONG_ABSENCE]
+    assert long.is_open and long.evidence == {"hours_without_valid": 60}
+    # The casework goes on under the long alert, same task, same due date; no second one.
+    moved = Task.objects.get(kind=Task.Kind.CASEWORK)
+    assert (moved.pk, moved.alert, moved.status) == (casework.pk, long, Task.Status.OPEN)
+    assert moved.due_date == casework.due_date
+    assert {t.kind for t in long.tasks.all()} == {Task.Kind.CASEWORK, Task.Kind.COUNCIL_CANDIDATE}
+    assert not systematic.tasks.exists()
+
+    # Counted once, and evaluating again changes nothing.
+    assert (
+        Alert.objects.filter(student=world.student, status=Alert.Status.OPEN)
+        .filter(rule__in=[Rule.SYSTEMATIC_ABSENCE, Rule.LONG_ABSENCE])
+        .count()
+        == 1
+    )
+    for again in (incremental, nightly):
+        summary = again(world)
+        assert (summary["fired"], summary["resolved"], summary["reopened"]) == (0, 0, 0)
+
+
+def test_a_month_falling_back_and_rising_again_keeps_one_casework(make_world):
+    world = make_world(grade=7, autumn_vacation=False)
+    add_hours(world, 40)
+    incremental(world)
+    add_hours(world, 20)
+    incremental(world)
+    casework = Task.objects.get(kind=Task.Kind.CASEWORK)
+
+    excuse_hours(world, 5)  # 55 hours: systematic again
+    summary = incremental(world)
+    assert (summary["reopened"], summary["resolved"]) == (1, 1)
+    alerts = band_alerts(world)
+    systematic, long = alerts[Rule.SYSTEMATIC_ABSENCE], alerts[Rule.LONG_ABSENCE]
+    assert systematic.is_open and systematic.resolution == ""
+    assert long.status == Alert.Status.RESOLVED
+    assert long.resolution == services.BAND_LEFT[Rule.SYSTEMATIC_ABSENCE]
+    casework.refresh_from_db()
+    assert (casework.alert, casework.status) == (systematic, Task.Status.OPEN)
+    council = long.tasks.get()
+    assert council.kind == Task.Kind.COUNCIL_CANDIDATE
+    assert (council.status, council.cancel_reason) == (Task.Status.CANCELLED, long.resolution)
+
+    add_hours(world, 5)  # 60 again: the long alert reopens with its council task
+    incremental(world)
+    alerts = band_alerts(world)
+    assert alerts[Rule.LONG_ABSENCE].is_open and not alerts[Rule.SYSTEMATIC_ABSENCE].is_open
+    council.refresh_from_db()
+    casework.refresh_from_db()
+    assert council.status == Task.Status.OPEN and council.cancel_reason == ""
+    assert (casework.alert, casework.status) == (alerts[Rule.LONG_ABSENCE], Task.Status.OPEN)
+    assert Task.objects.filter(kind=Task.Kind.CASEWORK).count() == 1
+
+
+def test_casework_done_under_the_systematic_alert_is_not_opened_again(make_world):
+    world = make_world(grade=7, autumn_vacation=False)
+    add_hours(world, 40)
+    incremental(world)
+    casework = Task.objects.get(kind=Task.Kind.CASEWORK)
+    complete_task(task=casework, acting_user=world.social_pedagogue, note="Беседа с семьёй")
+
+    add_hours(world, 20)
+    incremental(world)
+    alerts = band_alerts(world)
+    assert [t.kind for t in alerts[Rule.LONG_ABSENCE].tasks.all()] == [Task.Kind.COUNCIL_CANDIDATE]
+    casework.refresh_from_db()  # the work done stays in the systematic alert's history
+    assert (casework.alert, casework.status) == (alerts[Rule.SYSTEMATIC_ABSENCE], Task.Status.DONE)
 
 
 def test_systematic_hours_open_a_case_and_long_hours_add_the_deputy(make_world):
@@ -528,3 +673,60 @@ def test_one_students_statements_are_prepared_once_per_connection(world):
     assert [a.evidence["days"] for a in fired(world, Rule.STREAK_INVITE)] == [3]
     [alert] = Alert.objects.filter(student=other, rule=Rule.STREAK_HOME_VISIT)
     assert alert.evidence["days"] == 6
+
+
+def test_the_migration_settles_the_pairs_the_old_engine_left_open(make_world):
+    """Months the old engine made both systematic and long: the systematic alert is
+    resolved as a rise would resolve it now, its casework passed to the long alert."""
+    from django.apps import apps
+
+    migration = importlib.import_module("alerts.migrations.0009_hour_bands_exclude_each_other")
+    assert services.BAND_LEFT[Rule.LONG_ABSENCE] == migration.RESOLUTION
+    world = make_world(grade=7, autumn_vacation=False)
+    other = factories.enrolled_student(world.school_class)
+
+    def alert(student, rule, episode="2025-11"):
+        return Alert.objects.create(
+            school=world.school,
+            student=student,
+            rule=rule,
+            episode=episode,
+            period_start=D(2025, 11, 1),
+            period_end=D(2025, 11, 30),
+        )
+
+    def task(alert, kind, role):
+        return Task.objects.create(
+            school=world.school,
+            student=alert.student,
+            alert=alert,
+            kind=kind,
+            assignee_role=role,
+            due_date=D(2025, 12, 3),
+        )
+
+    systematic, long = (
+        alert(world.student, Rule.SYSTEMATIC_ABSENCE),
+        alert(world.student, Rule.LONG_ABSENCE),
+    )
+    casework = task(systematic, Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE)
+    task(long, Task.Kind.COUNCIL_CANDIDATE, Role.DEPUTY)
+    alone = alert(other, Rule.SYSTEMATIC_ABSENCE)  # no long alert that month: untouched
+    alone_task = task(alone, Task.Kind.CASEWORK, Role.SOCIAL_PEDAGOGUE)
+
+    migration.resolve_systematic_alerts_of_long_months(apps, None)
+
+    systematic.refresh_from_db()
+    assert (systematic.status, systematic.resolution) == (
+        Alert.Status.RESOLVED,
+        services.BAND_LEFT[Rule.LONG_ABSENCE],
+    )
+    casework.refresh_from_db()
+    assert (casework.alert_id, casework.status, casework.due_date) == (
+        long.pk,
+        Task.Status.OPEN,
+        D(2025, 12, 3),
+    )
+    alone.refresh_from_db()
+    alone_task.refresh_from_db()
+    assert alone.is_open and (alone_task.alert_id, alone_task.status) == (alone.pk, "open")

@@ -36,6 +36,8 @@ DOWNLOADS |= {
     "casework:characteristic_pdf",
     "casework:visit_act_pdf",
 }
+# Reports: a rendered file's bytes (its list, detail and file pages are HTML and surveyed).
+DOWNLOADS |= {"reporting:file_download"}
 
 # Tap targets on a phone page: buttons and button-like links, and the labels of radio
 # buttons and checkboxes in forms (their row is what a finger hits). Hidden ones are skipped.

@@ -95,6 +95,23 @@ rules.add_perm(
     | (is_school_report & (is_deputy | is_director | is_social_pedagogue))
     | (is_municipal_report & is_municipal_official),
 )
+# The school's deadlines board (reporting/board.py): the deputy, director and social
+# pedagogue see every class and the school's own reports; a class teacher only the rows of
+# the classes they lead.
+rules.add_perm(
+    "reporting.view_school_board", is_superuser | is_deputy | is_director | is_social_pedagogue
+)
+rules.add_perm(
+    "reporting.view_board",
+    is_superuser
+    | has_school_role(Role.DEPUTY, Role.DIRECTOR, Role.SOCIAL_PEDAGOGUE, Role.CLASS_TEACHER),
+)
+# The board's link, on pages without a school.
+rules.add_perm(
+    "reporting.open_board",
+    is_superuser
+    | holds_school_role(Role.DEPUTY, Role.DIRECTOR, Role.SOCIAL_PEDAGOGUE, Role.CLASS_TEACHER),
+)
 
 
 @rules.predicate

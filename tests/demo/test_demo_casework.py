@@ -2,11 +2,8 @@
 school, told through the casework services on past days, so every page has content."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,24 +28,9 @@ from casework.models import (
 )
 from casework.services.visits import ACT_FIELDS
 from schools.models import School, SchoolClass
+from tests.demo.conftest import TODAY
 
-TODAY = datetime.date(2026, 11, 23)
 SCHOOLS = ("1", "2")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The small demo seeded once for the module (seconds); rolled back afterwards."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("seed_demo", "--small", "--today", TODAY.isoformat(), stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def school(n: str) -> School:

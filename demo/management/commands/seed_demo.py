@@ -24,6 +24,7 @@ from accounts.roles import Role
 from accounts.services import assign_role
 from demo import generators
 from demo.casework import seed_casework
+from demo.reporting import seed_reports
 from journal.models import (
     BellPeriod,
     ExcuseDocument,
@@ -183,6 +184,14 @@ class DemoBuilder:
             for key, value in seed_casework(school=school, today=self.today, rng=self.rng).items():
                 self.summary[key] += value
         self.log(f"  профилактическая работа за {time.monotonic() - step:.1f} с")
+        step = time.monotonic()
+        municipal = User.objects.filter(username="municipal").first()
+        for school, _admin in schools:
+            for key, value in seed_reports(
+                school=school, today=self.today, municipal=municipal
+            ).items():
+                self.summary[key] += value
+        self.log(f"  отчёты за {time.monotonic() - step:.1f} с")
         return dict(self.summary)
 
     # --- People -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from casework.models import Case
 from casework.selectors import visible_cases
 from journal.models import Lesson, TimetableEntry
 from journal.services.marks import with_marking_times
-from schools.models import School, SchoolClass, enrolled_on
+from schools.models import Municipality, Region, School, SchoolClass, enrolled_on
 
 from . import dashboards
 
@@ -123,9 +123,16 @@ def school_admin_data(user) -> dict:
 
 
 def territory_data(user, role: str) -> dict:
+    """The official's territories, each linking to its overview (reporting.views.territory),
+    and their schools, each linking to its approved reports: two queries."""
     if role == Role.MUNICIPAL:
         scope = Q(municipality_id__in=municipality_ids_for_user(user))
+        territories = Municipality.objects.filter(pk__in=municipality_ids_for_user(user))
     else:
         scope = Q(municipality__region_id__in=region_ids_for_user(user))
+        territories = Region.objects.filter(pk__in=region_ids_for_user(user))
     schools = School.objects.filter(scope).select_related("municipality__region")
-    return {"schools": list(schools.order_by("municipality__name", "short_name"))}
+    return {
+        "territories": list(territories.order_by("name")),
+        "schools": list(schools.order_by("municipality__name", "short_name")),
+    }

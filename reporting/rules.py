@@ -17,6 +17,7 @@ import rules
 from accounts.roles import Role
 from accounts.rules import has_school_role, holds_school_role, is_class_teacher_of, is_superuser
 from accounts.selectors import municipality_ids_for_user, region_ids_for_user
+from schools.rules import oversees_school
 
 from .models import Kind
 
@@ -126,3 +127,25 @@ rules.add_perm(
     | holds_school_role(Role.CLASS_TEACHER, Role.DEPUTY, Role.DIRECTOR, Role.SOCIAL_PEDAGOGUE)
     | is_territory_official,
 )
+
+
+# The territory's overviews (reporting/views/territory.py): a municipality's schools for its
+# officials and the region's; a region's municipalities for the region's; the approved
+# reports of a school for the officials over it. Figures and reports only, never a pupil.
+@rules.predicate
+def oversees_municipality(user, municipality) -> bool:
+    return municipality is not None and (
+        municipality.pk in municipality_ids_for_user(user)
+        or municipality.region_id in region_ids_for_user(user)
+    )
+
+
+@rules.predicate
+def oversees_region(user, region) -> bool:
+    return region is not None and region.pk in region_ids_for_user(user)
+
+
+rules.add_perm("reporting.view_municipality", is_superuser | oversees_municipality)
+rules.add_perm("reporting.view_region", is_superuser | oversees_region)
+rules.add_perm("reporting.view_school_reports", is_superuser | oversees_school)
+rules.add_perm("reporting.open_territory_pages", is_superuser | is_territory_official)

@@ -47,7 +47,14 @@ from .deadlines import END_OF_DAY, add_months, annual_dates_between, aware, due_
 from .models import Kind, Report, Status
 
 NOT_OPENED = "not_opened"
-STATE_LABELS = {NOT_OPENED: _("не открыт"), **dict(Status.choices)}
+# Short, to keep the board's columns narrow (a phone shows two weeks side by side).
+STATE_LABELS = {
+    NOT_OPENED: _("не открыт"),
+    Status.DRAFT: _("черновик"),
+    Status.SUBMITTED: _("сдан"),
+    Status.RETURNED: _("возвращён"),
+    Status.APPROVED: _("утверждён"),
+}
 DONE_STATES = frozenset({Status.SUBMITTED, Status.APPROVED})
 DEFAULT_WEEKS = 4
 ONE_DAY = datetime.timedelta(days=1)
@@ -164,6 +171,14 @@ class Board:
         for start, end in self.weeks:
             cells = [row[start] for row in self.class_reports.values() if start in row]
             columns.append((start, end, cells[0].due if cells else None))
+        return columns
+
+    def term_columns(self) -> list[tuple[Term, datetime.datetime | None]]:
+        """Each finished term with its summary's due time (as ``week_columns``)."""
+        columns = []
+        for term in self.terms:
+            cells = [row[term.pk] for row in self.term_summaries.values()]
+            columns.append((term, cells[0].due if cells else None))
         return columns
 
     @property

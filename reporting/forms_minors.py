@@ -45,6 +45,7 @@ class MinorForm(forms.Form):
         label=_("Обучающийся (бывший обучающийся) школы"),
         queryset=TrackedMinor.objects.none(),
         required=False,
+        empty_label=_("— не выбран —"),
         help_text=_(
             "Если ребёнок учится или учился в школе: ФИО и дата рождения возьмутся из его "
             "карточки, а в отчёте появятся класс и принятые по делу меры."

@@ -51,6 +51,8 @@ def minor_list(request: HttpRequest) -> HttpResponse:
     schools = _schools(request)
     school = _chosen_school(request, schools)
     rows = list(minors.minors_of(school).order_by("full_name", "pk"))
+    for minor in rows:
+        minor.details = _details(minor)
     sections = [
         {
             "category": category,
@@ -75,6 +77,23 @@ def minor_list(request: HttpRequest) -> HttpResponse:
             "removed_more": max(0, len(removed) - REMOVED_SHOWN),
         },
     )
+
+
+def _details(minor: TrackedMinor) -> str:
+    """The row's facts in one line: course, school, education, whereabouts, term."""
+    parts = [
+        _("курс %(course)s") % {"course": minor.course} if minor.course else "",
+        minor.previous_school,
+        minor.education,
+        minor.whereabouts,
+    ]
+    term = []
+    if minor.since:
+        term.append(_("с %(date)s") % {"date": f"{minor.since:%d.%m.%Y}"})
+    if minor.until:
+        term.append(_("по %(date)s") % {"date": f"{minor.until:%d.%m.%Y}"})
+    parts.append(" ".join(term))
+    return " · ".join(part for part in parts if part)
 
 
 @login_required

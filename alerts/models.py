@@ -233,7 +233,9 @@ class Task(models.Model):
 
 
 class Notification(models.Model):
-    """The in-app inbox: one row per user and alert or task they must know about."""
+    """The in-app inbox: one row per user and alert or task they must know about, or a
+    message of a higher app (a report's deadline, ``reporting.reminders``) that names the
+    page it leads to in ``link`` and keeps its own record of what it sent."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -245,6 +247,8 @@ class Notification(models.Model):
         Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text = models.CharField(max_length=500)
+    # The page of a message about neither an alert nor a task (a path of this site).
+    link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -253,8 +257,13 @@ class Notification(models.Model):
         verbose_name_plural = _("уведомления")
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One per user and alert or task; messages without either are the sender's to
+            # count (a user gets many reminders about reports).
             models.UniqueConstraint(
-                fields=["user", "alert", "task"], name="one_notification", nulls_distinct=False
+                fields=["user", "alert", "task"],
+                condition=Q(alert__isnull=False) | Q(task__isnull=False),
+                name="one_notification",
+                nulls_distinct=False,
             )
         ]
         indexes = [models.Index(fields=["user", "read_at"])]

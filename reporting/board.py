@@ -40,8 +40,8 @@ from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
 from journal.calendar import SchoolCalendar
 from journal.models import Term
-from policy.services import settings_for
-from schools.models import AcademicYear, School, SchoolClass
+from policy.services import PolicySnapshot, settings_for
+from schools.models import AcademicYear, Municipality, School, SchoolClass
 
 from .deadlines import END_OF_DAY, add_months, annual_dates_between, aware, due_for
 from .models import Kind, Report, Status
@@ -64,10 +64,11 @@ BOARD_ROLES = (Role.DEPUTY, Role.DIRECTOR, Role.SOCIAL_PEDAGOGUE, Role.CLASS_TEA
 
 @dataclass
 class Expected:
-    """One report the school owes: its kind, scope, period, due time and state."""
+    """One report owed: its kind, scope (a class, a school, or a municipality for the
+    consolidation), period, due time and state."""
 
     kind: str
-    school: School
+    school: School | None
     period_start: datetime.date
     period_end: datetime.date
     due: datetime.datetime
@@ -77,10 +78,13 @@ class Expected:
     # Set for the page (``Board.for_user``): the report's page, or that the user may open it.
     url: str = ""
     can_open: bool = False
+    municipality: Municipality | None = None
 
     @property
     def scope(self) -> str:
-        return "class" if self.school_class is not None else "school"
+        if self.school_class is not None:
+            return "class"
+        return "school" if self.school is not None else "municipality"
 
     @property
     def state(self) -> str:
@@ -107,7 +111,7 @@ class Expected:
         """The report as it would be opened (for permission checks of a slot not opened)."""
         return self.report or Report(
             kind=self.kind,
-            municipality=self.school.municipality,
+            municipality=self.municipality or self.school.municipality,
             school=self.school,
             school_class=self.school_class,
             period_start=self.period_start,
@@ -134,6 +138,7 @@ class Board:
     school: School
     day: datetime.date
     academic_year: AcademicYear | None = None
+    policy: PolicySnapshot | None = None
     classes: list[SchoolClass] = field(default_factory=list)
     weeks: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
     # {class id: {week's Monday: Expected}}; a week without school days has no entry.
@@ -242,7 +247,7 @@ def expected_reports(
     if class_teacher is not None:
         classes = classes.filter(class_teacher=class_teacher)
     board.classes = list(classes.order_by("grade", "letter"))
-    policy = settings_for(school)
+    policy = board.policy = settings_for(school)
     mondays = [
         monday
         for monday in _mondays(day, weeks, upcoming)
@@ -301,6 +306,57 @@ def expected_reports(
             for term in board.terms
         }
     return board
+
+
+def expected_municipal_reports(
+    municipality: Municipality,
+    day: datetime.date | None = None,
+    *,
+    policy: PolicySnapshot | None = None,
+    upcoming: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[Expected]:
+    """The municipality's consolidations (seed 003 Procedure §5.2) of the months of
+    ``reports.monthly_months`` among the last three before ``day`` (with ``upcoming``, the
+    month under way too), with their reports, in one query."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    policy = policy or settings_for(region=municipality.region)
+    first = add_months(day.replace(day=1), -3)
+    months = [
+        (start, add_months(start, 1) - ONE_DAY)
+        for start in (add_months(first, n) for n in range(4))
+        if start.month in policy["reports.monthly_months"]
+        and (add_months(start, 1) <= day or upcoming)
+    ]
+    reports = {
+        report.period_start: report
+        for report in Report.objects.filter(
+            kind=Kind.MUNICIPAL_MONTHLY,
+            municipality=municipality,
+            school=None,
+            period_start__in=[start for start, _end in months],
+        )
+    }
+    expected = []
+    for start, end in months:
+        report = reports.get(start)
+        due = report.due_at if report and report.due_at else None
+        due = due or aware(*due_for(Kind.MUNICIPAL_MONTHLY, end, policy))
+        expected.append(
+            Expected(
+                Kind.MUNICIPAL_MONTHLY,
+                None,
+                start,
+                end,
+                due,
+                now,
+                None,
+                report,
+                municipality=municipality,
+            )
+        )
+    return expected
 
 
 def _reports(school, mondays, months, terms, due_lines) -> dict:

@@ -290,3 +290,59 @@ class TrackedMinor(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.get_category_display()})"
+
+
+class Reminder(models.Model):
+    """A reminder of a report's deadline sent to one user (spec §6, ``reporting.reminders``):
+    one per report slot (form, scope, period), stage and user. The slot need not have a
+    report yet (a рапортичка nobody opened is the one most worth a reminder), so it is named
+    by its parts, as :class:`Report` is. The unique constraint is the claim: a daily task run
+    twice, or twice at once, sends each reminder once."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("до срока")
+        OVERDUE = "overdue", _("срок прошёл")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("форма"), max_length=32, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField()
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    due_at = models.DateTimeField()
+    # The inbox entry it made (kept when the user's inbox is cleared of it).
+    notification = models.OneToOneField(
+        "alerts.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("напоминание о сроке отчёта")
+        verbose_name_plural = _("напоминания о сроках отчётов")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "municipality",
+                    "school",
+                    "school_class",
+                    "period_start",
+                    "stage",
+                    "user",
+                ],
+                name="one_reminder_per_slot_stage_and_user",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.period_start:%d.%m.%Y} {self.stage} → {self.user_id}"
+        )

@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.flag_overdue_measures_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Reports: reminders before and after the deadlines, in the morning — before the
+    # рапортичка's Monday 12:00 (reporting/reminders.py).
+    "reporting-deadline-reminders": {
+        "task": "reporting.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Without EMAIL_URL (production sets it) letters are written to files in var/mail, one

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import log_action
 from journal.services.locks import lock_week
@@ -35,6 +36,9 @@ class ReportError(Exception):
     """A request the workflow refuses; the message is shown to the user as is (Russian)."""
 
 
+PURGED = gettext_lazy("Данные этой версии уничтожены по истечении срока хранения.")
+
+
 # ---------------------------------------------------------------------------- data
 
 
@@ -45,7 +49,10 @@ def live_data(report: Report, version: ReportVersion) -> dict:
 
 
 def version_data(version: ReportVersion) -> dict:
-    """A submitted version's frozen data, a draft's live data."""
+    """A submitted version's frozen data, a draft's live data. The data of a version
+    destroyed after its retention period (``reporting.retention``) is gone: not rebuilt."""
+    if version.purged_at is not None:
+        raise ReportError(PURGED)
     if version.data is not None:
         return version.data
     return live_data(version.report, version)
@@ -333,6 +340,8 @@ def request_file(*, version: ReportVersion, format: str, acting_user) -> ReportF
         raise ReportError(_("Неизвестный формат файла."))
     with transaction.atomic():
         version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if version.purged_at is not None:
+            raise ReportError(PURGED)
         existing = version.files.filter(format=format).first()
         if existing is not None:
             reusable = version.status != Status.DRAFT and existing.state != ReportFile.State.FAILED

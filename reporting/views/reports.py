@@ -90,7 +90,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = versions[0]
     if request.GET.get("v", "").isdigit():
         shown = selectors.get_version_for_user(request.user, report, int(request.GET["v"]))
-    data = services.version_data(shown)
+    # A version destroyed after its retention period shows that instead of its form.
+    data = services.version_data(shown) if shown.purged_at is None else None
     latest = versions[0]
     can_prepare = request.user.has_perm("reporting.prepare_report", report)
     returned = next((v for v in versions if v.status == Status.RETURNED), None)
@@ -105,6 +106,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "last_return": returned if returned and returned.number == latest.number - 1 else None,
         "decision_form": DecisionForm(initial={"version": latest.number}),
     }
+    if data is None:
+        context["form_template"] = "reporting/forms/_purged.html"
     return render(request, "reporting/detail.html", context)
 
 

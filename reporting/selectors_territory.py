@@ -465,12 +465,34 @@ def consolidations(municipalities: Iterable[Municipality], periods: Periods, reg
     return {m.pk: _submission(reports.get(m.pk), due, now) for m in municipalities}
 
 
-def alert_rules(counters: Iterable[Counter]) -> list[tuple[str, str]]:
-    """The rules with an open alert somewhere, in the rules' order: (code, label)."""
+# A table's column per rule: the rule's name in a few words (its full name as a hint).
+RULE_SHORT_LABELS = {
+    Rule.UNKNOWN_REASON: _("Причина не установлена"),
+    Rule.STREAK_INVITE: _("Дни подряд: беседа"),
+    Rule.STREAK_MEMO: _("Дни подряд: докладная"),
+    Rule.STREAK_HOME_VISIT: _("Дни подряд: посещение семьи"),
+    Rule.CRITERION_22: _("Критерий №22"),
+    Rule.SYSTEMATIC_ABSENCE: _("Систематические пропуски"),
+    Rule.LONG_ABSENCE: _("Длительные пропуски"),
+    Rule.INSTRUCTIONAL_TIME_MONTH: _("Доля учебного времени: месяц"),
+    Rule.INSTRUCTIONAL_TIME_TERM: _("Доля учебного времени: четверть"),
+    Rule.WEEK_MISSED: _("Пропуск недели"),
+    Rule.SYSTEMATIC_LATENESS: _("Опоздания"),
+    Rule.NOT_BACK_AFTER_VACATION: _("Не вернулся после каникул"),
+}
+
+
+def alert_rules(counters: Iterable[Counter]) -> list[tuple[str, str, str]]:
+    """The rules with an open alert somewhere, in the rules' order: (code, short label,
+    label)."""
     present = set()
     for counter in counters:
         present.update(rule for rule, count in counter.items() if count)
-    return [(code, label) for code, label in Rule.choices if code in present]
+    return [
+        (code, RULE_SHORT_LABELS.get(code, label), label)
+        for code, label in Rule.choices
+        if code in present
+    ]
 
 
 # ---- The overviews -------------------------------------------------------------------------
@@ -478,7 +500,7 @@ def alert_rules(counters: Iterable[Counter]) -> list[tuple[str, str]]:
 
 def _alert_rows(named_counters, rules) -> list[dict]:
     return [
-        {"name": name, "counts": [(counter.get(code, 0), label) for code, label in rules]}
+        {"name": name, "counts": [(counter.get(code, 0), short) for code, short, _full in rules]}
         for name, counter in named_counters
     ]
 
@@ -489,7 +511,7 @@ class MunicipalityOverview:
     periods: Periods
     schools: list[SchoolFigures]
     totals: MunicipalityFigures
-    rules: list[tuple[str, str]]
+    rules: list[tuple[str, str, str]]
 
     @property
     def alert_rows(self) -> list[dict]:
@@ -503,7 +525,7 @@ class RegionOverview:
     periods: Periods
     municipalities: list[MunicipalityFigures]
     totals: MunicipalityFigures
-    rules: list[tuple[str, str]]
+    rules: list[tuple[str, str, str]]
 
     @property
     def alert_rows(self) -> list[dict]:

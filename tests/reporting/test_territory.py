@@ -311,11 +311,11 @@ def test_open_alerts_by_rule_and_registry_students(area):
     first = next(row for row in overview.schools if row.school == one)
     assert dict(first.alerts) == {Rule.STREAK_INVITE: 2, Rule.LONG_ABSENCE: 1}
     assert (first.alerts_total, first.registry) == (3, 1)
-    assert [code for code, _label in overview.rules] == [Rule.STREAK_INVITE, Rule.LONG_ABSENCE]
+    assert [rule[0] for rule in overview.rules] == [Rule.STREAK_INVITE, Rule.LONG_ABSENCE]
     assert overview.alert_rows[0]["counts"][0][0] == 2
 
     region = region_overview(area["region"], TODAY, NOW)
-    assert [code for code, _label in region.rules] == [
+    assert [rule[0] for rule in region.rules] == [
         Rule.STREAK_INVITE,
         Rule.CRITERION_22,
         Rule.LONG_ABSENCE,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import RoleAssignment
 from accounts.roles import Role
 from journal.calendar import school_days
 from journal.models import Term, Vacation
@@ -401,3 +402,14 @@ def test_board_of_another_school_is_not_found(setup, client):
     client.force_login(setup.deputy)
     assert client.get(reverse("reporting:board"), {"school": other.pk}).status_code == 404
     assert client.get(reverse("reporting:board"), {"school": "x"}).status_code == 404
+
+
+def test_the_reports_list_links_to_the_board_for_school_staff(setup, client):
+    client.force_login(setup.class_teacher)
+    assert 'data-testid="board-link"' in client.get(reverse("reporting:list")).content.decode()
+    official = factories.UserFactory()
+    RoleAssignment.objects.create(
+        user=official, role=Role.MUNICIPAL, municipality=setup.school.municipality
+    )
+    client.force_login(official)
+    assert 'data-testid="board-link"' not in client.get(reverse("reporting:list")).content.decode()

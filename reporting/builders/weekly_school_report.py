@@ -21,8 +21,10 @@ The sections, as of the report date (the period's end, or today while the week r
    with where they study now when the system knows it.
 5. Children wanted, detained or in treatment (TrackedMinor PLACED_AWAY).
 
-A tracked minor counts from ``since`` (if set) until removed; the deputy removes them by
-hand (``reporting/views/minors.py``), and the removal is what section 4 shows.
+A tracked minor counts from ``since`` (if set) until removed or until they turn 18; the
+deputy removes them by hand (``reporting/views/minors.py``), and the removal is what
+section 4 shows. The term of a placement (``until``) is printed, not used to drop the row:
+a child whose term has passed stays listed until someone says what became of them.
 Free-text columns are prefilled (the alert and the absence notes, the family flags, the
 address, the measures of the case since the start of the academic year) and may be
 amended before submission. Row keys are prefixed by their table: the same child may be
@@ -146,11 +148,6 @@ def as_of_date(report: Report) -> datetime.date:
     return min(report.period_end, timezone.localdate())
 
 
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    """Full years on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def build(report: Report) -> dict:
     school = report.school
     start, end = report.period_start, report.period_end
@@ -170,7 +167,7 @@ def build(report: Report) -> dict:
         if (m.removed_on is None or m.removed_on > end) and m.birth_date > adult_born_by
     ]
     removed = [m for m in minors if m.removed_on is not None and m.removed_on <= end]
-    alerts = _alerts(school.pk, start, end)
+    alerts = _alerts(school.pk, start, end, adult_born_by)
     placed_away = [m for m in active if m.category == TrackedMinor.Category.PLACED_AWAY]
     left = _left_not_studying(school.pk, as_of)
     previous = _previous_rows(report)
@@ -196,7 +193,7 @@ def build(report: Report) -> dict:
                 if m.category == TrackedMinor.Category.COLLEGE
             ],
             "section3": _section3(facts, active, left),
-            "section4_students": _removed_students(facts, removed, dropped, previous),
+            "section4_students": _removed_students(facts, removed, dropped, previous, section1),
             "section4_college": [
                 _removed(_college_row("section4_college", m, facts), m)
                 for m in removed
@@ -213,8 +210,9 @@ def build(report: Report) -> dict:
 # ---------------------------------------------------------------------------- reads
 
 
-def _alerts(school_id: int, start, end) -> dict[int, list[Alert]]:
-    """The open non-attendance alerts of the school's students overlapping the week."""
+def _alerts(school_id: int, start, end, adult_born_by) -> dict[int, list[Alert]]:
+    """The open non-attendance alerts overlapping the week of the school's students not yet
+    18 (born after ``adult_born_by``)."""
     found = defaultdict(list)
     alerts = (
         Alert.objects.filter(
@@ -222,6 +220,7 @@ def _alerts(school_id: int, start, end) -> dict[int, list[Alert]]:
             rule__in=NON_ATTENDANCE_RULES,
             period_start__lte=end,
             period_end__gte=start,
+            student__birth_date__gt=adult_born_by,
         )
         .exclude(status=Alert.Status.RESOLVED)
         .only("student_id", "rule", "period_start", "period_end", "evidence")
@@ -345,9 +344,8 @@ class _Facts:
     def school_class(self, student_id: int) -> str:
         """The student's class at this school on the date, else their last one here."""
         here = [e for e in self.enrollments[student_id] if e.school_id == self.school.pk]
-        current = [e for e in here if e.covers(self.as_of)]
-        chosen = (current or here)[-1:] if (current or here) else []
-        return str(chosen[0].school_class) if chosen else ""
+        chosen = [e for e in here if e.covers(self.as_of)] or here
+        return str(chosen[-1].school_class) if chosen else ""
 
     def studies_now(self, student_id: int) -> str:
         current = [e for e in self.enrollments[student_id] if e.covers(self.as_of)]
@@ -454,11 +452,7 @@ def _student_row(table: str, student_id: int, facts: _Facts) -> dict:
 
 def _section1(facts: _Facts, alerts: dict, placed_away: list) -> list[dict]:
     rows: dict[int | str, dict] = {}
-    adult_born_by = _years_before(facts.as_of, ADULT_AGE)
     for student_id, found in alerts.items():
-        student = facts.students.get(student_id)
-        if student is None or student.birth_date <= adult_born_by:
-            continue
         row = _student_row("section1", student_id, facts)
         case_reason = facts.cases.get(student_id, "")
         notes = "; ".join(facts.notes.get(student_id, []))
@@ -569,18 +563,18 @@ def _removed(row: dict, minor: TrackedMinor) -> dict:
     return row
 
 
-def _removed_students(facts, removed, dropped, previous) -> list[dict]:
+def _removed_students(facts, removed, dropped, previous, section1) -> list[dict]:
+    """Placed-away children removed in the week and students of the previous report's
+    section 1 no longer in it; a student still in section 1 (another alert) is not here."""
     table = "section4_students"
+    listed = {row.get("student_id") for row in section1} - {None}
     rows = {}
     for minor in removed:
-        if minor.category != TrackedMinor.Category.PLACED_AWAY:
+        if minor.category != TrackedMinor.Category.PLACED_AWAY or minor.student_id in listed:
             continue
-        key = minor.student_id if minor.student_id in facts.students else f"minor:{minor.pk}"
-        rows[key] = _removed(
+        rows[minor.student_id or f"minor:{minor.pk}"] = _removed(
             {
-                "key": _key(table, student_id=minor.student_id, minor=minor)
-                if minor.student_id in facts.students
-                else _key(table, minor=minor),
+                "key": _key(table, student_id=minor.student_id, minor=minor),
                 "minor_id": minor.pk,
                 "student_id": minor.student_id,
                 "name": minor.full_name,

@@ -434,3 +434,18 @@ def test_officials_read_the_approved_report_and_not_a_draft(world, client):  # n
         listed = client.get(reverse("reporting:list")).content.decode()
         assert reverse("reporting:detail", args=[approved.pk]) in listed
         assert reverse("reporting:detail", args=[draft.pk]) not in listed
+
+
+def test_a_placed_away_child_removed_but_still_long_absent_stays_in_section_1_only(setup):
+    child = student(setup, "Вернувшийся")
+    alert(setup, child)
+    minor(
+        setup,
+        TrackedMinor.Category.PLACED_AWAY,
+        name="Вернувшийся Иван",
+        student=child,
+        removed_on=WEEK + datetime.timedelta(days=1),
+    )
+    data = build(open_week(setup))
+    assert names(data, "section1") == ["Вернувшийся Иван"]
+    assert names(data, "section4_students") == names(data, "section5") == []

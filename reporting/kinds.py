@@ -16,6 +16,7 @@ Builder modules register their kind with :func:`register`; ``ReportingConfig.rea
 imports them (``reporting.builders``).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,8 +51,14 @@ class ReportKind:
         return f"reporting/forms/{self.kind}.html"
 
     def filename(self, report: Report, extension: str) -> str:
-        scope = report.school_class or report.school or report.municipality
-        return f"{self.kind}-{scope}-{report.period_start:%Y-%m-%d}.{extension}".replace(" ", "_")
+        """«weekly_class_report-7А-2026-11-02.pdf»: the kind, the scope without quotes or
+        spaces (a class «7 «А»», a school «МБОУ СШ № 3»), the period's first day."""
+        if report.school_class_id:
+            scope = f"{report.school_class.grade}{report.school_class.letter}"
+        else:
+            scope = report.school.short_name if report.school_id else report.municipality.name
+        scope = re.sub(r"[^\w№-]+", "_", scope).strip("_")
+        return f"{self.kind}-{scope}-{report.period_start:%Y-%m-%d}.{extension}"
 
 
 KINDS: dict[str, ReportKind] = {}

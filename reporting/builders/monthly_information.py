@@ -114,19 +114,23 @@ def build(report: Report) -> dict:
     school = report.school
     start, end = report.period_start, report.period_end
     as_of = max(start, min(end, timezone.localdate()))
-    enrollments = _enrollments(school.pk, start, as_of)
     scheduled = scheduled_by_student(school_id=school.pk, start=start, end=as_of)
     missed = without_valid_by_student(school_id=school.pk, period_start=start, period_end=as_of)
     config = ThresholdConfig.for_school(school)
-    criterion_22 = _criterion_22(school.pk, list(enrollments), start, as_of)
-    absent_throughout = {pk for pk in enrollments if 0 < scheduled.get(pk, 0) <= missed.get(pk, 0)}
-    not_attending = absent_throughout | (set(criterion_22) & set(enrollments))
-    missing_30 = {
+    criterion_22 = _criterion_22(school.pk, start, as_of)
+    absent_throughout = {pk for pk, lessons in scheduled.items() if lessons <= missed.get(pk, 0)}
+    over_share = {
         pk
-        for pk in enrollments
-        if pk not in not_attending
-        and config.month_percent_reached(missed.get(pk, 0), scheduled.get(pk, 0))
+        for pk, lessons in scheduled.items()
+        if config.month_percent_reached(missed.get(pk, 0), lessons)
     }
+    # Only the students listed are loaded (a school has a thousand); one with an alert but
+    # not enrolled at the school in the month has no place in its form.
+    enrollments = _enrollments(
+        school.pk, absent_throughout | over_share | set(criterion_22), start, as_of
+    )
+    not_attending = absent_throughout | (set(criterion_22) & set(enrollments))
+    missing_30 = over_share - not_attending
     listed = not_attending | missing_30
     days = _missed_days(school.pk, listed, start, as_of)
     since = _measures_since(school.pk, not_attending, start, as_of)
@@ -186,25 +190,24 @@ def build(report: Report) -> dict:
     }
 
 
-def _enrollments(school_id: int, start, end) -> dict[int, Enrollment]:
+def _enrollments(school_id: int, student_ids, start, end) -> dict[int, Enrollment]:
     """{student id: their latest enrollment at the school in the period}; it names the
     class, and whether the student repeats the grade."""
     enrollments = (
         Enrollment.objects.during(start, end)
-        .filter(school_id=school_id)
+        .filter(school_id=school_id, student_id__in=list(student_ids))
         .select_related("student", "school_class")
         .order_by("student_id", "start_date", "pk")
     )
     return {enrollment.student_id: enrollment for enrollment in enrollments}
 
 
-def _criterion_22(school_id: int, student_ids, start, end) -> dict[int, tuple]:
+def _criterion_22(school_id: int, start, end) -> dict[int, tuple]:
     """Students with an open criterion №22 alert overlapping the period: {id: (the first
     day, the last day) of their alerts' streaks}."""
     rows = (
         Alert.objects.filter(
             school_id=school_id,
-            student_id__in=student_ids,
             rule=Rule.CRITERION_22,
             status=Alert.Status.OPEN,
             period_start__lte=end,

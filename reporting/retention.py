@@ -9,7 +9,8 @@
    10 March 2025 with 12 months, it is kept through 9 March 2026 and destroyed from
    10 March 2026 (the 31st of a month counts as the last day of a shorter month).
 3. Destroyed are the version's data and amendments (the children's names, dates of birth,
-   absences and measures) and its PDF and XLSX; ``purged_at`` is set. The report and the
+   absences and measures) and its PDF and XLSX, and those of the submitted or returned
+   versions before it, which hold the same data; ``purged_at`` is set. The report and the
    version stay as a tombstone: which form, whose, for what period, who approved it when.
    One audit entry per version (``reporting.report.purged``, no actor: the schedule acts).
 4. A version is claimed under its row lock and only while not purged, so a run repeated
@@ -26,7 +27,7 @@ from audit.services import log_action
 from policy.services import settings_for, settings_for_schools
 
 from .deadlines import add_months
-from .models import Kind, ReportVersion, Status
+from .models import Kind, ReportFile, ReportVersion, Status
 
 logger = logging.getLogger(__name__)
 FORWARDED_KINDS = (Kind.MONTHLY_INFORMATION, Kind.NOT_IN_EDUCATION, Kind.MUNICIPAL_MONTHLY)
@@ -93,6 +94,7 @@ def _purge(version: ReportVersion, months: int) -> bool:
         claimed.data, claimed.amendments = None, {}
         claimed.purged_at = timezone.now()
         claimed.save(update_fields=["data", "amendments", "purged_at"])
+        earlier = _purge_earlier_drafts(claimed)
         log_action(
             actor=None,
             action="reporting.report.purged",
@@ -103,8 +105,24 @@ def _purge(version: ReportVersion, months: int) -> bool:
                 "approved_at": claimed.decided_at.isoformat(),
                 "retention_months": months,
                 "files": files,
+                "earlier_versions": earlier,
             },
         )
     version.purged_at = claimed.purged_at
     logger.info("report %s version %s purged", version.report_id, claimed.number)
     return True
+
+
+def _purge_earlier_drafts(version: ReportVersion) -> list[int]:
+    """The submitted and returned versions before an approved one hold the same children's
+    data: they go with it (an earlier approved version is due on its own date)."""
+    earlier = (
+        ReportVersion.objects.select_for_update()
+        .filter(report_id=version.report_id, number__lt=version.number, purged_at__isnull=True)
+        .exclude(status=Status.APPROVED)
+    )
+    numbers = sorted(earlier.values_list("number", flat=True))
+    if numbers:
+        ReportFile.objects.filter(version__in=earlier).delete()
+        earlier.update(data=None, amendments={}, purged_at=version.purged_at)
+    return numbers

@@ -294,6 +294,10 @@ def start_correction(*, report: Report, version: int, acting_user) -> ReportVers
         report, current = _locked(report, version)
         if current.status != Status.APPROVED:
             raise ReportError(_("Исправляют только утверждённый отчёт."))
+        if current.purged_at is not None:
+            raise ReportError(
+                _("Данные отчёта уничтожены по сроку хранения: исправить его нельзя.")
+            )
         draft = _new_draft(report, current, acting_user)
         _set_status(report, Status.DRAFT)
         log_action(

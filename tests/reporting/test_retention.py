@@ -202,3 +202,21 @@ def test_a_purged_version_is_not_rebuilt_nor_rendered(setup, purged, client):
     response = client.post(url, follow=True)
     assert "уничтожены" in response.content.decode()
     assert not ReportFile.objects.filter(version=purged).exists()
+
+
+def test_the_returned_versions_before_a_purged_one_go_with_it(setup, versions):
+    due = versions["due"]
+    ReportVersion.objects.filter(pk=due.pk).update(number=2)
+    returned = ReportVersion.objects.create(
+        report=due.report, number=1, status=Status.RETURNED, data=DATA, comment="исправить"
+    )
+    ReportFile.objects.create(
+        version=returned, format="pdf", state=ReportFile.State.DONE, content=b"x", sha256="0"
+    )
+    purge_forwarded(today=TODAY)
+    returned.refresh_from_db()
+    assert returned.data is None and returned.purged_at is not None
+    assert not returned.files.exists()
+    entry = AuditEntry.objects.get(action="reporting.report.purged", object_id=str(due.report_id))
+    assert entry.data["earlier_versions"] == [1]
+    assert _intact(versions["kept"])

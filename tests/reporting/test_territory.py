@@ -469,8 +469,12 @@ def test_school_reports_page_lists_the_approved_school_reports_only(client, worl
 
 
 def test_start_pages_link_to_the_overviews(client, world):
+    client.force_login(world.users[Role.DEPUTY])
+    content = client.get(reverse("home:start", kwargs={"role": Role.DEPUTY})).content.decode()
+    assert 'data-testid="nav-territory"' not in content
     client.force_login(world.users[Role.MUNICIPAL])
     content = client.get(reverse("home:start", kwargs={"role": Role.MUNICIPAL})).content.decode()
+    assert 'data-testid="nav-territory"' in content
     assert (
         reverse("reporting:municipality", kwargs={"pk": world.a.school.municipality_id}) in content
     )

@@ -348,8 +348,9 @@ class Enrollment(models.Model):
         _("категория выбытия"), max_length=20, choices=LeavingCategory.choices, blank=True
     )
     # Seed 003 App. 2 asks for it in the reasons of non-attendance («указать повторность
-    # обучения»): the student repeats the grade of this class.
-    repeats_grade = models.BooleanField(_("повторное обучение"), default=False)
+    # обучения»): the student repeats the grade of this class. A database default too:
+    # bulk SQL that inserts enrollments (bench/thresholds.py) need not name it.
+    repeats_grade = models.BooleanField(_("повторное обучение"), default=False, db_default=False)
 
     objects = EnrollmentQuerySet.as_manager()
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrollment',
             name='repeats_grade',
-            field=models.BooleanField(default=False, verbose_name='повторное обучение'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='повторное обучение'),
         ),
     ]

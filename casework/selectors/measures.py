@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import (
     CouncilHearing,
@@ -74,9 +75,12 @@ def _contacts(school_id, ids, since, until):
         school_id=school_id, student_id__in=ids, contacted_at__gte=start, contacted_at__lt=end
     ).only("student_id", "contacted_at", "contact_type", "result", "stated_reason")
     for contact in contacts:
-        text = f"{contact.get_contact_type_display()} с родителями: {contact.get_result_display()}"
+        text = _("%(kind)s с родителями: %(result)s") % {
+            "kind": contact.get_contact_type_display(),
+            "result": contact.get_result_display(),
+        }
         if contact.stated_reason:
-            text += f" («{contact.stated_reason}»)"
+            text += _(" («%(reason)s»)") % {"reason": contact.stated_reason}
         yield contact.student_id, Measure(timezone.localtime(contact.contacted_at).date(), text)
 
 
@@ -88,7 +92,7 @@ def _visits(school_id, ids, since, until):
         visited_on__range=(since, until),
     ).only("student_id", "visited_on")
     for visit in visits:
-        text = "посещение семьи на дому, акт обследования жилищно-бытовых условий"
+        text = _("посещение семьи на дому, акт обследования жилищно-бытовых условий")
         yield visit.student_id, Measure(visit.visited_on, text)
 
 
@@ -100,9 +104,9 @@ def _hearings(school_id, ids, since, until):
         session__date__range=(since, until),
     ).select_related("session", "case")
     for hearing in hearings:
-        text = "рассмотрение на Совете профилактики"
+        text = _("рассмотрение на Совете профилактики")
         if hearing.in_absentia:
-            text += " (родители не явились)"
+            text += _(" (родители не явились)")
         if hearing.decision:
             text += f": {hearing.get_decision_display()}"
         yield hearing.case.student_id, Measure(hearing.session.date, text)
@@ -113,7 +117,8 @@ def _placements(school_id, ids, since, until):
         school_id=school_id, student_id__in=ids, placed_on__range=(since, until)
     ).only("student_id", "placed_on")
     for placement in placements:
-        yield placement.student_id, Measure(placement.placed_on, "поставлен на внутришкольный учёт")
+        text = _("поставлен на внутришкольный учёт")
+        yield placement.student_id, Measure(placement.placed_on, text)
 
 
 def _referrals(school_id, ids, since, until):
@@ -123,9 +128,9 @@ def _referrals(school_id, ids, since, until):
         sent_on__range=(since, until),
     ).select_related("case")
     for referral in referrals:
-        text = f"направлена информация: {referral.get_body_display()}"
+        text = _("направлена информация: %(body)s") % {"body": referral.get_body_display()}
         if referral.answer:
-            text += f"; ответ: {referral.answer[:200]}"
+            text += _("; ответ: %(answer)s") % {"answer": referral.answer[:200]}
         yield referral.case.student_id, Measure(referral.sent_on, text)
 
 
@@ -137,7 +142,7 @@ def _plan_measures(school_id, ids, since, until):
         done_on__range=(since, until),
     ).select_related("plan__case")
     for measure in measures:
-        text = f"план ИПР: {measure}"
+        text = _("план ИПР: %(measure)s") % {"measure": measure}
         if measure.result:
             text += f": {measure.result}"
         yield measure.plan.case.student_id, Measure(measure.done_on, text)

@@ -7,9 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import Term
-from policy.catalog import MONTHS
-from policy.services import settings_for
-from schools.models import Enrollment, School, SchoolClass, Student
+from schools.models import School, SchoolClass, Student
 
 from .models import Kind
 
@@ -76,26 +74,9 @@ class NewReportForm(forms.Form):
             raise forms.ValidationError(_("Выберите обучающегося."))
         if kind in SCHOOL_KINDS and not data.get("school"):
             raise forms.ValidationError(_("Выберите школу."))
-        if kind == Kind.MONTHLY_INFORMATION:
-            months = settings_for(data["school"])["reports.monthly_months"]
-            if day.month not in months:
-                names = dict(MONTHS)
-                raise forms.ValidationError(
-                    _("Ежемесячную информацию составляют только за отчётные месяцы: %(months)s.")
-                    % {"months": ", ".join(str(names[month]) for month in months)}
-                )
-        if (
-            kind == Kind.NOT_IN_EDUCATION
-            and not Enrollment.objects.filter(
-                student=data["student"], school=data["school"]
-            ).exists()
-        ):
-            raise forms.ValidationError(_("Этот обучающийся не числится в выбранной школе."))
+        # The rules on the period and the scope (not in the future, a reporting month, the
+        # student of the school) are the service's: reporting.services.open_report.
         data["period_start"], data["period_end"] = self._period(kind, day, data)
-        if data["period_start"] > timezone.localdate():
-            raise forms.ValidationError(
-                _("Этот период ещё не начался: отчёт за будущее составить нельзя.")
-            )
         return data
 
     def _period(self, kind, day, data):

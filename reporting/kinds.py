@@ -57,6 +57,8 @@ class ReportKind:
             scope = f"{report.school_class.grade}{report.school_class.letter}"
         else:
             scope = report.school.short_name if report.school_id else report.municipality.name
+        if report.student_id:  # one form per minor: two on the same day must differ
+            scope += f" {report.student.last_name} {report.student_id}"
         scope = re.sub(r"[^\w№-]+", "_", scope).strip("_")
         return f"{self.kind}-{scope}-{report.period_start:%Y-%m-%d}.{extension}"
 

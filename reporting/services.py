@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import log_action
 from journal.services.locks import lock_week
+from policy.catalog import MONTHS
+from policy.services import settings_for
+from schools.models import Enrollment
 
 from . import tasks
 from .deadlines import due_at
@@ -87,6 +90,7 @@ def open_report(
         municipality = school.municipality
     if municipality is None:
         raise ReportError(_("Не указано, чей это отчёт."))
+    _check_scope(kind, period_start, school, municipality, student)
     candidate = Report(
         kind=kind,
         municipality=municipality,
@@ -124,6 +128,24 @@ def open_report(
     except IntegrityError:  # opened by someone else a moment ago
         return Report.objects.get(**scope)
     return candidate
+
+
+def _check_scope(kind, period_start, school, municipality, student) -> None:
+    """The monthly forms only for the reporting months (September–May by default); the
+    information on a minor only for a student of the school."""
+    if kind in (Kind.MONTHLY_INFORMATION, Kind.MUNICIPAL_MONTHLY):
+        policy = settings_for(school) if school else settings_for(region=municipality.region)
+        months = policy["reports.monthly_months"]
+        if period_start.month not in months:
+            names = dict(MONTHS)
+            raise ReportError(
+                _("Ежемесячную информацию составляют только за отчётные месяцы: %(months)s.")
+                % {"months": ", ".join(str(names[month]) for month in months)}
+            )
+    if kind == Kind.NOT_IN_EDUCATION and (
+        student is None or not Enrollment.objects.filter(student=student, school=school).exists()
+    ):
+        raise ReportError(_("Этот обучающийся не числится в выбранной школе."))
 
 
 # ---------------------------------------------------------------------------- steps
@@ -223,8 +245,11 @@ def submit(*, report: Report, version: int, acting_user) -> ReportVersion:
     return current
 
 
-# A рапортичка and a term summary are about a closed period; the weekly report is "as of".
-CLOSED_PERIOD_KINDS = frozenset({Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY})
+# A рапортичка, a term summary and the monthly forms are about a closed period; the weekly
+# report and the information on a minor are "as of" their day.
+CLOSED_PERIOD_KINDS = frozenset(
+    {Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY, Kind.MONTHLY_INFORMATION, Kind.MUNICIPAL_MONTHLY}
+)
 
 
 def return_report(*, report: Report, version: int, comment: str, acting_user) -> ReportVersion:

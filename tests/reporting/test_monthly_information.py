@@ -25,7 +25,7 @@ from reporting.forms import NewReportForm
 from reporting.models import Kind, Report, ReportFile
 from reporting.rendering import render
 from reporting.selectors import report_choices, visible_reports
-from reporting.services import approve, open_report, submit, version_data
+from reporting.services import ReportError, approve, open_report, submit, version_data
 from schools.models import ClassGroup, Enrollment
 from tests import factories
 from tests.pdf import pdf_text
@@ -302,9 +302,15 @@ def _form(setup, user, day, kind=Kind.MONTHLY_INFORMATION) -> NewReportForm:
 
 
 def test_only_the_reporting_months_may_be_opened(setup):
-    form = _form(setup, setup.deputy, datetime.date(2026, 7, 15))
-    assert not form.is_valid()
-    assert "только за отчётные месяцы" in str(form.errors)
+    with pytest.raises(ReportError, match="только за отчётные месяцы"):
+        open_report(
+            kind=Kind.MONTHLY_INFORMATION,
+            school=setup.school,
+            period_start=datetime.date(2026, 7, 1),
+            period_end=datetime.date(2026, 7, 31),
+            acting_user=setup.deputy,
+        )
+    assert not Report.objects.exists()
     form = _form(setup, setup.deputy, datetime.date(2026, 11, 15))
     assert form.is_valid(), form.errors
     assert (form.cleaned_data["period_start"], form.cleaned_data["period_end"]) == (

@@ -15,11 +15,10 @@ from accounts.roles import Role
 from alerts.models import Rule
 from casework.models import Case
 from journal.models import Lesson, Mark
-from reporting.forms import NewReportForm
 from reporting.models import Kind, Report, ReportFile
 from reporting.rendering import render
 from reporting.selectors import report_choices
-from reporting.services import amend, approve, open_report, submit, version_data
+from reporting.services import ReportError, amend, approve, open_report, submit, version_data
 from schools.models import Enrollment, Guardian, LeavingCategory
 from tests import factories
 from tests.pdf import pdf_text
@@ -280,17 +279,15 @@ def test_the_student_must_belong_to_the_chosen_school(setup, minor, client):
     RoleAssignment.objects.create(user=setup.director, role=Role.DIRECTOR, school=other.school)
     choices = report_choices(setup.director)
     assert {minor, stranger} <= set(choices["students"])
-    form = NewReportForm(
-        {
-            "kind": Kind.NOT_IN_EDUCATION,
-            "day": AS_OF.isoformat(),
-            "school": setup.school.pk,
-            "student": stranger.pk,
-        },
-        **choices,
-    )
-    assert not form.is_valid()
-    assert "не числится в выбранной школе" in str(form.errors)
+    with pytest.raises(ReportError, match="не числится в выбранной школе"):
+        open_report(
+            kind=Kind.NOT_IN_EDUCATION,
+            school=setup.school,
+            student=stranger,
+            period_start=AS_OF,
+            period_end=AS_OF,
+            acting_user=setup.director,
+        )
     client.force_login(setup.director)
     response = client.post(
         reverse("reporting:open"),

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services
+from . import reminders, retention, services
 
 
 @shared_task(acks_late=True)
@@ -34,3 +34,11 @@ def send_school_reminders(school_id: int) -> int:
 def send_municipality_reminders(municipality_id: int) -> int:
     """The reminders of a municipality's consolidation; run twice, it sends each once."""
     return reminders.remind_municipality(municipality_id)
+
+
+@shared_task(acks_late=True)
+def purge_forwarded_reports_daily() -> int:
+    """Nightly (beat): destroy the data forwarded to the region once its retention period
+    has passed (seed 003 Procedure §4.4). Each version is claimed under its row lock, so a
+    task run twice purges it once."""
+    return len(retention.purge_forwarded(today=timezone.localdate()))

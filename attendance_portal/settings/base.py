@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Seed 003 Procedure §4.4: data forwarded to the region is destroyed after a year.
+    "reporting-retention": {
+        "task": "reporting.tasks.purge_forwarded_reports_daily",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Without EMAIL_URL (production sets it) letters are written to files in var/mail, one

@@ -5,6 +5,7 @@ a tombstone, audits each, and a second run finds nothing; a purged version's pag
 
 import datetime
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -220,3 +221,11 @@ def test_the_returned_versions_before_a_purged_one_go_with_it(setup, versions):
     entry = AuditEntry.objects.get(action="reporting.report.purged", object_id=str(due.report_id))
     assert entry.data["earlier_versions"] == [1]
     assert _intact(versions["kept"])
+
+
+def test_the_nightly_task_purges_what_is_due(versions, monkeypatch):
+    from reporting import tasks
+
+    monkeypatch.setattr(tasks, "timezone", SimpleNamespace(localdate=lambda: TODAY))
+    assert tasks.purge_forwarded_reports_daily() == 2
+    assert not _intact(versions["due"]) and _intact(versions["kept"])

@@ -394,7 +394,7 @@ def school_for_board(user, requested: str) -> School:
     """The school asked for (``?school=``) or the user's first school with the board:
     404 for a school the user is not staff of, 403 for staff without the board."""
     if requested:
-        if not requested.isdigit():
+        if not requested.isdecimal():
             raise Http404
         return get_object_for_user(
             user,

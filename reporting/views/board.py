@@ -14,7 +14,7 @@ MAX_WEEKS = 12
 
 def _weeks(requested: str) -> int:
     """``?weeks=`` from 1 to 12; anything else is the default (4)."""
-    if requested.isdigit() and 1 <= int(requested) <= MAX_WEEKS:
+    if requested.isdecimal() and 1 <= int(requested) <= MAX_WEEKS:
         return int(requested)
     return DEFAULT_WEEKS
 

@@ -34,7 +34,7 @@ def _chosen_school(request: HttpRequest, schools):
         if school is None:
             raise PermissionDenied
         return school
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Http404
     school = schools.filter(pk=int(raw)).first()
     if school is None:

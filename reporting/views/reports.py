@@ -88,7 +88,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not versions:  # an official, before anything was approved
         raise PermissionDenied
     shown = versions[0]
-    if request.GET.get("v", "").isdigit():
+    if request.GET.get("v", "").isdecimal():
         shown = selectors.get_version_for_user(request.user, report, int(request.GET["v"]))
     # A version destroyed after its retention period shows that instead of its form.
     data = services.version_data(shown) if shown.purged_at is None else None

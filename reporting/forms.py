@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,10 @@ WEEK_KINDS = (Kind.WEEKLY_CLASS_REPORT, Kind.WEEKLY_SCHOOL_REPORT)
 MONTH_KINDS = (Kind.MONTHLY_INFORMATION, Kind.MUNICIPAL_MONTHLY)
 CLASS_KINDS = (Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY)
 SCHOOL_KINDS = (Kind.WEEKLY_SCHOOL_REPORT, Kind.MONTHLY_INFORMATION, Kind.NOT_IN_EDUCATION)
+# The days a report may be asked for: a year such as 1 or 9999 overflows the week and month
+# arithmetic and the builders' look-backs (a server error instead of a message).
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
 
 
 def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -36,6 +41,7 @@ class NewReportForm(forms.Form):
     day = forms.DateField(
         label=_("Период (любой день недели, месяца, четверти)"),
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)],
     )
     school_class = forms.ModelChoiceField(
         label=_("Класс"), queryset=SchoolClass.objects.none(), required=False

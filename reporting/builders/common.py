@@ -1,14 +1,26 @@
-"""What the builders share: the school's heading, dates as JSON, students' names."""
+"""What the builders share: the school's heading, dates as JSON, students' names, the
+lessons missed and what is known of why."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import F, Q, Sum
+from django.utils.translation import gettext as _
 
 from alerts.models import StudentDay
+from journal.models import Mark, ReasonStatus
 
 
 def iso(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def dmy(value: str) -> str:
+    """An ISO date of the data as printed: «2026-11-23» → «23.11.2026»; else as it is."""
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return str(value or "")
 
 
 def school_heading(school) -> dict:
@@ -35,3 +47,39 @@ def without_valid_by_student(*, period_start, period_end, **scope) -> dict[int, 
         .annotate(missed=Sum(F("invalid") + F("unknown")))
     )
     return {row["student_id"]: row["missed"] for row in rows if row["missed"]}
+
+
+def absence_reasons(student_ids, start, end, **scope) -> dict[int, str]:
+    """What is known of why each student missed lessons without a valid reason in the
+    period: the notes on the absences, else how many lessons were found to be without a
+    valid reason and how many still have no reason established. ``scope`` filters the
+    marks, e.g. ``lesson__school_class=…`` or ``school_id=…``."""
+    marks = Mark.objects.filter(
+        Q(**scope),
+        student_id__in=list(student_ids),
+        date__range=(start, end),
+        kind=Mark.Kind.ABSENT,
+        reason_status__in=(ReasonStatus.INVALID, ReasonStatus.UNKNOWN),
+    ).values_list("student_id", "reason_status", "reason_note")
+    notes, counts = defaultdict(list), defaultdict(lambda: defaultdict(int))
+    for student_id, status, note in marks.order_by("date", "lesson__period"):
+        counts[student_id][status] += 1
+        if note and note not in notes[student_id]:
+            notes[student_id].append(note)
+    result = {}
+    for student_id in student_ids:
+        if notes[student_id]:
+            result[student_id] = "; ".join(notes[student_id])
+            continue
+        parts = []
+        if counts[student_id][ReasonStatus.INVALID]:
+            parts.append(
+                _("без уважительной причины: %(n)s")
+                % {"n": counts[student_id][ReasonStatus.INVALID]}
+            )
+        if counts[student_id][ReasonStatus.UNKNOWN]:
+            parts.append(
+                _("причина не установлена: %(n)s") % {"n": counts[student_id][ReasonStatus.UNKNOWN]}
+            )
+        result[student_id] = "; ".join(parts)
+    return result

@@ -38,13 +38,12 @@ from alerts.config import ThresholdConfig
 from alerts.models import Alert, Rule, StudentDay
 from casework.models import Case
 from casework.selectors.measures import as_text, measures_by_student
-from journal.models import Mark, ReasonStatus
 from printing.xlsx import Sheet, Table
 from schools.models import Enrollment
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report
-from .common import iso, school_heading, student_key, without_valid_by_student
+from .common import absence_reasons, iso, school_heading, student_key, without_valid_by_student
 
 TITLE = gettext_lazy(
     "Информация о несовершеннолетних, не посещающих или систематически пропускающих "
@@ -141,7 +140,7 @@ def build(report: Report) -> dict:
         until=as_of,
     )
     runs = latest_runs(absent_throughout, as_of=as_of)
-    reasons = _reasons(school.pk, listed, start, as_of)
+    reasons = absence_reasons(listed, start, as_of, school_id=school.pk)
 
     def row(pk: int, period: str) -> dict:
         enrollment = enrollments[pk]
@@ -324,40 +323,6 @@ def _measures_since(school_id: int, student_ids, start, end) -> dict[int, dateti
         .annotate(opened=Min("opened_at"))
     )
     return {row["student_id"]: min(start, timezone.localtime(row["opened"]).date()) for row in rows}
-
-
-def _reasons(school_id: int, student_ids, start, end) -> dict[int, str]:
-    """What is known of why: the notes on the absences, else how many lessons were found to
-    be without a valid reason and how many still have no reason established."""
-    marks = Mark.objects.filter(
-        school_id=school_id,
-        student_id__in=list(student_ids),
-        date__range=(start, end),
-        kind=Mark.Kind.ABSENT,
-        reason_status__in=(ReasonStatus.INVALID, ReasonStatus.UNKNOWN),
-    ).values_list("student_id", "reason_status", "reason_note")
-    notes, counts = defaultdict(list), defaultdict(lambda: defaultdict(int))
-    for student_id, status, note in marks.order_by("date", "lesson__period"):
-        counts[student_id][status] += 1
-        if note and note not in notes[student_id]:
-            notes[student_id].append(note)
-    result = {}
-    for student_id in student_ids:
-        if notes[student_id]:
-            result[student_id] = "; ".join(notes[student_id])
-            continue
-        parts = []
-        if counts[student_id][ReasonStatus.INVALID]:
-            parts.append(
-                _("без уважительной причины: %(n)s")
-                % {"n": counts[student_id][ReasonStatus.INVALID]}
-            )
-        if counts[student_id][ReasonStatus.UNKNOWN]:
-            parts.append(
-                _("причина не установлена: %(n)s") % {"n": counts[student_id][ReasonStatus.UNKNOWN]}
-            )
-        result[student_id] = "; ".join(parts)
-    return result
 
 
 def _dmy(day: datetime.date) -> str:

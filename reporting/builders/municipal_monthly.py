@@ -29,7 +29,7 @@ from schools.models import School
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report, ReportVersion, Status
-from .common import iso
+from .common import dmy, iso
 from .monthly_information import COLUMNS, GROUPS, TITLE, period_text
 
 GROUP_NAMES = tuple(name for name, _title in GROUPS)
@@ -166,13 +166,6 @@ def _number(value) -> int | float:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
 
-def _date(value) -> str:
-    try:
-        return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
-    except (TypeError, ValueError):
-        return str(value or "")
-
-
 def build(report: Report) -> dict:
     data = consolidate(report.municipality, report.period_start)
     preparer = report.created_by
@@ -190,7 +183,7 @@ def sheets(data: dict) -> list[Sheet]:
         heading=(
             str(TITLE),
             data["municipality"]["name"],
-            _("по состоянию на %(date)s года") % {"date": _date(data["as_of"])},
+            _("по состоянию на %(date)s года") % {"date": dmy(data["as_of"])},
         ),
         tables=[
             Table(
@@ -200,7 +193,7 @@ def sheets(data: dict) -> list[Sheet]:
                     (
                         row["number"],
                         row.get("name", ""),
-                        _date(row.get("birth_date")),
+                        dmy(row.get("birth_date")),
                         row.get("school", ""),
                         row.get("class", ""),
                         period_text(row),

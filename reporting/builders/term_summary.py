@@ -58,7 +58,7 @@ from schools.models import Enrollment
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report
-from .common import iso, school_heading, student_key
+from .common import dmy, iso, school_heading, student_key
 from .monthly_information import scheduled_by_student
 
 TITLE = gettext_lazy("Сводная ведомость учёта посещаемости")
@@ -495,8 +495,8 @@ def sheets(data: dict) -> list[Sheet]:
                 % {
                     "cls": data["class"],
                     "term": data["term"],
-                    "start": _date(data["period"]["start"]),
-                    "end": _date(data["period"]["end"]),
+                    "start": dmy(data["period"]["start"]),
+                    "end": dmy(data["period"]["end"]),
                 },
                 data["school"]["name"],
             ),
@@ -504,11 +504,6 @@ def sheets(data: dict) -> list[Sheet]:
             footer=(_("Классный руководитель: %(name)s") % {"name": data["class_teacher"]},),
         )
     ]
-
-
-def _date(value: str) -> str:
-    year, month, day = value.split("-")
-    return f"{day}.{month}.{year}"
 
 
 register(

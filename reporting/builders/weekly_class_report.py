@@ -8,21 +8,25 @@ Lessons "without a valid reason" are the absences whose reason is ``invalid`` or
 the student was in this class (``alerts.models.StudentDay``).
 """
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alerts.models import Alert, Rule
 from casework.selectors.measures import as_text, measures_by_student
-from journal.models import Mark, ReasonStatus
 from policy.services import settings_for
 from printing.xlsx import Sheet, Table
 from schools.models import Student
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report
-from .common import iso, school_heading, student_key, without_valid_by_student
+from .common import (
+    absence_reasons,
+    dmy,
+    iso,
+    school_heading,
+    student_key,
+    without_valid_by_student,
+)
 
 COLUMNS = (
     gettext_lazy("№ п/п"),
@@ -43,7 +47,7 @@ def build(report: Report) -> dict:
     )
     listed_ids = [pk for pk, count in missed.items() if count > over]
     students = Student.objects.in_bulk(listed_ids)
-    reasons = _reasons(listed_ids, school_class, start, end)
+    reasons = absence_reasons(listed_ids, start, end, lesson__school_class=school_class)
     measures = measures_by_student(
         school_id=report.school_id, student_ids=listed_ids, since=start, until=end
     )
@@ -73,40 +77,6 @@ def build(report: Report) -> dict:
         "lessons_without_valid": sum(missed.values()),
         "tables": {"students": rows, "weeks": _week_findings(report)},
     }
-
-
-def _reasons(student_ids, school_class, start, end) -> dict[int, str]:
-    """What is known of why: the notes on the absences, else how many lessons still have no
-    reason established and how many were found to be without a valid one."""
-    marks = Mark.objects.filter(
-        student_id__in=student_ids,
-        lesson__school_class=school_class,
-        date__range=(start, end),
-        kind=Mark.Kind.ABSENT,
-        reason_status__in=(ReasonStatus.INVALID, ReasonStatus.UNKNOWN),
-    ).values_list("student_id", "reason_status", "reason_note")
-    notes, counts = defaultdict(list), defaultdict(lambda: defaultdict(int))
-    for student_id, status, note in marks:
-        counts[student_id][status] += 1
-        if note and note not in notes[student_id]:
-            notes[student_id].append(note)
-    result = {}
-    for student_id in student_ids:
-        if notes[student_id]:
-            result[student_id] = "; ".join(notes[student_id])
-            continue
-        parts = []
-        if counts[student_id][ReasonStatus.INVALID]:
-            parts.append(
-                _("без уважительной причины: %(n)s")
-                % {"n": counts[student_id][ReasonStatus.INVALID]}
-            )
-        if counts[student_id][ReasonStatus.UNKNOWN]:
-            parts.append(
-                _("причина не установлена: %(n)s") % {"n": counts[student_id][ReasonStatus.UNKNOWN]}
-            )
-        result[student_id] = "; ".join(parts)
-    return result
 
 
 def _week_findings(report: Report) -> list[dict]:
@@ -144,8 +114,8 @@ def sheets(data: dict) -> list[Sheet]:
                 _("Рапортичка %(cls)s класса за период с %(start)s по %(end)s")
                 % {
                     "cls": data["class"],
-                    "start": _date(data["period"]["start"]),
-                    "end": _date(data["period"]["end"]),
+                    "start": dmy(data["period"]["start"]),
+                    "end": dmy(data["period"]["end"]),
                 },
                 _("Кол-во пропусков уроков без уваж. причины: %(n)s")
                 % {"n": data["lessons_without_valid"]},
@@ -154,11 +124,6 @@ def sheets(data: dict) -> list[Sheet]:
             footer=(_("Классный руководитель: %(name)s") % {"name": data["class_teacher"]},),
         )
     ]
-
-
-def _date(value: str) -> str:
-    year, month, day = value.split("-")
-    return f"{day}.{month}.{year}"
 
 
 register(

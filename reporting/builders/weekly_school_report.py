@@ -48,7 +48,7 @@ from schools.models import AcademicYear, Enrollment, LeavingCategory, Student, e
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report, Status, TrackedMinor
-from .common import iso, school_heading
+from .common import dmy, iso, school_heading
 
 NON_ATTENDANCE_RULES = (Rule.LONG_ABSENCE, Rule.SYSTEMATIC_ABSENCE, Rule.CRITERION_22)
 ADULT_AGE = 18
@@ -696,7 +696,7 @@ def _layout() -> dict[str, tuple[tuple, tuple]]:
 
 def _cell(field: str, value) -> str:
     if field == "birth_date" and value:
-        return _date(value)
+        return dmy(value)
     return value or ""
 
 
@@ -722,17 +722,12 @@ def sheets(data: dict) -> list[Sheet]:
                 _("Отчет"),
                 data["school"]["name"],
                 _("об исполнении законодательства об обязательном общем образовании"),
-                _("по состоянию на %(date)s") % {"date": _date(data["as_of"])},
+                _("по состоянию на %(date)s") % {"date": dmy(data["as_of"])},
             ),
             tables=tables,
             footer=(_("Ответственный за составление отчета: ________________ (ФИО)"),),
         )
     ]
-
-
-def _date(value: str) -> str:
-    year, month, day = value.split("-")
-    return f"{day}.{month}.{year}"
 
 
 register(

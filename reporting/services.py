@@ -30,6 +30,7 @@ from .deadlines import due_at
 from .kinds import apply_amendments, kind_of
 from .models import Kind, Report, ReportFile, ReportVersion, Status
 from .rendering import render
+from .selectors import visible_versions
 
 MAX_AMENDMENT = 2000
 logger = logging.getLogger(__name__)
@@ -364,7 +365,12 @@ def request_file(*, version: ReportVersion, format: str, acting_user) -> ReportF
     """The PDF or XLSX of a version, queued for rendering unless it is there already.
 
     A draft's file is rendered afresh each time (its data moves); a submitted or approved
-    version's file is rendered once from its frozen data."""
+    version's file is rendered once from its frozen data. Only for whoever may read the
+    version (an official: an approved one)."""
+    report = version.report
+    readable = {v.pk for v in visible_versions(acting_user, report)}
+    if not acting_user.has_perm("reporting.view_report", report) or version.pk not in readable:
+        raise PermissionDenied
     if format not in ReportFile.Format.values:
         raise ReportError(_("Неизвестный формат файла."))
     with transaction.atomic():

@@ -1,10 +1,12 @@
 """Bad input on the report pages is a 404 or a message, never a server error."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reporting.models import Kind, Report
-from tests.reporting.helpers import school_setup
+from reporting.models import Kind, Report, ReportFile
+from reporting.services import open_report, request_file
+from tests.reporting.helpers import WEEK, WEEK_END, school_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +44,19 @@ def test_a_day_out_of_range_opens_no_report(client, kind, day):
     assert response.status_code == 302
     assert response.url == reverse("reporting:list")
     assert not Report.objects.exists()
+
+
+def test_a_file_is_not_rendered_for_whoever_may_not_read_the_version():
+    setup = school_setup()
+    report = open_report(
+        kind=Kind.WEEKLY_CLASS_REPORT,
+        period_start=WEEK,
+        period_end=WEEK_END,
+        school_class=setup.school_class,
+        acting_user=setup.deputy,
+    )
+    draft = report.versions.get()
+    outsider = school_setup().deputy
+    with pytest.raises(PermissionDenied):
+        request_file(version=draft, format="pdf", acting_user=outsider)
+    assert not ReportFile.objects.exists()

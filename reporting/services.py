@@ -181,11 +181,12 @@ def amend(
         if current.status != Status.DRAFT:
             raise ReportError(_("Сданный отчёт изменить нельзя."))
         report_kind = kind_of(report)
+        tables = report_kind.build(report).get("tables", {})
         computed = {
             row["key"]: row
             for table, columns in report_kind.editable.items()
             if column in columns
-            for row in report_kind.build(report).get("tables", {}).get(table, [])
+            for row in tables.get(table, [])
         }
         if row_key not in computed:
             raise ReportError(_("В отчёте нет такой строки или графы."))

@@ -11,11 +11,10 @@ from journal.models import Term
 from schools.models import School, SchoolClass, Student
 
 from .models import Kind
+from .rules import CLASS_KINDS, SCHOOL_KINDS
 
 WEEK_KINDS = (Kind.WEEKLY_CLASS_REPORT, Kind.WEEKLY_SCHOOL_REPORT)
 MONTH_KINDS = (Kind.MONTHLY_INFORMATION, Kind.MUNICIPAL_MONTHLY)
-CLASS_KINDS = (Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY)
-SCHOOL_KINDS = (Kind.WEEKLY_SCHOOL_REPORT, Kind.MONTHLY_INFORMATION, Kind.NOT_IN_EDUCATION)
 # The days a report may be asked for: a year such as 1 or 9999 overflows the week and month
 # arithmetic and the builders' look-backs (a server error instead of a message).
 EARLIEST_DAY = datetime.date(2000, 1, 1)

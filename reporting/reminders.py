@@ -41,6 +41,7 @@ from schools.models import Municipality, School
 
 from .board import Expected, expected_municipal_reports, expected_reports
 from .models import Kind, Reminder
+from .rules import CLASS_KINDS
 
 logger = logging.getLogger(__name__)
 LATE_WINDOW = datetime.timedelta(days=7)
@@ -50,7 +51,6 @@ WEEKS = 5
 # A school is reminded while its year runs and for two months after (the May form is due
 # in June).
 AFTER_YEAR = datetime.timedelta(days=62)
-CLASS_KINDS = frozenset({Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY})
 
 
 def stage_on(item: Expected, now: datetime.datetime, policy) -> str | None:

@@ -29,6 +29,7 @@ from accounts.roles import Role
 from demo.casework import clock
 from journal.models import Term
 from policy.services import settings_for
+from reporting.minors import add_minor
 from reporting.models import Kind, Report, TrackedMinor
 from reporting.services import approve, open_report, return_report, submit
 from schools.models import School, SchoolClass
@@ -42,9 +43,11 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def _staff(school: School, role: str) -> User:
-    return User.objects.filter(
-        role_assignments__school=school, role_assignments__role=role
-    ).order_by("pk").first()
+    return (
+        User.objects.filter(role_assignments__school=school, role_assignments__role=role)
+        .order_by("pk")
+        .first()
+    )
 
 
 def seed_reports(*, school: School, today: datetime.date, municipal: User | None) -> dict[str, int]:
@@ -192,44 +195,38 @@ def _term_summary(school_class, today) -> int:
 
 def _tracked_minors(school, deputy, today) -> None:
     number = school.pk
-    TrackedMinor.objects.bulk_create(
-        [
-            TrackedMinor(
-                school=school,
-                category=TrackedMinor.Category.COLLEGE,
-                full_name=f"Белоусов Кирилл Андреевич ({number})",
-                birth_date=datetime.date(today.year - 16, 3, 14),
-                course="1",
-                previous_school=f"{school.short_name}, {school.municipality.name}",
-                reason="не посещает колледж с начала ноября",
-                whereabouts="проживает с матерью по месту регистрации",
-                measures="беседа с матерью; информация направлена в колледж",
-                since=today - datetime.timedelta(days=30),
-                created_by=deputy,
-            ),
-            TrackedMinor(
-                school=school,
-                category=TrackedMinor.Category.NOT_IN_EDUCATION,
-                full_name=f"Лаптева Алина Сергеевна ({number})",
-                birth_date=datetime.date(today.year - 15, 8, 2),
-                previous_school=f"{school.short_name}, {school.municipality.name}",
-                education="8 классов",
-                reason="выбыла в связи с переездом, в новую школу не зачислена",
-                whereabouts="по сведениям соседей, у бабушки в сельском поселении",
-                measures="запрос в управление образования по новому месту жительства",
-                since=today - datetime.timedelta(days=45),
-                created_by=deputy,
-            ),
-            TrackedMinor(
-                school=school,
-                category=TrackedMinor.Category.PLACED_AWAY,
-                full_name=f"Гаврилов Степан Олегович ({number})",
-                birth_date=datetime.date(today.year - 14, 11, 23),
-                education=f"{school.short_name}, 7 класс",
-                reason="на лечении, обучение в стационаре не организовано",
-                whereabouts="РПНД, стационарное отделение",
-                since=today - datetime.timedelta(days=20),
-                created_by=deputy,
-            ),
-        ]
-    )
+    for fields in (
+        {
+            "category": TrackedMinor.Category.COLLEGE,
+            "full_name": f"Белоусов Кирилл Андреевич ({number})",
+            "birth_date": datetime.date(today.year - 16, 3, 14),
+            "course": "1",
+            "previous_school": f"{school.short_name}, {school.municipality.name}",
+            "reason": "не посещает колледж с начала ноября",
+            "whereabouts": "проживает с матерью по месту регистрации",
+            "measures": "беседа с матерью; информация направлена в колледж",
+            "since": today - datetime.timedelta(days=30),
+        },
+        {
+            "category": TrackedMinor.Category.NOT_IN_EDUCATION,
+            "full_name": f"Лаптева Алина Сергеевна ({number})",
+            "birth_date": datetime.date(today.year - 15, 8, 2),
+            "previous_school": f"{school.short_name}, {school.municipality.name}",
+            "education": "8 классов",
+            "reason": "выбыла в связи с переездом, в новую школу не зачислена",
+            "whereabouts": "по сведениям соседей, у бабушки в сельском поселении",
+            "measures": "запрос в управление образования по новому месту жительства",
+            "since": today - datetime.timedelta(days=45),
+        },
+        {
+            "category": TrackedMinor.Category.PLACED_AWAY,
+            "full_name": f"Гаврилов Степан Олегович ({number})",
+            "birth_date": datetime.date(today.year - 14, 11, 23),
+            "education": f"{school.short_name}, 7 класс",
+            "reason": "на лечении, обучение в стационаре не организовано",
+            "whereabouts": "РПНД, стационарное отделение",
+            "since": today - datetime.timedelta(days=20),
+        },
+    ):
+        with clock(_at(today - datetime.timedelta(days=3), 11)):
+            add_minor(school=school, acting_user=deputy, **fields)

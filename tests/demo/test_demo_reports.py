@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from audit.models import AuditEntry
 from journal.models import LockedWeek
 from reporting.models import Kind, Report, Status, TrackedMinor
 from schools.models import School
@@ -45,6 +46,7 @@ def test_school_and_territory_forms():
         weekly = Report.objects.filter(kind=Kind.WEEKLY_SCHOOL_REPORT, school=school)
         assert set(weekly.values_list("status", flat=True)) == {Status.APPROVED, Status.SUBMITTED}
         assert TrackedMinor.objects.filter(school=school).count() == 3
+        assert AuditEntry.objects.filter(action="reporting.minor.added", school=school).count() == 3
     monthly = Report.objects.filter(kind=Kind.MONTHLY_INFORMATION)
     assert sorted(monthly.values_list("status", flat=True)) == [Status.APPROVED, Status.SUBMITTED]
     assert Report.objects.filter(kind=Kind.MUNICIPAL_MONTHLY, status=Status.DRAFT).count() == 1

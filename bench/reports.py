@@ -25,6 +25,7 @@ share and queries. Exits 1 when a median misses its target. See bench/README.md.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import statistics
@@ -97,7 +98,9 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=65)
     parser.add_argument("--profile", action="store_true", help="cProfile one render of each")
-    parser.add_argument("--save", type=Path, help="write the last file of each to this folder")
+    parser.add_argument(
+        "--save", type=Path, help="write the last file of each and its data (JSON) to this folder"
+    )
     return parser.parse_args()
 
 
@@ -378,10 +381,11 @@ class BuildTimer:
 
 
 def measure(name, version, fmt, user, *, runs, target, save=None, profile=False) -> Result:
+    from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reporting.services import render_file, request_file
+    from reporting.services import render_file, request_file, version_data
 
     result = Result(name=name, fmt=fmt, target=target, load=os.getloadavg()[0])
     document = b""
@@ -413,6 +417,9 @@ def measure(name, version, fmt, user, *, runs, target, save=None, profile=False)
     if save is not None:
         save.mkdir(parents=True, exist_ok=True)
         (save / f"{version.report.kind}.{fmt}").write_bytes(document)
+        # The data as the renderer got it, to try a template on without the database.
+        data = json.dumps(version_data(version), ensure_ascii=False, cls=DjangoJSONEncoder)
+        (save / f"{version.report.kind}.json").write_text(data)
     report_line(result)
     return result
 

@@ -16,7 +16,8 @@ reads). It then times, through the Celery task's own code (``reporting.services`
 2. the school's weekly report for that week (PDF);
 3. the school's monthly information for October (PDF, and XLSX);
 4. the municipality's consolidated monthly information over ``--schools`` schools, each
-   with an approved monthly information of the bench school's size (PDF).
+   with an approved monthly information of the bench school's size or of
+   ``--rows-per-school`` rows (PDF, and XLSX).
 
 Each is rendered several times; the first run is printed apart (the first PDF of the
 process loads WeasyPrint and the fonts), best and median of the others with the build's
@@ -584,18 +585,19 @@ def main() -> int:
             municipal,
             municipality=school.municipality,
         )
-        results.append(
-            measure(
-                f"consolidation, {args.schools} schools",
-                consolidation,
-                "pdf",
-                municipal,
-                runs=args.municipal_runs,
-                target=args.municipal_target_s,
-                save=args.save,
-                profile=args.profile,
+        for fmt in ("pdf", "xlsx"):
+            results.append(
+                measure(
+                    f"consolidation, {args.schools} schools",
+                    consolidation,
+                    fmt,
+                    municipal,
+                    runs=args.municipal_runs,
+                    target=args.municipal_target_s,
+                    save=args.save,
+                    profile=args.profile,
+                )
             )
-        )
     finally:
         connection.creation.destroy_test_db(created, verbosity=0)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

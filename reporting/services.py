@@ -229,6 +229,7 @@ def submit(*, report: Report, version: int, acting_user) -> ReportVersion:
         if report.period_end >= timezone.localdate() and report.kind in CLOSED_PERIOD_KINDS:
             raise ReportError(_("Отчёт сдают после окончания периода."))
         now = timezone.now()
+        current.files.all().delete()  # the draft's previews: the frozen data is rendered anew
         current.data = live_data(report, current)
         current.status, current.submitted_at, current.submitted_by = (
             Status.SUBMITTED,
@@ -299,6 +300,7 @@ def approve(*, report: Report, version: int, acting_user) -> ReportVersion:
                 acting_user=acting_user,
                 reason=_("Рапортичка утверждена"),
             )
+        current.files.all().delete()  # a preview asked for before approval: rendered anew
         files = [
             ReportFile.objects.create(version=current, format=fmt)
             for fmt in (ReportFile.Format.PDF, ReportFile.Format.XLSX)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "django_celery_beat",
+    "csp",
     "accounts",
     "audit",
     "schools",
@@ -156,10 +157,34 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff-room computers are shared: a session left open ends after this many minutes without
+# a request (each request moves the expiry on) and when the browser closes. 30 minutes is
+# shorter than a lesson, so a computer left signed in at a break is closed before the next
+# break, and long enough that a teacher marking latecomers mid-lesson stays signed in.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files —
+# no inline <script>, on*= handler, <style> block or style= attribute, no eval (htmx runs
+# with allowEval off, see base.html). Bootstrap's icons in its CSS are data: images.
+# The PDF templates are not pages: WeasyPrint reads their <style> blocks, no browser does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),

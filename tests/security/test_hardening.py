@@ -1,0 +1,178 @@
+"""Headers and sessions (issue #14): deploy checks, CSP, idle sessions, the lock-out page."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "test-password-123"  # tests.factories.UserFactory
+
+
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` with the production settings and only what they require."""
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "attendance_portal.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "DJANGO_ALLOWED_HOSTS": "attendance.example.org",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_passes_with_the_production_defaults():
+    """HSTS was 0 and the SSL redirect off by default: W004 and W008."""
+    result = check_deploy()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_plain_http_switch_turns_the_https_settings_off():
+    """DJANGO_HTTPS=0 (docker-compose on a laptop) — and check --deploy says what that costs."""
+    result = check_deploy(DJANGO_HTTPS="0")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in output
+
+
+# --- Content-Security-Policy --------------------------------------------------------------
+
+EXPECTED_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def parse_policy(header: str) -> dict[str, str]:
+    directives = {}
+    for part in header.split(";"):
+        name, _, sources = part.strip().partition(" ")
+        directives[name] = sources.strip()
+    return directives
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_content_security_policy(client, school):
+    client.force_login(factories.staff_user(Role.DIRECTOR, school))
+    for url in (reverse("accounts:login"), reverse("home:home")):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200
+        assert "Content-Security-Policy-Report-Only" not in response.headers
+        policy = parse_policy(response.headers["Content-Security-Policy"])
+        assert policy == EXPECTED_DIRECTIVES
+        for sources in policy.values():
+            assert "unsafe" not in sources
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def later(minutes: int):
+    return mock.patch(
+        "django.utils.timezone.now", return_value=timezone.now() + timedelta(minutes=minutes)
+    )
+
+
+@pytest.fixture
+def signed_in(client, school):
+    client.post(
+        reverse("accounts:login"),
+        {"username": factories.staff_user(Role.SUBJECT_TEACHER, school).username, "password": PASSWORD},
+    )
+    assert "_auth_user_id" in client.session
+    return client
+
+
+@pytest.mark.django_db
+def test_an_idle_session_is_sent_to_sign_in(signed_in):
+    """A session lived two weeks: a computer in the staff room stayed signed in for days."""
+    url = reverse("accounts:password_change")
+    with later(settings.SESSION_IDLE_MINUTES + 1):
+        response = signed_in.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_each_request_moves_the_idle_expiry_on(signed_in):
+    url = reverse("accounts:password_change")
+    step = settings.SESSION_IDLE_MINUTES - 5
+    with later(step):
+        assert signed_in.get(url).status_code == 200
+    with later(2 * step):
+        assert signed_in.get(url).status_code == 200
+
+
+def test_idle_minutes_default_to_thirty_and_the_cookie_dies_with_the_browser():
+    assert settings.SESSION_IDLE_MINUTES == 30
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_has_no_expiry_date(client, school):
+    user = factories.staff_user(Role.SUBJECT_TEACHER, school)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == "" and cookie["max-age"] == ""
+    assert cookie["httponly"]
+
+
+# --- The lock-out page ------------------------------------------------------------------------
+
+
+def lock_out(client, settings) -> str:
+    factories.UserFactory(username="victim")
+    url = reverse("accounts:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "victim", "password": "wrong-password"})
+    response = client.post(url, {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_lockout_page_says_the_wait_in_russian_words(client, settings):
+    """It said «Повторите попытку через PT15M.»"""
+    settings.AXES_COOLOFF_TIME = 0.25
+    content = lock_out(client, settings)
+    assert "Повторите попытку через 15\xa0минут." in content
+    assert "PT15M" not in content
+
+
+@pytest.mark.django_db
+def test_lockout_page_says_the_wait_in_english_words(client, settings):
+    settings.AXES_COOLOFF_TIME = 1.5
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = lock_out(client, settings)
+    assert "Please try again in 1\xa0hour, 30\xa0minutes." in content
+    assert "PT1H30M" not in content

@@ -14,6 +14,14 @@ below to recompute the rows of the affected keys from the journal: (class, date)
 class days, (student, date) for student days.
 ``rebuild`` recomputes everything and ``discrepancies`` compares the tables with a fresh
 computation (tests, and ``manage.py attendance_facts [--rebuild]``).
+
+Concurrent transactions rewriting the same key (two lessons of one day marking one
+student at once) take turns: each trigger takes a transaction-scoped advisory lock per key
+before it rewrites the rows, so the second waits for the first to commit and then
+recomputes the row from the marks of both (under READ COMMITTED each statement of the
+trigger sees what committed before it). Without the lock both inserted the row and the
+second failed on ``one_student_day``; an upsert alone would not do either, since the
+second would overwrite the row with counts that miss the first's mark.
 """
 
 from django.db import connection
@@ -150,11 +158,30 @@ RELEVANT = {
 
 _UNNEST = "SELECT * FROM unnest($1::bigint[], $2::date[])"
 
+# The advisory lock of a key: a 64-bit hash of the table's name, the id and the date as a
+# day number (independent of the session's DateStyle). A statement takes its keys' locks in
+# the order of these numbers, so two statements never wait for each other in a cycle.
+_LOCK_KEYS = """
+    FOR lock_key IN
+        SELECT DISTINCT hashtextextended(
+            format('{table} %s %s', k.id, k.date - DATE '2000-01-01'), 0)
+        FROM unnest({ids}, {dates}) k(id, date) ORDER BY 1
+    LOOP
+        PERFORM pg_advisory_xact_lock(lock_key);
+    END LOOP;"""
 
-def _trigger_body(table: str, rows: str) -> str:
+
+def _lock_keys(table: str, ids: str, dates: str) -> str:
+    return _LOCK_KEYS.format(table=table, ids=ids, dates=dates)
+
+
+def _trigger_body(table: str, rows: str, *, locking: bool = True) -> str:
     """PL/pgSQL of the refresh: the keys are collected into arrays first, then every
     statement is planned (EXECUTE) for exactly those keys, whatever the tables' statistics
-    say — a plan made on stale statistics once scanned all student days for one lesson."""
+    say — a plan made on stale statistics once scanned all student days for one lesson.
+
+    ``locking``: take the keys' advisory locks before rewriting their rows (see the module's
+    docstring); False gives the functions as they were before (migration 0011's reverse)."""
     _columns, class_keys, student_keys = SOURCES[table]
     lines = [f"IF NOT EXISTS (SELECT 1 FROM {rows} r) THEN RETURN NULL; END IF;"]
     if class_keys:
@@ -162,6 +189,7 @@ def _trigger_body(table: str, rows: str) -> str:
             "SELECT array_agg(k.school_class_id), array_agg(k.date) INTO classes, class_dates "
             f"FROM (SELECT DISTINCT * FROM ({class_keys.format(rows=rows)}) x) "
             "k(school_class_id, date);",
+            *([_lock_keys("alerts_classday", "classes", "class_dates")] if locking else []),
             f"EXECUTE $sql${CLASS_DAYS_DELETE.format(keys=_UNNEST)}$sql$ "
             "USING classes, class_dates;",
             "EXECUTE $sql$"
@@ -177,6 +205,7 @@ def _trigger_body(table: str, rows: str) -> str:
         "EXECUTE $sql$SELECT array_agg(k.student_id), array_agg(k.date) "
         f"FROM (SELECT DISTINCT * FROM ({keys}) x) k(student_id, date)$sql$ "
         "INTO students, dates USING classes, class_dates;",
+        *([_lock_keys("alerts_studentday", "students", "dates")] if locking else []),
         f"EXECUTE $sql${STUDENT_DAYS_DELETE.format(keys=_UNNEST)}$sql$ USING students, dates;",
         "EXECUTE $sql$"
         + student_days_insert(f"(m.student_id, m.date) IN ({_UNNEST})")
@@ -184,7 +213,10 @@ def _trigger_body(table: str, rows: str) -> str:
     ]
     return (
         "DECLARE classes bigint[]; class_dates date[]; students bigint[]; dates date[];\n"
-        "BEGIN\n" + "\n".join(lines) + "\nRETURN NULL;\nEND;"
+        + ("lock_key bigint;\n" if locking else "")
+        + "BEGIN\n"
+        + "\n".join(lines)
+        + "\nRETURN NULL;\nEND;"
     )
 
 
@@ -213,18 +245,29 @@ def _name(table: str, event: str) -> str:
     return f"alerts_facts_{table}_{event.lower()}"
 
 
+def functions(*, locking: bool = True) -> list[str]:
+    """``CREATE OR REPLACE FUNCTION`` of every trigger's function (a migration replaces the
+    functions with these without touching the triggers or the tables)."""
+    statements = []
+    for table, (columns, *_keys) in SOURCES.items():
+        for event in EVENTS:
+            body = _trigger_body(table, _changed_rows(table, columns, event), locking=locking)
+            statements.append(
+                f"CREATE OR REPLACE FUNCTION {_name(table, event)}() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $fn$\n{body}\n$fn$"
+            )
+    return statements
+
+
 def install() -> None:
     """Create the triggers (replacing earlier versions) and fill the tables."""
     uninstall()
     with connection.cursor() as cursor:
-        for table, (columns, *_keys) in SOURCES.items():
+        for statement in functions():
+            cursor.execute(statement)
+        for table in SOURCES:
             for event in EVENTS:
                 name = _name(table, event)
-                body = _trigger_body(table, _changed_rows(table, columns, event))
-                cursor.execute(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
-                    f"AS $fn$\n{body}\n$fn$"
-                )
                 cursor.execute(
                     f"CREATE TRIGGER {name} AFTER {event} ON {table} "
                     f"REFERENCING {_TRANSITION[event]} FOR EACH STATEMENT "

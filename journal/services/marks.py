@@ -182,13 +182,28 @@ def record_attendance_taken(lesson: Lesson, user) -> None:
         lesson.attendance_taken_at, lesson.attendance_taken_by = now, user
 
 
+# The constraint a concurrent request's mark for the same lesson and student violates.
+ONE_MARK_PER_LESSON = "unique_mark_per_lesson"
+
+
+def _violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint PostgreSQL reports for ``error`` (psycopg's diagnostics)."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
 def _insert_or_lock(mark: Mark) -> tuple[Mark, bool]:
-    """Insert the new mark, or lock the row a concurrent request created first."""
+    """Insert the new mark, or lock the row a concurrent request created first.
+
+    Only a duplicate mark means that; any other constraint's error (one raised by a trigger
+    the insert fires, a check) propagates as it is."""
     try:
         with transaction.atomic():
             mark.save(force_insert=True)
             return mark, True
-    except IntegrityError:
+    except IntegrityError as error:
+        if _violated_constraint(error) != ONE_MARK_PER_LESSON:
+            raise
         return Mark.objects.select_for_update().get(
             lesson=mark.lesson, student_id=mark.student_id
         ), False

@@ -2,12 +2,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 
 from accounts.roles import Role
 from audit.models import AuditEntry
 from journal.models import Lesson, LockedWeek, Mark, ReasonStatus, ValidReason
 from journal.services import JournalError, confirm_attendance_taken, set_mark, set_reasons
 from journal.services.history import HistoryAction, history_action
+from journal.services.marks import _insert_or_lock
 from tests import factories
 from tests.journal.helpers import class_teacher_for, make_lesson
 
@@ -29,6 +31,34 @@ def test_absence_is_stored_with_unknown_reason(lesson, student):
     assert mark.kind == Mark.Kind.ABSENT
     assert mark.reason_status == ReasonStatus.UNKNOWN
     assert mark.counts_as_invalid
+
+
+def _unsaved_mark(lesson, student, **fields) -> Mark:
+    return Mark(
+        lesson=lesson,
+        student=student,
+        school_id=lesson.school_id,
+        date=lesson.date,
+        created_by=lesson.teacher,
+        updated_by=lesson.teacher,
+        **fields,
+    )
+
+
+def test_insert_or_lock_takes_a_duplicate_mark_for_the_concurrent_one(lesson, student):
+    first = set_mark(lesson=lesson, student_id=student.pk, kind="late", acting_user=lesson.teacher)
+    mark, created = _insert_or_lock(_unsaved_mark(lesson, student, kind=Mark.Kind.ABSENT))
+    assert (mark.pk, mark.kind, created) == (first.pk, Mark.Kind.LATE, False)
+
+
+def test_insert_or_lock_lets_another_constraints_error_through(lesson, student):
+    """Only the one-mark-per-lesson constraint means «a concurrent request inserted it first»:
+    any other (here a check; under load the student-day trigger's) is not a duplicate mark
+    to look up, which answered Mark.DoesNotExist and hid the real cause."""
+    wrong = _unsaved_mark(lesson, student, kind=Mark.Kind.ABSENT, minutes_late=5)
+    with pytest.raises(IntegrityError, match="minutes_only_if_late"):
+        _insert_or_lock(wrong)
+    assert not Mark.objects.exists()
 
 
 def test_present_stores_nothing_but_records_attendance_taken(lesson, student):

@@ -6,7 +6,6 @@ teacher sees the students of the classes they lead. The definitions are in
 """
 
 import datetime
-import io
 
 import django_filters
 from django.contrib.auth.decorators import login_required
@@ -19,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from accounts.roles import REGISTRY_READER_ROLES
 from accounts.selectors import school_ids_with_role
 from audit.services import log_action
+from printing.pdf import Document
+from printing.xlsx import Sheet, Table, render_xlsx
 from schools.models import Enrollment, School, SchoolClass
 
 from ..forms import DATE_INPUT
@@ -32,7 +31,8 @@ from ..registries import COMMON_COLUMNS, REGISTRIES, Period, build_rows, row_val
 from ..selectors import registry_scope
 
 REGISTRY_PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# №, name, date of birth, class, then the registry's own columns.
+COLUMN_WIDTHS = (5, 36, 14, 10, 22, 30, 16, 16)
 
 
 def _user_school_ids(user) -> set[int]:
@@ -142,7 +142,7 @@ def registry(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def registry_export(request: HttpRequest, kind: str) -> HttpResponse:
     registry, filterset, period, rows = _registry_data(request, kind)
-    content = _workbook(registry, period, rows)
+    document = _workbook(registry, period, rows)
     # Names and dates of birth leave the system: logged (R-SEC).
     school_ids = {row.enrollment.school_id for row in rows} or _user_school_ids(request.user)
     log_action(
@@ -158,40 +158,30 @@ def registry_export(request: HttpRequest, kind: str) -> HttpResponse:
             "student_ids": sorted({row.student.pk for row in rows}),
         },
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    filename = f"registry-{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    response = document.as_response()
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _workbook(registry, period: Period, rows) -> bytes:
-    """Title, period, Russian headers, then one line per row."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Реестр")
-    sheet.append([str(registry.title)])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append(
-        [
-            _("Период: %(start)s – %(end)s")
-            % {
-                "start": f"{period.start:%d.%m.%Y}",
-                "end": f"{period.end:%d.%m.%Y}",
-            }
-        ]
+def _workbook(registry, period: Period, rows) -> Document:
+    """Title, period, Russian headers, then one line per row (``printing.xlsx`` neutralises
+    formula-like text such as a surname typed as «=HYPERLINK(…)»)."""
+    columns = [str(column) for column in (*COMMON_COLUMNS, *registry.columns)]
+    period_line = _("Период: %(start)s – %(end)s") % {
+        "start": f"{period.start:%d.%m.%Y}",
+        "end": f"{period.end:%d.%m.%Y}",
+    }
+    sheet = Sheet(
+        title=_("Реестр"),
+        heading=(str(registry.title), period_line),
+        tables=(
+            Table(
+                columns=columns,
+                rows=[row_values(number, row) for number, row in enumerate(rows, start=1)],
+                widths=COLUMN_WIDTHS[: len(columns)],
+            ),
+        ),
+        freeze_header=True,
     )
-    sheet.append([str(column) for column in (*COMMON_COLUMNS, *registry.columns)])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for number, row in enumerate(rows, start=1):
-        sheet.append(row_values(number, row))
-        sheet.cell(row=sheet.max_row, column=3).number_format = "DD.MM.YYYY"
-    sheet.freeze_panes = "A4"
-    for letter, width in zip("ABCDEFGH", (5, 36, 14, 10, 22, 30, 16, 16), strict=False):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    filename = f"registry-{registry.kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    return render_xlsx([sheet], filename=filename)

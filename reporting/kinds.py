@@ -9,7 +9,8 @@ A report is a builder (data) + a template + a renderer (``../shared/docs/style.m
   amended by hand (``editable``) find their row again.
 * ``templates/reporting/forms/<kind>.html`` is the form itself, included both by the page
   (``reporting/detail.html``) and by the print document
-  (``templates/reporting/print/report.html``, WeasyPrint);
+  (``templates/reporting/print/report.html``, WeasyPrint) — or, for a form of thousands
+  of rows, a ``pdf`` renderer of its own drawn by ReportLab (``printing.fastpdf``);
 * ``sheets(data) -> list[printing.xlsx.Sheet]``: the same columns for the XLSX.
 
 Builder modules register their kind with :func:`register`; ``ReportingConfig.ready``
@@ -45,6 +46,10 @@ class ReportKind:
     editable: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Landscape pages for wide tables.
     landscape: bool = False
+    # A PDF renderer of its own, ``pdf(version, data, filename) -> printing.pdf.Document``,
+    # for a form too long for WeasyPrint (the municipality's list, ``printing.fastpdf``);
+    # None: the form's template through WeasyPrint.
+    pdf: Callable | None = None
 
     @property
     def template(self) -> str:

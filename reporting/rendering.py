@@ -25,10 +25,13 @@ def context(version: ReportVersion, data: dict) -> dict:
 def render(version: ReportVersion, data: dict, format: str) -> Document:
     report_kind = kind_of(version.report)
     if format == ReportFile.Format.PDF:
+        filename = report_kind.filename(version.report, "pdf")
+        if report_kind.pdf is not None:
+            return report_kind.pdf(version, data, filename)
         return render_pdf(
             PRINT_TEMPLATE,
             context(version, data),
-            filename=report_kind.filename(version.report, "pdf"),
+            filename=filename,
         )
     return render_xlsx(
         report_kind.sheets(data), filename=report_kind.filename(version.report, "xlsx")

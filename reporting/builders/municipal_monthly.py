@@ -21,14 +21,19 @@ import datetime
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from reportlab.lib.units import mm
 
+from printing import fastpdf
+from printing.fastpdf import Column, Grid, Group, paragraph
 from printing.xlsx import Sheet, Table
 from schools.models import School
 
 from ..kinds import ReportKind, register
 from ..models import Kind, Report, ReportVersion, Status
+from ..stamp import stamp_text
 from .common import dmy, iso
 from .monthly_information import COLUMNS, GROUPS, TITLE, period_text
 
@@ -244,11 +249,139 @@ def sheets(data: dict) -> list[Sheet]:
     return [form, schools]
 
 
+APPENDIX = gettext_lazy(
+    "Приложение 2 к Порядку ведения учета несовершеннолетних, не посещающих или "
+    "систематически пропускающих по неуважительным причинам занятия в образовательных "
+    "организациях"
+)
+# The columns' widths in print (mm), as the page's automatic layout gave them; the last
+# column, «measures taken», takes the rest of the landscape line.
+PRINT_WIDTHS = (10, 40, 20, 38, 15, 40, 36, None)
+CENTRED = {2, 4}  # birth date, class
+
+
+def pdf(version: ReportVersion, data: dict, filename: str):
+    """The consolidation in print: the page's form (``forms/municipal_monthly.html``) drawn
+    by ReportLab, since a municipality lists thousands of children (``printing.fastpdf``)."""
+    executor = data.get("executor", {})
+    totals = data["totals"]
+    rows = []
+    for name, title in GROUPS:
+        rows.append(Group(str(title)))
+        rows.extend(
+            (
+                f"{row['number']}.",
+                row.get("name", ""),
+                dmy(row.get("birth_date")),
+                row.get("school", ""),
+                row.get("class", ""),
+                _percent(row),
+                row.get("reasons", ""),
+                row.get("measures", ""),
+            )
+            for row in data["tables"][name]
+        )
+        if not data["tables"][name]:
+            rows.append(("", "", "", "", "", _("нет"), "", ""))
+    as_of = datetime.date.fromisoformat(data["as_of"])
+    flow = [
+        paragraph(APPENDIX, "right"),
+        paragraph(TITLE, "title"),
+        paragraph(data["municipality"]["name"], "center"),
+        paragraph(
+            _(
+                "(наименование муниципального органа управления образованием, образовательной организации)"
+            ),
+            "caption",
+        ),
+        paragraph(
+            _("по состоянию на %(date)s года") % {"date": date_format(as_of, "«d» E Y")},
+            "center",
+        ),
+        fastpdf.spacer(2),
+        Grid(
+            [
+                Column(str(title), width * mm if width else None, center=index in CENTRED)
+                for index, (title, width) in enumerate(zip(COLUMNS, PRINT_WIDTHS, strict=True))
+            ],
+            rows,
+        ),
+        fastpdf.signatures(
+            [
+                (_("Руководитель муниципального органа управления образованием"), ""),
+                (
+                    _("Исполнитель, контактный телефон"),
+                    ", ".join(v for v in (executor.get("name"), executor.get("phone")) if v),
+                ),
+            ]
+        ),
+        paragraph(_("Представление информации образовательными организациями"), "heading"),
+        paragraph(
+            _(
+                "Школ: %(schools)s; информация получена (утверждена школой): %(approved)s; "
+                "сдана, не утверждена директором: %(submitted)s; не сдана: %(in_work)s; не "
+                "представлена: %(missing)s. В сводную информацию включены только утверждённые "
+                "отчёты школ (последняя утверждённая версия)."
+            )
+            % totals,
+            "small",
+        ),
+        fastpdf.spacer(1),
+        Grid(
+            [
+                Column(str(SCHOOL_COLUMNS[0]), 12 * mm),
+                Column(str(SCHOOL_COLUMNS[1]), 100 * mm),
+                Column(str(SCHOOL_COLUMNS[2]), None),
+                Column(str(SCHOOL_COLUMNS[3]), 30 * mm, center=True),
+                Column(str(SCHOOL_COLUMNS[4]), 30 * mm, center=True),
+            ],
+            [
+                (
+                    f"{school['number']}.",
+                    school["name"],
+                    _school_status_text(school),
+                    school["not_attending"],
+                    school["missing_30"],
+                )
+                for school in data["schools"]
+            ]
+            + [
+                (
+                    "",
+                    _("Итого"),
+                    _("получена от %(approved)s из %(schools)s") % totals,
+                    totals["not_attending"],
+                    totals["missing_30"],
+                )
+            ],
+        ),
+        fastpdf.spacer(6),
+        paragraph(stamp_text(version), "small"),
+    ]
+    return fastpdf.render_flow_pdf(flow, filename=filename, title=str(TITLE), is_landscape=True)
+
+
+def _percent(row: dict) -> str:
+    scheduled = row.get("scheduled") or 0
+    share = round(100 * (row.get("hours") or 0) / scheduled) if scheduled else 0
+    return f"{period_text(row)} ({share} %)"
+
+
+def _school_status_text(school: dict) -> str:
+    if not school.get("version"):
+        return school["status_label"]
+    version = _("версия %(n)s") % {"n": school["version"]}
+    if school.get("approved_at"):
+        version += f", {dmy(school['approved_at'])}"
+    return f"{school['status_label']} ({version})"
+
+
 register(
     ReportKind(
         kind=Kind.MUNICIPAL_MONTHLY,
         build=build,
         sheets=sheets,
         landscape=True,
+        pdf=pdf,
     )
 )

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils.dateformat import format as date_format
 
+from ..stamp import stamp_text
+
 register = template.Library()
 
 
@@ -17,3 +19,9 @@ def isodate(value: str, fmt: str = "d.m.Y") -> str:
         return date_format(datetime.date.fromisoformat(value), fmt)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def stamp(version) -> str:
+    """«Версия 2; сдан 03.11.2026 09:12 (…); утверждён …» under a printed form."""
+    return stamp_text(version)

@@ -1,6 +1,8 @@
 """Validation of uploaded scans: type by content, size by setting (R-J-3, R-SEC)."""
 
+import re
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,13 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
+
+
+EXTENSIONS = {content_type: extension for _magic, content_type, extension in SIGNATURES}
+# Characters no file name should carry, in a header or on a disk: control characters, the
+# separators of Windows and POSIX paths, and what a header parameter would have to escape.
+UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]+')
+NAME_LENGTH = 100
 
 
 def sniff_content_type(head: bytes) -> tuple[str, str] | None:
@@ -55,3 +64,17 @@ def validate_scan(upload, *, max_bytes: int | None = None) -> tuple[str, str]:
 def private_name(extension: str) -> str:
     """A random stored name: the original name is kept only in the database, never in a path."""
     return f"{uuid.uuid4().hex}{extension}"
+
+
+def served_content_type(content_type: str) -> str:
+    """The type a stored scan is sent as: one of the accepted formats, else plain bytes."""
+    return content_type if content_type in EXTENSIONS else "application/octet-stream"
+
+
+def download_name(original: str, content_type: str) -> str:
+    """The name a scan is kept and downloaded under: the stem the user gave it, the extension
+    of the type found by content (a PDF uploaded as «poly.html» downloads as «poly.pdf»)."""
+    extension = EXTENSIONS.get(content_type, ".bin")
+    base = PurePosixPath(original.replace("\\", "/")).name
+    stem = UNSAFE_NAME.sub("_", PurePosixPath(base).stem).strip(" .")[:NAME_LENGTH]
+    return (stem or _("скан")) + extension

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a request's body: refuses one larger than an upload by its size.
+    "attendance_portal.upload_limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "attendance_portal.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,7 +153,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = None
+# Uploads (R-SEC): one scan of at most UPLOAD_MAX_BYTES (a school may set less). A request
+# whose Content-Length exceeds UPLOAD_REQUEST_MAX_BYTES (the file and the form's other
+# fields) answers 413 unread (attendance_portal.upload_limits); the reverse proxy's
+# client_max_body_size should match it. Bodies without files: Django's 2.5 MB, refused by
+# Content-Length too (400). Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = env.int(
+    "UPLOAD_REQUEST_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The forms take one scan each.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

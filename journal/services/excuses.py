@@ -12,7 +12,7 @@ from schools.models import Enrollment, SchoolClass
 
 from ..models import ExcuseDocument, Mark
 from ..signals import notify_attendance_changed
-from ..uploads import private_name, upload_limit, validate_scan
+from ..uploads import download_name, private_name, upload_limit, validate_scan
 from . import history
 from .errors import JournalError, JournalPermissionDenied
 from .reasons import recompute_effective_reasons
@@ -87,7 +87,8 @@ def register_excuse(
         )
         if scan is not None:
             excuse.scan_content_type = scan_type
-            excuse.scan_original_name = scan.name[:255]
+            # The name shown and downloaded takes the extension of the content, not the upload's.
+            excuse.scan_original_name = download_name(scan.name, scan_type)
             excuse.scan.save(private_name(extension), scan, save=False)
         excuse.save()
         if lessons:

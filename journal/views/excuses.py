@@ -20,6 +20,7 @@ from ..forms import ExcuseDocumentForm, WithdrawExcuseForm
 from ..models import ExcuseDocument
 from ..selectors import get_excuse_for_user, get_student_enrollment_for_user
 from ..services import JournalError, register_excuse, withdraw_excuse
+from ..uploads import download_name, served_content_type
 
 
 def _list_url(student_id: int) -> str:
@@ -122,11 +123,13 @@ def excuse_scan(request: HttpRequest, excuse_id: int) -> FileResponse:
         obj=excuse,
         data={"student_id": excuse.student_id},
     )
+    # Name and type follow the content found at upload: a PDF uploaded as «poly.html» is
+    # sent as «poly.pdf», application/pdf (rows stored before kept the uploaded name).
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=excuse.scan_original_name or excuse.scan.name.rsplit("/", 1)[-1],
-        content_type=excuse.scan_content_type or "application/octet-stream",
+        filename=download_name(excuse.scan_original_name, excuse.scan_content_type),
+        content_type=served_content_type(excuse.scan_content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

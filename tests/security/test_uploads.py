@@ -5,6 +5,7 @@ The only upload of the product is the scan of an excuse document (``journal.uplo
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,9 @@ def test_uploads_are_never_served_from_a_public_path(client, teacher, student, s
     client.force_login(teacher)
     for path in (f"/{excuse.scan.name}", f"/media/{excuse.scan.name}"):
         assert client.get(path).status_code == 404
+
+
+def test_the_proxy_limit_of_the_compose_file_matches_the_setting():
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text(encoding="utf-8")
+    limits = re.findall(r"client_max_body_size (\d+)m;", compose)
+    assert limits and {int(limit) * MiB for limit in limits} == {settings.UPLOAD_REQUEST_MAX_BYTES}

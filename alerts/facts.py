@@ -24,7 +24,7 @@ second failed on ``one_student_day``; an upsert alone would not do either, since
 second would overwrite the row with counts that miss the first's mark.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 
 # Statements recomputing the rows whose keys a subquery selects; ``{keys}`` is a
 # subquery of (school_class_id, date) or (student_id, date) pairs.
@@ -286,8 +286,11 @@ def uninstall() -> None:
 
 
 def rebuild() -> None:
-    """Recompute both tables from the journal."""
-    with connection.cursor() as cursor:
+    """Recompute both tables from the journal, in one transaction: the triggers of
+    concurrent writes wait for it (their rows would collide with the ones it inserts), and
+    nobody reads the tables half empty."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE alerts_studentday, alerts_classday IN EXCLUSIVE MODE")
         cursor.execute("DELETE FROM alerts_studentday")
         cursor.execute("DELETE FROM alerts_classday")
         cursor.execute(class_days_insert("1 = 1"))

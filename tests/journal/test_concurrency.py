@@ -3,9 +3,10 @@
 import datetime
 import functools
 import threading
+import time
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 
 from accounts.roles import Role
 from alerts import facts
@@ -143,3 +144,28 @@ def test_two_lessons_of_one_day_marking_one_student_at_once_keep_both_marks():
         f"{len(stale)} of 120 rounds left a stale day row"
     )
     assert StudentDay.objects.filter(student=student).count() == 1
+
+
+def test_rebuilding_the_facts_while_a_teacher_marks_loses_nothing():
+    """``manage.py attendance_facts --rebuild`` during lessons: a tap's transaction holding
+    the student's day row makes the rebuild wait, and neither fails on ``one_student_day``."""
+    school_class = factories.SchoolClassFactory()
+    day = datetime.date(2025, 10, 14)
+    first, second = (make_lesson(school_class, day, period=period) for period in (1, 2))
+    student = factories.enrolled_student(school_class)
+    set_mark(lesson=first, student_id=student.pk, kind="absent", acting_user=first.teacher)
+    marked = threading.Event()
+
+    def tap():
+        with transaction.atomic():
+            set_mark(lesson=second, student_id=student.pk, kind="late", acting_user=second.teacher)
+            marked.set()
+            time.sleep(0.5)  # the rebuild starts meanwhile and waits for this transaction
+
+    def rebuild():
+        assert marked.wait(timeout=10)
+        facts.rebuild()
+
+    assert _together(tap, rebuild) == []
+    assert Mark.objects.filter(student=student).count() == 2
+    assert facts.discrepancies() == {"alerts_classday": 0, "alerts_studentday": 0}

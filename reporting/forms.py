@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import Term
-from schools.models import School, SchoolClass, Student
+from schools.models import Municipality, School, SchoolClass, Student
 
 from .models import Kind
 from .rules import CLASS_KINDS, SCHOOL_KINDS
@@ -51,21 +51,26 @@ class NewReportForm(forms.Form):
     student = forms.ModelChoiceField(
         label=_("Обучающийся"), queryset=Student.objects.none(), required=False
     )
+    municipality = forms.ModelChoiceField(
+        label=_("Муниципалитет"), queryset=Municipality.objects.none(), required=False
+    )
 
-    def __init__(self, *args, kinds, classes, schools, students, municipality=None, **kwargs):
+    def __init__(self, *args, kinds, classes, schools, students, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, Kind(k).label) for k in kinds]
         for name, queryset in (
             ("school_class", classes),
             ("school", schools),
             ("student", students),
+            ("municipality", municipalities),
         ):
             if queryset.exists():
                 self.fields[name].queryset = queryset
             else:  # nothing to choose: the field would only confuse
                 del self.fields[name]
-        if "school" in self.fields and len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
+        for name, queryset in (("school", schools), ("municipality", municipalities)):
+            if name in self.fields and len(queryset) == 1:
+                self.fields[name].initial = queryset[0].pk
         self.fields["day"].initial = timezone.localdate() - datetime.timedelta(days=7)
 
     def clean(self):
@@ -79,6 +84,8 @@ class NewReportForm(forms.Form):
             raise forms.ValidationError(_("Выберите обучающегося."))
         if kind in SCHOOL_KINDS and not data.get("school"):
             raise forms.ValidationError(_("Выберите школу."))
+        if kind == Kind.MUNICIPAL_MONTHLY and not data.get("municipality"):
+            raise forms.ValidationError(_("Выберите муниципалитет."))
         # The rules on the period and the scope (not in the future, a reporting month, the
         # student of the school) are the service's: reporting.services.open_report.
         data["period_start"], data["period_end"] = self._period(kind, day, data)

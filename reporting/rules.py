@@ -19,7 +19,7 @@ from accounts.rules import has_school_role, holds_school_role, is_class_teacher_
 from accounts.selectors import municipality_ids_for_user, region_ids_for_user
 from schools.rules import oversees_school
 
-from .models import Kind
+from .models import Kind, Status
 
 CLASS_KINDS = frozenset({Kind.WEEKLY_CLASS_REPORT, Kind.TERM_SUMMARY})
 SCHOOL_KINDS = frozenset(
@@ -149,3 +149,50 @@ rules.add_perm("reporting.view_municipality", is_superuser | oversees_municipali
 rules.add_perm("reporting.view_region", is_superuser | oversees_region)
 rules.add_perm("reporting.view_school_reports", is_superuser | oversees_school)
 rules.add_perm("reporting.open_territory_pages", is_superuser | is_territory_official)
+
+
+# The municipality's consolidation, as its overview offers it: its own specialist composes
+# it (for each municipality they serve); the region reads it once submitted, the
+# municipality at any stage. The object is the municipality's page, i.e. a
+# (municipality, consolidation submission) pair from reporting.selectors_territory.
+@rules.predicate
+def serves_municipality(user, municipality) -> bool:
+    return municipality is not None and municipality.pk in municipality_ids_for_user(user)
+
+
+@rules.predicate
+def consolidation_not_opened(_user, page) -> bool:
+    _municipality, submission = page
+    return submission is not None and submission.report_id is None
+
+
+@rules.predicate
+def consolidation_readable(user, page) -> bool:
+    municipality, submission = page
+    if submission is None or submission.report_id is None:
+        return False
+    return (
+        user.is_superuser
+        or serves_municipality(user, municipality)
+        or submission.status != Status.DRAFT
+        or submission.approved
+    )
+
+
+@rules.predicate
+def serves_page_municipality(user, page) -> bool:
+    return serves_municipality(user, page[0])
+
+
+@rules.predicate
+def oversees_page_municipality(user, page) -> bool:
+    return oversees_municipality(user, page[0])
+
+
+rules.add_perm(
+    "reporting.compose_consolidation", serves_page_municipality & consolidation_not_opened
+)
+rules.add_perm(
+    "reporting.read_consolidation",
+    (is_superuser | oversees_page_municipality) & consolidation_readable,
+)

@@ -79,7 +79,7 @@ def report_choices(user) -> dict:
     deputy = school_ids_with_role(user, Role.DEPUTY)
     heads = deputy | school_ids_with_role(user, Role.DIRECTOR)
     led = school_ids_with_role(user, Role.CLASS_TEACHER)
-    municipalities = sorted(municipality_ids_for_user(user))
+    municipalities = municipality_ids_for_user(user)
     if user.is_superuser:  # as the deputy and director of every school
         deputy = heads = frozenset(School.objects.values_list("pk", flat=True))
     kinds = []
@@ -103,7 +103,7 @@ def report_choices(user) -> dict:
         "classes": classes,
         "schools": School.objects.filter(pk__in=heads).order_by("short_name"),
         "students": not_in_education_candidates(heads),
-        "municipality": Municipality.objects.filter(pk__in=municipalities[:1]).first(),
+        "municipalities": Municipality.objects.filter(pk__in=municipalities).order_by("name"),
     }
 
 

@@ -70,7 +70,7 @@ def report_open(request: HttpRequest) -> HttpResponse:
             school=data.get("school"),
             school_class=data.get("school_class"),
             student=data.get("student"),
-            municipality=choices["municipality"]
+            municipality=data.get("municipality")
             if data["kind"] == Kind.MUNICIPAL_MONTHLY
             else None,
             acting_user=request.user,

@@ -9,10 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from accounts.selectors import municipality_ids_for_user, region_ids_for_user
-
 from .. import selectors_territory as territory
-from ..models import Status
 
 PAGE_SIZE = 50
 
@@ -39,27 +36,17 @@ def municipality_page(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = territory.get_municipality_for_user(request.user, pk)
     overview = territory.municipality_overview(municipality)
     user = request.user
-    own = user.is_superuser or municipality.pk in municipality_ids_for_user(user)
-    consolidation = overview.totals.consolidation
+    page = (municipality, overview.totals.consolidation)
     return render(
         request,
         "reporting/territory/municipality.html",
         {
             "overview": overview,
             "municipality": municipality,
-            "consolidation": consolidation,
-            # The municipal specialist opens the consolidation (reporting:open takes the
-            # first municipality they oversee: offered when it is this one only).
-            "can_open": own
-            and not user.is_superuser
-            and municipality_ids_for_user(user) == {municipality.pk}
-            and consolidation is not None
-            and consolidation.report_id is None,
-            # The region reads a consolidation once it has been submitted to it.
-            "can_read": consolidation is not None
-            and consolidation.report_id is not None
-            and (own or consolidation.status != Status.DRAFT or consolidation.approved),
-            "region_link": user.is_superuser or municipality.region_id in region_ids_for_user(user),
+            "consolidation": overview.totals.consolidation,
+            "can_open": user.has_perm("reporting.compose_consolidation", page),
+            "can_read": user.has_perm("reporting.read_consolidation", page),
+            "region_link": user.has_perm("reporting.view_region", municipality.region),
         },
     )
 

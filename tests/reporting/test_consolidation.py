@@ -337,7 +337,12 @@ def test_overview_offers_the_past_month_consolidation_and_then_links_it(client, 
     assert 'data-testid="consolidation-open"' in client.get(page_url).content.decode()
     start, end = Periods.of(timezone.localdate()).report_month
     response = client.post(
-        reverse("reporting:open"), {"kind": Kind.MUNICIPAL_MONTHLY, "day": start.isoformat()}
+        reverse("reporting:open"),
+        {
+            "kind": Kind.MUNICIPAL_MONTHLY,
+            "day": start.isoformat(),
+            "municipality": territory["municipality"].pk,
+        },
     )
     report = Report.objects.get(kind=Kind.MUNICIPAL_MONTHLY, period_start=start)
     assert response.headers["Location"] == reverse("reporting:detail", kwargs={"pk": report.pk})

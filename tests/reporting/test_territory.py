@@ -494,6 +494,23 @@ def test_an_official_of_two_municipalities_chooses_among_them(client, world):
     content = response.content.decode()
     for pk in (world.a.school.municipality_id, second.pk):
         assert reverse("reporting:municipality", kwargs={"pk": pk}) in content
-    page = client.get(reverse("reporting:municipality", kwargs={"pk": second.pk}))
-    # reporting:open takes the first municipality: not offered where it would open another.
-    assert 'data-testid="consolidation-open"' not in page.content.decode()
+    # Each municipality's page offers its own consolidation, and the button opens that one.
+    opened = []
+    for municipality in (world.a.school.municipality, second):
+        page = client.get(reverse("reporting:municipality", kwargs={"pk": municipality.pk}))
+        content = page.content.decode()
+        assert 'data-testid="consolidation-open"' in content
+        assert f'name="municipality" value="{municipality.pk}"' in content
+        day = re.search(r'name="day" value="([0-9-]+)"', content).group(1)
+        post = {"kind": Kind.MUNICIPAL_MONTHLY, "day": day, "municipality": municipality.pk}
+        response = client.post(reverse("reporting:open"), post)
+        report = Report.objects.get(kind=Kind.MUNICIPAL_MONTHLY, municipality=municipality)
+        assert response.url == reverse("reporting:detail", kwargs={"pk": report.pk})
+        opened.append(report.pk)
+    assert len(set(opened)) == 2
+    # A municipality the user does not serve is refused, in Russian, and opens nothing.
+    elsewhere = factories.MunicipalityFactory(region=world.a.region)
+    post = {"kind": Kind.MUNICIPAL_MONTHLY, "day": day, "municipality": elsewhere.pk}
+    response = client.post(reverse("reporting:open"), post, follow=True)
+    assert "Выберите" in response.content.decode()
+    assert not Report.objects.filter(municipality=elsewhere).exists()

@@ -8,6 +8,7 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.services import log_action
@@ -37,7 +38,10 @@ def is_week_locked(school_class_id: int, day: datetime.date, *, school=None, pol
 
 def lock_week(*, school_class, week_start: datetime.date, acting_user, reason: str = "") -> bool:
     """Lock a class's week (its рапортичка is approved): from now on only the deputy changes
-    its marks. Idempotent: False when the week was locked already."""
+    its marks. Idempotent: False when the week was locked already. Only the school's deputy
+    or director locks a week (``journal.lock_weeks``): they approve the рапортичка."""
+    if not acting_user.has_perm("journal.lock_weeks", school_class):
+        raise PermissionDenied
     lock, created = LockedWeek.objects.get_or_create(
         school_class=school_class,
         week_start=week_start,

@@ -167,14 +167,15 @@ def _locked(report: Report, version_number: int) -> tuple[Report, ReportVersion]
 
 
 def amend(
-    *, report: Report, version: int, row_key: str, column: str, text: str, acting_user
+    *, report: Report, version: int, row_key: str, texts: dict[str, str], acting_user
 ) -> ReportVersion:
-    """Change a free-text column of a row ("measures taken", "where the child is") before
-    submission. Text equal to the computed value removes the amendment."""
+    """Change free-text columns of a row ("measures taken", "where the child is") before
+    submission, all of them or none (``texts``: column → text). A text equal to the
+    computed value removes that column's amendment."""
     if not acting_user.has_perm("reporting.prepare_report", report):
         raise PermissionDenied
-    text = text.strip()
-    if len(text) > MAX_AMENDMENT:
+    texts = {column: text.strip() for column, text in texts.items()}
+    if any(len(text) > MAX_AMENDMENT for text in texts.values()):
         raise ReportError(_("Не более %(n)s знаков.") % {"n": MAX_AMENDMENT})
     with transaction.atomic():
         report, current = _locked(report, version)
@@ -182,20 +183,14 @@ def amend(
             raise ReportError(_("Сданный отчёт изменить нельзя."))
         report_kind = kind_of(report)
         tables = report_kind.build(report).get("tables", {})
-        computed = {
-            row["key"]: row
-            for table, columns in report_kind.editable.items()
-            if column in columns
-            for row in tables.get(table, [])
-        }
-        if row_key not in computed:
-            raise ReportError(_("В отчёте нет такой строки или графы."))
-        old = current.amendments.get(row_key, {}).get(column, computed[row_key].get(column, ""))
-        changes = dict(current.amendments.get(row_key, {}))
-        if text == (computed[row_key].get(column) or ""):
-            changes.pop(column, None)
-        else:
-            changes[column] = text
+        row = _editable_row(report_kind.editable, tables, row_key, set(texts))
+        before = current.amendments.get(row_key, {})
+        changes = dict(before)
+        for column, text in texts.items():
+            if text == (row.get(column) or ""):
+                changes.pop(column, None)
+            else:
+                changes[column] = text
         amendments = {**current.amendments, row_key: changes}
         if not changes:
             amendments.pop(row_key)
@@ -210,12 +205,25 @@ def amend(
             data={
                 "version": current.number,
                 "row": row_key,
-                "column": column,
-                "old": old,
-                "new": text,
+                "changes": {
+                    column: {"old": before.get(column, row.get(column) or ""), "new": text}
+                    for column, text in texts.items()
+                    if before.get(column, row.get(column) or "") != text
+                },
             },
         )
     return current
+
+
+def _editable_row(editable: dict, tables: dict, row_key: str, columns: set[str]) -> dict:
+    """The computed row ``row_key`` of a table where every one of ``columns`` may be amended."""
+    for table, allowed in editable.items():
+        if not columns <= set(allowed):
+            continue
+        for row in tables.get(table, []):
+            if row["key"] == row_key:
+                return row
+    raise ReportError(_("В отчёте нет такой строки или графы."))
 
 
 def submit(*, report: Report, version: int, acting_user) -> ReportVersion:

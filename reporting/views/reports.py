@@ -141,15 +141,13 @@ def report_amend(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reporting:detail", pk=report.pk)
     columns = {c for cols in kind_of(report).editable.values() for c in cols}
     try:
-        for column in sorted(columns & set(request.POST)):
-            services.amend(
-                report=report,
-                version=form.cleaned_data["version"],
-                row_key=form.cleaned_data["row"],
-                column=column,
-                text=request.POST[column],
-                acting_user=request.user,
-            )
+        services.amend(
+            report=report,
+            version=form.cleaned_data["version"],
+            row_key=form.cleaned_data["row"],
+            texts={column: request.POST[column] for column in columns & set(request.POST)},
+            acting_user=request.user,
+        )
     except services.ReportError as error:
         messages.error(request, str(error))
     else:

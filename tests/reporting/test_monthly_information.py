@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from alerts.models import Alert, ClassDay, Rule
+from audit.models import AuditEntry
 from casework.models import Case
 from journal.models import Lesson, Mark, ReasonStatus, TimetableEntry
 from journal.timetable import generate_lessons
@@ -343,6 +344,18 @@ def test_the_page_shows_the_form_and_amends_the_reasons(setup, month, client):
         reverse("reporting:amend", args=[report.pk]),
         {"version": 1, "row": key, "reasons": "уход за младшим братом", "measures": "беседа"},
     )
+    rows = version_data(report.versions.get())["tables"]["missing_30"]
+    assert (rows[0]["reasons"], rows[0]["measures"]) == ("уход за младшим братом", "беседа")
+    [entry] = AuditEntry.objects.filter(action="reporting.report.amended")
+    assert set(entry.data["changes"]) == {"reasons", "measures"}
+
+    # Both columns or neither: a text too long in one leaves the other unchanged too.
+    response = client.post(
+        reverse("reporting:amend", args=[report.pk]),
+        {"version": 1, "row": key, "reasons": "болезнь", "measures": "м" * 5000},
+        follow=True,
+    )
+    assert "Не более" in response.content.decode()
     rows = version_data(report.versions.get())["tables"]["missing_30"]
     assert (rows[0]["reasons"], rows[0]["measures"]) == ("уход за младшим братом", "беседа")
 

@@ -260,8 +260,7 @@ def test_the_circumstances_may_be_amended(setup, minor):
         report=report,
         version=1,
         row_key=f"student:{minor.pk}",
-        column="circumstances",
-        text="Проживает с бабушкой; мать на заработках.",
+        texts={"circumstances": "Проживает с бабушкой; мать на заработках."},
         acting_user=setup.deputy,
     )
     data = version_data(report.versions.get())

@@ -309,8 +309,7 @@ def test_the_class_teacher_amends_the_assessment(setup, term):
         report=report,
         version=1,
         row_key=key,
-        column="effectiveness",
-        text="Беседы с семьёй; посещаемость улучшилась",
+        texts={"effectiveness": "Беседы с семьёй; посещаемость улучшилась"},
         acting_user=setup.class_teacher,
     )
     [row] = [

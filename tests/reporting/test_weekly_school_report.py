@@ -375,8 +375,7 @@ def test_xlsx_has_every_section_and_neutralises_a_formula_typed_into_a_column(se
         report=report,
         version=1,
         row_key=f"section1:student:{child.pk}",
-        column="reason",
-        text="=1+1",
+        texts={"reason": "=1+1"},
         acting_user=setup.deputy,
     )
     version = report.versions.get()

@@ -1,9 +1,18 @@
-"""Users and role assignments in the admin; every role change goes through the services."""
+"""Users and role assignments in the admin; every role change goes through the services.
+
+The forms ask ``accounts.services.check_role_change`` before saving, so a role the
+acting user may not grant or revoke (their own, or one above a school administrator's
+reach) is a form error in Russian; the services check again. The role field offers only
+the roles the acting user may grant. A school administrator opens only the accounts of
+users whose every role they may grant (others answer 404, password form included), so
+they cannot take over a director's, a deputy's or another administrator's account.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import (
@@ -15,26 +24,91 @@ from accounts.admin_scoping import (
 from audit.models import AuditEntry
 
 from .models import RoleAssignment, User
-from .roles import SCHOOL_ROLES, Role
-from .services import assign_role, revoke_role
+from .roles import SCHOOL_ADMIN_GRANTABLE_ROLES, Role
+from .services import RoleError, assign_role, check_role_change, grantable_roles, revoke_role
 
 # The model a role assignment's school points to (accounts sits below schools in the layers).
 School = RoleAssignment._meta.get_field("school").related_model
 
-SCHOOL_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in SCHOOL_ROLES]
+
+def role_choices(acting_user) -> list[tuple[str, str]]:
+    """The roles ``acting_user`` may grant, in the order of ``Role`` (every role for a
+    superuser: the territory roles are theirs to give)."""
+    allowed = set(Role) if acting_user.is_superuser else grantable_roles(acting_user)
+    return [(role.value, role.label) for role in Role if role in allowed]
 
 
 def _limit_role_choices(form_field, request):
-    if not request.user.is_superuser:
-        form_field.choices = SCHOOL_ROLE_CHOICES
+    form_field.choices = [("", "---------"), *role_choices(request.user)]
     return form_field
+
+
+def role_change_error(acting_user, *, user, role, school) -> RoleError | None:
+    """The service's refusal of this change (None when it is allowed)."""
+    try:
+        check_role_change(acting_user=acting_user, user=user, role=role, school=school)
+    except RoleError as error:
+        return error
+    return None
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    """A new assignment: refused in the form when the acting user may not grant it."""
+
+    acting_user = None  # set per request by the admin's get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        user, role = cleaned.get("user"), cleaned.get("role")
+        if self.instance.pk is None and user is not None and role and not self.has_error("school"):
+            error = role_change_error(
+                self.acting_user, user=user, role=role, school=cleaned.get("school")
+            )
+            if error is not None:
+                self.add_error("user" if error.code == "own_role" else "role", error)
+        return cleaned
+
+
+class RoleAssignmentFormSet(BaseInlineFormSet):
+    """The roles on a user's page: every added and every deleted row asks the service."""
+
+    acting_user = None  # set per request by the inline's get_formset
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            assignment = form.instance
+            if self._should_delete_form(form):
+                if assignment.pk is None:
+                    continue
+                role, school = assignment.role, assignment.school
+            elif assignment.pk is None and form.has_changed():
+                role, school = form.cleaned_data.get("role"), form.cleaned_data.get("school")
+                if not role:
+                    continue
+            else:
+                continue
+            error = role_change_error(
+                self.acting_user, user=self.instance, role=role, school=school
+            )
+            if error is not None:
+                # On the formset: Django does not validate the forms of deleted rows.
+                raise forms.ValidationError(error)
 
 
 class RoleAssignmentInline(SchoolScopedInlineMixin, admin.TabularInline):
     """Roles are added or removed, never edited in place (each is one audited event)."""
 
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user = request.user
+        return formset
 
     def get_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -53,7 +127,8 @@ class SchoolUserCreationForm(AdminUserCreationForm):
     """A new staff member is created with a first role, so they belong to a school at once."""
 
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("Школа"))
-    role = forms.ChoiceField(choices=SCHOOL_ROLE_CHOICES, label=_("Роль"))
+    # The choices are the roles the acting user may grant (UserAdmin.get_form).
+    role = forms.ChoiceField(choices=(), label=_("Роль"))
 
     class Meta(AdminUserCreationForm.Meta):
         model = User
@@ -73,7 +148,18 @@ class UserAdmin(SchoolScopedAdminMixin, DjangoUserAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(is_superuser=False)
+        # Only users whose every role this administrator may grant: not themselves, not a
+        # director, deputy, administrator or official, not anyone with a role in another
+        # school (their account opens that school's data).
+        beyond_reach = RoleAssignment.objects.exclude(
+            role__in=SCHOOL_ADMIN_GRANTABLE_ROLES,
+            school__in=administered_school_ids(request.user),
+        ).values("user_id")
+        return (
+            queryset.filter(is_superuser=False)
+            .exclude(pk__in=beyond_reach)
+            .exclude(pk=request.user.pk)
+        )
 
     def get_inlines(self, request, obj):
         # On the add page the first role is part of the form; more are added afterwards.
@@ -108,6 +194,8 @@ class UserAdmin(SchoolScopedAdminMixin, DjangoUserAdmin):
             form.base_fields["school"].queryset = School.objects.filter(
                 pk__in=administered_school_ids(request.user)
             )
+        if "role" in form.base_fields:
+            form.base_fields["role"].choices = role_choices(request.user)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -139,6 +227,7 @@ class UserAdmin(SchoolScopedAdminMixin, DjangoUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
+    form = RoleAssignmentForm
     list_display = ["user", "role", "school", "municipality", "region", "created_at"]
     list_filter = ["role", "school"]
     list_select_related = ["user", "school", "municipality", "region"]
@@ -157,6 +246,19 @@ class RoleAssignmentAdmin(SchoolScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         field = super().formfield_for_choice_field(db_field, request, **kwargs)
         return _limit_role_choices(field, request) if db_field.name == "role" else field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoking is refused where granting would be (a director's role, one's own).
+        return super().has_delete_permission(request, obj) and (
+            obj is None
+            or role_change_error(request.user, user=obj.user, role=obj.role, school=obj.school)
+            is None
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -39,6 +39,20 @@ REGISTRY_READER_ROLES = WHOLE_SCHOOL_ROLES | {Role.CLASS_TEACHER}
 # Lessons left unmarked: a teacher's own, a class teacher's class, the whole school.
 UNMARKED_LESSONS_READER_ROLES = REGISTRY_READER_ROLES | {Role.SUBJECT_TEACHER}
 
+# Who grants and revokes which role (R-SEC, issue #14; ``accounts.services.check_role_change``).
+# Nobody grants or revokes a role on themselves. A school administrator manages the teaching
+# staff of the schools they administer: these roles only. The school's leadership (director,
+# deputy) and its administrators are appointed by the education authority — a municipal
+# specialist of the school's municipality — or by a superuser. A school administrator does
+# not make other administrators: the role opens every child's personal data in the admin and
+# the staff's accounts (passwords included), so peers could otherwise multiply it unseen by
+# the authority, revoke one another or take over one another's accounts, and the audit would
+# no longer answer who did what. Territory roles (municipal, regional) are a superuser's.
+SCHOOL_ADMIN_GRANTABLE_ROLES = frozenset(
+    {Role.SUBJECT_TEACHER, Role.CLASS_TEACHER, Role.SOCIAL_PEDAGOGUE, Role.PSYCHOLOGIST}
+)
+MUNICIPAL_GRANTABLE_ROLES = SCHOOL_ROLES
+
 # Order in which a person holding several roles lands on a start page.
 LANDING_ORDER = (
     Role.REGIONAL,

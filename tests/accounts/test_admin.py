@@ -130,7 +130,9 @@ def test_school_admin_cannot_grant_territory_roles(admin_client_of, world):
     form = client.get(reverse("admin:accounts_roleassignment_add")).context["adminform"].form
     choices = {value for value, _label in form.fields["role"].choices}
     assert Role.MUNICIPAL not in choices
-    assert Role.SCHOOL_ADMIN in choices
+    # Nor the school's leadership or administrators (tests/security/test_role_escalation.py).
+    assert not choices & {Role.DIRECTOR, Role.DEPUTY, Role.SCHOOL_ADMIN}
+    assert Role.CLASS_TEACHER in choices
 
 
 def test_new_staff_member_gets_a_first_role(admin_client_of, world):

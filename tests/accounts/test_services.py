@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_assign_role_is_audited_and_idempotent(school):
-    admin = factories.UserFactory()
+    admin = factories.UserFactory(is_superuser=True)
     user = factories.UserFactory()
     first = assign_role(user=user, role=Role.DEPUTY, school=school, acting_user=admin)
     again = assign_role(user=user, role=Role.DEPUTY, school=school, acting_user=admin)

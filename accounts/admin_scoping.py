@@ -6,23 +6,27 @@ Every ``ModelAdmin`` of the project's school data mixes in
 
 * lists and opens only objects of the schools they administer;
 * answers 404 for any other object (existence must not leak), as the app does;
-* offers only those schools' objects in foreign-key and many-to-many choices;
+* offers only those schools' objects in foreign-key and many-to-many choices, and in
+  the list filters on related objects (no other school's name shows);
 * grants view/add/change/delete from the ``school_admin`` role, not from
   Django's model permissions (so ``is_staff`` alone opens nothing);
 * writes an audit entry ``admin.<app>.<model>.added|changed|deleted`` next to
-  Django's own admin log (R-SEC).
+  Django's own admin log (R-SEC), one for each school the object belongs to (of
+  those the user administers), so that each school's audit shows it.
 
 Superusers see and do everything. ``accounts.services.assign_role`` gives
 school administrators the ``is_staff`` flag the admin site requires.
 """
 
 from django.conf import settings
+from django.contrib.admin import RelatedFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
-from audit.services import log_action
+from audit.services import audit_entry
 
 # Path from a model to School, for every model whose choices or rows are scoped.
 SCOPE_PATHS: dict[str, str] = {
@@ -63,10 +67,38 @@ def scope_queryset(queryset: QuerySet, school_ids, path: str | None = None) -> Q
         return queryset.none()
     if path == "pk":
         return queryset.filter(pk__in=school_ids)
-    if "__" not in path:
+    if "__" not in path and model._meta.get_field(path).concrete:
         return queryset.filter(**{f"{path}_id__in": school_ids})
     inner = model._default_manager.filter(**{f"{path}__in": school_ids}).values("pk")
     return queryset.filter(pk__in=inner)
+
+
+def school_ids_of_object(obj: Model, path: str | None = None) -> set[int]:
+    """The schools ``obj`` belongs to, by its path in ``SCOPE_PATHS`` (empty without one)."""
+    path = path or SCOPE_PATHS.get(obj._meta.label_lower)
+    if path is None or obj.pk is None:
+        return set()
+    if path == "pk":
+        return {obj.pk}
+    rows = type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True)
+    return {school_id for school_id in rows if school_id is not None}
+
+
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A list filter on a related object offering only the objects of the user's schools."""
+
+    def field_choices(self, field, request, model_admin):
+        if request.user.is_superuser:
+            return super().field_choices(field, request, model_admin)
+        related = scope_queryset(
+            field.related_model._default_manager.all(), administered_school_ids(request.user)
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": related.values("pk")},
+            ordering=ordering,
+        )
 
 
 class _ScopedChoicesMixin:
@@ -133,6 +165,16 @@ class SchoolScopedAdminMixin(_ScopedChoicesMixin):
     def has_delete_permission(self, request, obj=None):
         return self._may(request, obj, self.school_admin_can_delete)
 
+    def get_list_filter(self, request):
+        """Filters on related objects (``"school"``, ``"academic_year__school"`` …) list only
+        the user's schools' objects."""
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+                item = (item, ScopedRelatedFieldListFilter)
+            scoped.append(item)
+        return scoped
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects with "does not exist"; the app answers 404, so does the admin.
         raise Http404
@@ -141,16 +183,28 @@ class SchoolScopedAdminMixin(_ScopedChoicesMixin):
         """JSON data of the audit entry; override to add the values that matter."""
         return {"message": message} if message else {}
 
+    def _audit_schools(self, request, obj) -> list[int | None]:
+        """The schools whose audit shows the change: the object's, limited to those the user
+        administers (a student who moved, a teacher of two schools); no school if none."""
+        school_ids = school_ids_of_object(obj, self.school_path)
+        if not request.user.is_superuser:
+            school_ids &= self._school_ids(request)
+        return sorted(school_ids) or [None]
+
     def _audit(self, request, obj, verb: str, message=None) -> None:
         if not self.audit_admin_changes:
             return
         opts = obj._meta
-        log_action(
-            actor=request.user,
-            action=f"admin.{opts.app_label}.{opts.model_name}.{verb}",
-            obj=obj,
-            data=self.audit_data(obj, message),
-        )
+        for school_id in self._audit_schools(request, obj):
+            entry = audit_entry(
+                actor=request.user,
+                action=f"admin.{opts.app_label}.{opts.model_name}.{verb}",
+                obj=obj,
+                data=self.audit_data(obj, message),
+            )
+            if school_id is not None:
+                entry.school_id = school_id
+            entry.save(force_insert=True)
 
     def log_addition(self, request, obj, message):
         self._audit(request, obj, "added", message)
@@ -232,5 +286,6 @@ __all__ = [
     "SchoolScopedInlineMixin",
     "SuperuserOnlyAdminMixin",
     "administered_school_ids",
+    "school_ids_of_object",
     "scope_queryset",
 ]

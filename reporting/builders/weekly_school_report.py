@@ -679,7 +679,8 @@ def section_titles(data: dict) -> dict[str, str]:
     }
 
 
-def _layout() -> dict[str, tuple[tuple, tuple]]:
+def table_layout() -> dict[str, tuple[tuple, tuple]]:
+    """Each table's column titles and row fields, for the page, the PDF and the XLSX."""
     return {
         "section1": (STUDENT_COLUMNS, STUDENT_FIELDS),
         "section2": (COLLEGE_COLUMNS, COLLEGE_FIELDS),
@@ -694,7 +695,7 @@ def _layout() -> dict[str, tuple[tuple, tuple]]:
     }
 
 
-def _cell(field: str, value) -> str:
+def cell_text(field: str, value) -> str:
     if field == "birth_date" and value:
         return dmy(value)
     return value or ""
@@ -703,9 +704,10 @@ def _cell(field: str, value) -> str:
 def sheets(data: dict) -> list[Sheet]:
     titles = section_titles(data)
     tables = []
-    for name, (columns, fields) in _layout().items():
+    for name, (columns, fields) in table_layout().items():
         rows = [
-            tuple(_cell(field, row.get(field)) for field in fields) for row in data["tables"][name]
+            tuple(cell_text(field, row.get(field)) for field in fields)
+            for row in data["tables"][name]
         ] or [(_("нет"),) + ("",) * (len(fields) - 1)]
         tables.append(
             Table(

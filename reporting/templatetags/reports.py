@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils.dateformat import format as date_format
 
+from ..builders.weekly_school_report import cell_text, table_layout
 from ..stamp import stamp_text
 
 register = template.Library()
@@ -25,3 +26,14 @@ def isodate(value: str, fmt: str = "d.m.Y") -> str:
 def stamp(version) -> str:
     """«Версия 2; сдан 03.11.2026 09:12 (…); утверждён …» under a printed form."""
     return stamp_text(version)
+
+
+@register.inclusion_tag("reporting/forms/_section_table.html")
+def section_table(data: dict, name: str) -> dict:
+    """A table of the weekly report, with the columns and cells its XLSX has."""
+    columns, fields = table_layout()[name]
+    return {
+        "columns": columns,
+        "rows": [[cell_text(f, row.get(f)) for f in fields] for row in data["tables"][name]],
+        "testid": name.replace("_", "-"),
+    }

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import get_object_for_user
+from accounts.inputs import id_or_none
 from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
 from journal.calendar import SchoolCalendar
@@ -265,39 +266,13 @@ def expected_reports(
         policy["reports.not_in_education_dates"],
     )
     reports = _reports(school, mondays, months, board.terms, due_lines)
-
-    def expected(kind, start, end, school_class=None) -> Expected:
-        report = reports.get((kind, school_class.pk if school_class else None, start))
-        if report is not None and report.due_at is not None:
-            due = report.due_at
-        else:
-            due = aware(*due_for(kind, end, policy))
-        return Expected(kind, school, start, end, due, now, school_class, report)
-
+    expected = _Expecter(school, reports, policy, now)
     if mondays:
-        calendar = SchoolCalendar.for_school(school, mondays[0], mondays[-1] + ONE_WEEK - ONE_DAY)
-        school_weeks = set()
-        for school_class in board.classes:
-            cells = board.class_reports.setdefault(school_class.pk, {})
-            for monday in mondays:
-                sunday = monday + ONE_WEEK - ONE_DAY
-                if calendar.school_days(school_class, monday, sunday):
-                    school_weeks.add(monday)
-                    cells[monday] = expected(Kind.WEEKLY_CLASS_REPORT, monday, sunday, school_class)
-        if class_teacher is None:
-            for monday in sorted(school_weeks):
-                board.school_reports[monday] = expected(
-                    Kind.WEEKLY_SCHOOL_REPORT, monday, monday + ONE_WEEK - ONE_DAY
-                )
-        board.weeks = [(m, m + ONE_WEEK - ONE_DAY) for m in mondays if m in school_weeks]
+        _fill_weeks(board, expected, mondays, with_school_reports=class_teacher is None)
     if class_teacher is None:
         board.monthly = [expected(Kind.MONTHLY_INFORMATION, start, end) for start, end in months]
         board.not_in_education = [
-            DueLine(
-                due_day,
-                aware(due_day, END_OF_DAY),
-                reports.get((Kind.NOT_IN_EDUCATION, due_day), []),
-            )
+            DueLine(due_day, aware(due_day, END_OF_DAY), expected.not_in_education(due_day))
             for due_day in due_lines
         ]
     for school_class in board.classes:
@@ -306,6 +281,49 @@ def expected_reports(
             for term in board.terms
         }
     return board
+
+
+@dataclass(frozen=True)
+class _Expecter:
+    """A board's cell: the report of a kind, scope and period if opened, and its deadline
+    (the report's own, or the one the school's settings give)."""
+
+    school: School
+    reports: dict
+    policy: PolicySnapshot
+    now: datetime.datetime
+
+    def __call__(self, kind, start, end, school_class=None) -> Expected:
+        report = self.reports.get((kind, school_class.pk if school_class else None, start))
+        if report is not None and report.due_at is not None:
+            due = report.due_at
+        else:
+            due = aware(*due_for(kind, end, self.policy))
+        return Expected(kind, self.school, start, end, due, self.now, school_class, report)
+
+    def not_in_education(self, due_day) -> list:
+        return self.reports.get((Kind.NOT_IN_EDUCATION, due_day), [])
+
+
+def _fill_weeks(board: Board, expected: _Expecter, mondays, *, with_school_reports: bool):
+    """The рапортички of each class for each week it has school days, and the school's
+    weekly report for each week any class has them."""
+    last_day = mondays[-1] + ONE_WEEK - ONE_DAY
+    calendar = SchoolCalendar.for_school(board.school, mondays[0], last_day)
+    school_weeks = set()
+    for school_class in board.classes:
+        cells = board.class_reports.setdefault(school_class.pk, {})
+        for monday in mondays:
+            sunday = monday + ONE_WEEK - ONE_DAY
+            if calendar.school_days(school_class, monday, sunday):
+                school_weeks.add(monday)
+                cells[monday] = expected(Kind.WEEKLY_CLASS_REPORT, monday, sunday, school_class)
+    if with_school_reports:
+        for monday in sorted(school_weeks):
+            board.school_reports[monday] = expected(
+                Kind.WEEKLY_SCHOOL_REPORT, monday, monday + ONE_WEEK - ONE_DAY
+            )
+    board.weeks = [(m, m + ONE_WEEK - ONE_DAY) for m in mondays if m in school_weeks]
 
 
 def expected_municipal_reports(
@@ -394,13 +412,14 @@ def school_for_board(user, requested: str) -> School:
     """The school asked for (``?school=``) or the user's first school with the board:
     404 for a school the user is not staff of, 403 for staff without the board."""
     if requested:
-        if not requested.isdecimal():
+        school_id = id_or_none(requested)
+        if school_id is None:
             raise Http404
         return get_object_for_user(
             user,
             School.objects.select_related("municipality"),
             perm="reporting.view_board",
-            pk=int(requested),
+            pk=school_id,
         )
     schools = School.objects.select_related("municipality")
     if not user.is_superuser:

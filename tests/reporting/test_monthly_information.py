@@ -27,10 +27,16 @@ from reporting.models import Kind, Report, ReportFile
 from reporting.rendering import render
 from reporting.selectors import report_choices, visible_reports
 from reporting.services import ReportError, approve, open_report, submit, version_data
-from schools.models import ClassGroup, Enrollment
+from schools.models import Enrollment
 from tests import factories
 from tests.pdf import pdf_text
-from tests.reporting.helpers import mark_absent, school_setup
+from tests.reporting.helpers import (
+    enroll_for_days,
+    mark_absent,
+    mark_random_absences,
+    random_timetable,
+    school_setup,
+)
 
 # November 2026: 21 weekdays, Wednesday the 4th a public holiday (День народного единства):
 # 20 school days.
@@ -415,56 +421,21 @@ def test_groups_match_a_naive_count_per_student(
     with transaction.atomic():
         setup = school_setup()
         cls = setup.school_class
-        teacher = factories.staff_user(Role.SUBJECT_TEACHER, setup.school)
-        subject = factories.SubjectFactory(school=setup.school, name="Чтение")
-        group = ClassGroup.objects.create(school_class=cls, name="1 группа")
-        for weekday, count in enumerate(periods, start=1):
-            for period in range(1, count + 1):
-                TimetableEntry.objects.create(
-                    school_class=cls,
-                    weekday=weekday,
-                    period=period,
-                    subject=subject,
-                    teacher=teacher,
-                    valid_from=cls.academic_year.start_date,
-                    group=group if group_period and period == count else None,
-                )
+        group = random_timetable(setup, periods, group_period)
         generate_lessons(school=setup.school, start=MONTH, end=MONTH_END)
         for lesson in Lesson.objects.filter(school_class=cls).order_by("date", "period")[
             :cancelled
         ]:
             lesson.status = Lesson.Status.CANCELLED
             lesson.save(update_fields=["status"])
-        students = []
-        for first, last in enrollment_days:
-            student = factories.StudentFactory()
-            start = MONTH + datetime.timedelta(days=first)
-            end = None if last is None else max(start, MONTH + datetime.timedelta(days=last))
-            factories.EnrollmentFactory(
-                student=student, school_class=cls, start_date=start, end_date=end
-            )
-            students.append(student)
+        students = enroll_for_days(cls, MONTH, enrollment_days)
         group.students.add(students[0], students[1])
         lessons = {}
         for lesson in Lesson.objects.filter(school_class=cls, status="scheduled").order_by(
             "date", "period"
         ):
             lessons.setdefault(lesson.date, []).append(lesson)
-        marks = {}
-        for index, (first, length, reason, per_day) in enumerate(absences):
-            student = students[index % len(students)]
-            for offset in range(length):
-                day = MONTH + datetime.timedelta(days=first + offset)
-                for lesson in lessons.get(day, [])[: per_day or None]:
-                    marks[(lesson.pk, student.pk)] = Mark(
-                        lesson=lesson,
-                        student=student,
-                        school=setup.school,
-                        date=day,
-                        kind="absent",
-                        reason_status=reason,
-                    )
-        Mark.objects.bulk_create(marks.values())
+        mark_random_absences(setup, MONTH, students, absences, lessons)
 
         data = _data(setup)
         got = {

@@ -24,10 +24,15 @@ from reporting.models import Kind, ReportFile, Status
 from reporting.rendering import render
 from reporting.selectors import report_choices
 from reporting.services import amend, approve, open_report, submit, version_data
-from schools.models import ClassGroup, Enrollment
+from schools.models import Enrollment
 from tests import factories
 from tests.pdf import pdf_text
-from tests.reporting.helpers import school_setup
+from tests.reporting.helpers import (
+    enroll_for_days,
+    mark_random_absences,
+    random_timetable,
+    school_setup,
+)
 
 D = datetime.date
 # The previous term: September 2026, 22 school days of 5 lessons (110 lessons).
@@ -504,49 +509,14 @@ def test_counts_and_lists_match_a_naive_count_per_student(
         Term.objects.create(
             academic_year=cls.academic_year, number=1, start_date=SHORT[0], end_date=SHORT[1]
         )
-        teacher = factories.staff_user(Role.SUBJECT_TEACHER, setup.school)
-        subject = factories.SubjectFactory(school=setup.school, name="Чтение")
-        group = ClassGroup.objects.create(school_class=cls, name="1 группа")
-        for weekday, count in enumerate(periods, start=1):
-            for period in range(1, count + 1):
-                TimetableEntry.objects.create(
-                    school_class=cls,
-                    weekday=weekday,
-                    period=period,
-                    subject=subject,
-                    teacher=teacher,
-                    valid_from=cls.academic_year.start_date,
-                    group=group if group_period and period == count else None,
-                )
+        group = random_timetable(setup, periods, group_period)
         generate_lessons(school=setup.school, start=SHORT[0], end=SHORT[1])
-        students = []
-        for first, last in enrollment_days:
-            student = factories.StudentFactory()
-            start = SHORT[0] + datetime.timedelta(days=first)
-            end = None if last is None else max(start, SHORT[0] + datetime.timedelta(days=last))
-            factories.EnrollmentFactory(
-                student=student, school_class=cls, start_date=start, end_date=end
-            )
-            students.append(student)
+        students = enroll_for_days(cls, SHORT[0], enrollment_days)
         group.students.add(students[0])
         lessons = {}
         for lesson in Lesson.objects.filter(school_class=cls).order_by("date", "period"):
             lessons.setdefault(lesson.date, []).append(lesson)
-        marks = {}
-        for index, (first, length, reason, per_day) in enumerate(absences):
-            student = students[index % len(students)]
-            for offset in range(length):
-                day = SHORT[0] + datetime.timedelta(days=first + offset)
-                for lesson in lessons.get(day, [])[: per_day or None]:
-                    marks[(lesson.pk, student.pk)] = Mark(
-                        lesson=lesson,
-                        student=student,
-                        school=setup.school,
-                        date=day,
-                        kind="absent",
-                        reason_status=reason,
-                    )
-        Mark.objects.bulk_create(marks.values())
+        mark_random_absences(setup, SHORT[0], students, absences, lessons)
 
         report = open_report(
             kind=Kind.TERM_SUMMARY,

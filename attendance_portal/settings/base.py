@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a request's body: refuses one larger than an upload by its size.
     "attendance_portal.upload_limits.RequestSizeLimitMiddleware",
@@ -172,12 +173,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
 # Staff-room computers are shared: a session left open ends after this many minutes without
-# a request (each request moves the expiry on) and when the browser closes. 30 minutes is
-# shorter than a lesson, so a computer left signed in at a break is closed before the next
-# break, and long enough that a teacher marking latecomers mid-lesson stays signed in.
+# a request (requests move the expiry on, see attendance_portal/sessions.py) and when the
+# browser closes. 30 minutes is shorter than a lesson, so a computer left signed in at a
+# break is closed before the next break, and long enough that a teacher marking latecomers
+# mid-lesson stays signed in.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "attendance_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True

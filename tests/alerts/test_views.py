@@ -709,7 +709,7 @@ def test_run_page_polls_while_the_run_is_under_way(client, a):
     html = html.decode()
     assert 'hx-trigger="every 2s"' in html
     assert f'hx-get="{reverse("alerts:run", args=[run.pk])}"' in html
-    assert 'aria-valuenow="40"' in html and "width: 40%" in html
+    assert 'aria-valuenow="40"' in html and 'data-progress="40"' in html
 
 
 def test_a_second_click_joins_the_run_under_way(client, a):

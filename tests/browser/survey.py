@@ -167,8 +167,14 @@ def run_axe(page) -> list[dict]:
 
 def visit_all(browser, base_url: str, state: dict, size: str, pages: list[Page]) -> list[Visit]:
     is_phone = size == "phone"
+    # axe-core is injected as an inline script, which the CSP would refuse (the CSP itself
+    # is checked by test_csp.py).
     context = browser.new_context(
-        viewport=SIZES[size], storage_state=state, has_touch=is_phone, locale="ru-RU"
+        viewport=SIZES[size],
+        storage_state=state,
+        has_touch=is_phone,
+        locale="ru-RU",
+        bypass_csp=True,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

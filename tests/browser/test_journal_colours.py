@@ -13,7 +13,7 @@ from tests.journal.helpers import class_teacher_for, make_lesson
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DAY = datetime.date(2025, 10, 14)
-# _status_styles.html
+# static/css/attendance-status.css
 REASON_COLOURS = {
     "valid": "rgb(207, 226, 255)",
     "invalid": "rgb(248, 215, 218)",

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.access import get_object_for_user
+from accounts.inputs import id_or_none
 from schools.models import Enrollment, School
 from schools.selectors import get_school_for_user
 
@@ -79,9 +80,10 @@ def get_school_for_alerts(user, requested: str) -> School:
     """The school asked for (``?school=``) or the user's first school with the overview:
     404 for another school, 403 for staff without the overview."""
     if requested:
-        if not requested.isdigit():
+        school_id = id_or_none(requested)
+        if school_id is None:
             raise Http404
-        return get_school_for_user(user, int(requested), perm="alerts.view_school_alerts")
+        return get_school_for_user(user, school_id, perm="alerts.view_school_alerts")
     schools = School.objects.all() if user.is_superuser else None
     if schools is None:
         allowed = school_alerts_school_ids(user)

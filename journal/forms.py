@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField, not_future, within_a_year
+
 from .models import ExcuseDocument, Lesson, ReasonStatus, ValidReason
 from .uploads import validate_scan
 
@@ -21,15 +23,6 @@ def first_error(form: forms.Form) -> str:
         label = form.fields[name].label if name in form.fields else None
         return f"{label}: {errors[0]}" if label else errors[0]
     return ""
-
-
-def month_start(value: str | None, default: datetime.date) -> datetime.date:
-    """``?month=2026-11`` → 2026-11-01; the month of ``default`` when missing or malformed."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return default.replace(day=1)
 
 
 class DayReasonsForm(forms.Form):
@@ -47,7 +40,7 @@ class DayReasonsForm(forms.Form):
     ]
 
     student = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    date = forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.HiddenInput)
+    date = BoundedDateField(input_formats=["%Y-%m-%d"], widget=forms.HiddenInput)
     scope = forms.ChoiceField(
         label=_("Пропуски"), choices=SCOPE_CHOICES, initial=SCOPE_DAY, widget=forms.RadioSelect
     )
@@ -97,8 +90,14 @@ class ExcuseDocumentForm(forms.Form):
         choices=[("", _("по виду документа")), *ValidReason.choices],
         required=False,
     )
-    start_date = forms.DateField(label=_("С"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("По"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT)
+    # Bounded (accounts.inputs): a document for 9999-12-31 or 1900 is a typing error; one
+    # for a planned absence reaches at most a year ahead.
+    start_date = BoundedDateField(
+        label=_("С"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT, validators=[within_a_year]
+    )
+    end_date = BoundedDateField(
+        label=_("По"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT, validators=[within_a_year]
+    )
     lessons = LessonChoiceField(
         label=_("Только эти уроки"),
         queryset=Lesson.objects.none(),
@@ -108,8 +107,12 @@ class ExcuseDocumentForm(forms.Form):
     )
     number = forms.CharField(label=_("Номер"), max_length=50, required=False)
     issued_by = forms.CharField(label=_("Кем выдан"), max_length=300, required=False)
-    issued_on = forms.DateField(
-        label=_("Дата документа"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT, required=False
+    issued_on = BoundedDateField(
+        label=_("Дата документа"),
+        input_formats=["%Y-%m-%d"],
+        widget=DATE_INPUT,
+        required=False,
+        validators=[not_future],
     )
     note = forms.CharField(label=_("Примечание"), max_length=500, required=False)
     scan = forms.FileField(

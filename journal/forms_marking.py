@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import MAX_ID, BoundedDateField
+
 from .models import Mark
 from .services.marks import PRESENT
 
@@ -23,7 +25,7 @@ class MarkForm(forms.Form):
         (Mark.Kind.LATE, _("ОП")),
     ]
 
-    student = forms.IntegerField(min_value=1)
+    student = forms.IntegerField(min_value=1, max_value=MAX_ID)
     kind = forms.ChoiceField(choices=KIND_CHOICES)
     minutes_late = forms.IntegerField(
         label=_("мин"), required=False, min_value=1, max_value=MAX_MINUTES_LATE
@@ -44,9 +46,9 @@ class MarkForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    """?date=YYYY-MM-DD; today when missing or invalid."""
+    """?date=YYYY-MM-DD; today when missing, invalid or out of range (``accounts.inputs``)."""
 
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date = BoundedDateField(required=False)
 
     def day(self) -> datetime.date:
         if self.is_valid() and self.cleaned_data["date"]:
@@ -55,16 +57,19 @@ class DayForm(forms.Form):
 
 
 class DateRangeForm(forms.Form):
-    """?date_from=…&date_to=…; the last ``DEFAULT_DAYS`` days up to today by default."""
+    """?date_from=…&date_to=…; the last ``DEFAULT_DAYS`` days up to today by default, and
+    when a date is malformed or out of range (``accounts.inputs``)."""
 
     DEFAULT_DAYS = 7
     MAX_DAYS = 366
 
-    date_from = forms.DateField(label=_("с"), required=False, input_formats=["%Y-%m-%d"])
-    date_to = forms.DateField(label=_("по"), required=False, input_formats=["%Y-%m-%d"])
+    date_from = BoundedDateField(label=_("с"), required=False)
+    date_to = BoundedDateField(label=_("по"), required=False)
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         today = timezone.localdate()
         date_to = min(data.get("date_to") or today, today)
         date_from = data.get("date_from") or date_to - datetime.timedelta(

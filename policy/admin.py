@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import SchoolScopedAdminMixin
 
@@ -22,6 +23,7 @@ class PolicyValueForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         key = cleaned.get("key")
+        self._clean_scope(cleaned, key)
         if key is None or "value" not in cleaned:
             return cleaned
         try:
@@ -34,6 +36,35 @@ class PolicyValueForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error("value", error)
         return cleaned
+
+    def _clean_scope(self, cleaned, key) -> None:
+        """A value is a school's or a region's, once per key (the table's constraints, which
+        the admin skips for a field it does not show: checked here, with a message)."""
+        if "school" in self.errors or "region" in self.errors:
+            return
+        school = cleaned.get("school")
+        # A school administrator's form has no region field: the row keeps its own.
+        region = cleaned.get("region") if "region" in self.fields else self.instance.region
+        if school is None and region is None:
+            message = (
+                _("Укажите школу или регион.") if "region" in self.fields else _("Укажите школу.")
+            )
+            self.add_error("school", message)
+            return
+        if school is not None and region is not None:
+            self.add_error("school", _("Укажите либо школу, либо регион, но не то и другое."))
+            return
+        if key and (
+            PolicyValue.objects.filter(key=key, school=school, region=region)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error(
+                "key",
+                _("Значение этого параметра для этой школы уже задано.")
+                if school is not None
+                else _("Значение этого параметра для этого региона уже задано."),
+            )
 
 
 @admin.register(PolicyValue)

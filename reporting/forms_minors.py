@@ -5,6 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField, not_future
 from journal.forms import DATE_INPUT
 
 from .models import TrackedMinor
@@ -24,13 +25,14 @@ def _text(name: str, *, rows: int = 0, help_text: str = "") -> forms.CharField:
     )
 
 
-def _date(label, help_text: str = "", required: bool = False) -> forms.DateField:
-    return forms.DateField(
+def _date(label, help_text: str = "", required: bool = False, past: bool = False):
+    return BoundedDateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
         widget=DATE_INPUT,
         help_text=help_text,
+        validators=[not_future] if past else [],
     )
 
 
@@ -52,7 +54,7 @@ class MinorForm(forms.Form):
         ),
     )
     full_name = _text("full_name")
-    birth_date = _date(_("Дата рождения"))
+    birth_date = _date(_("Дата рождения"), past=True)
     course = _text("course", help_text=_("Для учащихся СПО."))
     previous_school = _text("previous_school")
     education = _text(
@@ -79,7 +81,7 @@ class MinorForm(forms.Form):
 
 
 class RemoveForm(forms.Form):
-    removed_on = _date(_("Дата снятия с учёта"), required=True)
+    removed_on = _date(_("Дата снятия с учёта"), required=True, past=True)
     removal_note = _text(
         "removal_note",
         rows=3,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import moment_in_bounds
 from journal.forms import DATETIME_FORMATS, DATETIME_INPUT
 
 from ..models import ParentContact
@@ -26,8 +27,12 @@ class ParentContactForm(forms.Form):
         required=False,
         help_text=_("Если собеседника нет в списке законных представителей."),
     )
+    # Not in the future: the service refuses it (allowing for a clock running fast).
     contacted_at = forms.DateTimeField(
-        label=_("Когда"), input_formats=DATETIME_FORMATS, widget=DATETIME_INPUT
+        label=_("Когда"),
+        input_formats=DATETIME_FORMATS,
+        widget=DATETIME_INPUT,
+        validators=[moment_in_bounds],
     )
     summary = forms.CharField(
         label=_("Что сказано"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField, not_future
 from journal.forms import DATE_INPUT
 
 from ..models import Conclusion, CouncilHearing
@@ -46,7 +47,7 @@ class StaffMultipleChoice(forms.ModelMultipleChoiceField):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Дата заседания"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("Дата заседания"), widget=DATE_INPUT)
     number = forms.CharField(label=_("Номер протокола"), max_length=32, required=False)
     chair = StaffChoice(label=_("Председатель"), queryset=None, required=False)
     secretary = StaffChoice(label=_("Секретарь"), queryset=None, required=False)
@@ -142,13 +143,13 @@ class HearingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    review_date = forms.DateField(
+    review_date = BoundedDateField(
         label=_("Срок исполнения рекомендаций"),
         required=False,
         widget=DATE_INPUT,
         help_text=_("После него дело будет назначено на повторное рассмотрение."),
     )
-    work_until = forms.DateField(
+    work_until = BoundedDateField(
         label=_("Срок индивидуальной профилактической работы"),
         required=False,
         widget=DATE_INPUT,
@@ -169,7 +170,7 @@ class HearingForm(forms.Form):
 class AssignmentForm(forms.Form):
     assignee = StaffChoice(label=_("Исполнитель"), queryset=None, required=False)
     text = forms.CharField(label=_("Поручение"), max_length=500, required=False)
-    due_date = forms.DateField(label=_("Срок"), required=False, widget=DATE_INPUT)
+    due_date = BoundedDateField(label=_("Срок"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,7 +213,9 @@ class ConclusionDecisionForm(forms.Form):
 
 
 class RemovalForm(forms.Form):
-    removed_on = forms.DateField(label=_("Дата снятия с учёта"), widget=DATE_INPUT)
+    removed_on = BoundedDateField(
+        label=_("Дата снятия с учёта"), widget=DATE_INPUT, validators=[not_future]
+    )
     reason = forms.CharField(
         label=_("Причина снятия"),
         max_length=500,
@@ -221,7 +224,7 @@ class RemovalForm(forms.Form):
 
 
 class ObservationForm(forms.Form):
-    date = forms.DateField(label=_("Дата"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("Дата"), widget=DATE_INPUT, validators=[not_future])
     attendance = forms.CharField(label=_("Посещаемость"), max_length=500, required=False)
     progress = forms.CharField(label=_("Успеваемость"), max_length=500, required=False)
     behaviour = forms.CharField(label=_("Поведение"), max_length=500, required=False)

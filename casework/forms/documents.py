@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField
 from journal.forms import DATE_INPUT
 
 from ..models import Characteristic
@@ -19,7 +20,7 @@ def _not_future(day):
 
 
 class MemoForm(forms.Form):
-    date = forms.DateField(label=_("Дата"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("Дата"), widget=DATE_INPUT)
     addressee = forms.CharField(
         label=_("Кому"),
         max_length=300,
@@ -42,7 +43,7 @@ def _section(name: str, rows: int = 4) -> forms.CharField:
 class CharacteristicForm(forms.Form):
     """The sections of the characteristic, in the order of the paper form."""
 
-    date = forms.DateField(label=_("Дата"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("Дата"), widget=DATE_INPUT)
     addressee = forms.ChoiceField(
         label=_("Для"), choices=Characteristic.Addressee.choices, initial="council"
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField
 from journal.forms import DATE_INPUT
 
 from ..models import MeasureKind, PlanMeasure
@@ -18,8 +19,8 @@ class PlanForm(forms.Form):
         required=False,
         help_text=_("Например: «устранить причины пропусков, вернуть к регулярному посещению»."),
     )
-    start_date = forms.DateField(label=_("Начало"), widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("Окончание"), widget=DATE_INPUT)
+    start_date = BoundedDateField(label=_("Начало"), widget=DATE_INPUT)
+    end_date = BoundedDateField(label=_("Окончание"), widget=DATE_INPUT)
 
     def clean(self):
         data = super().clean()
@@ -52,7 +53,7 @@ class MeasureForm(forms.Form):
             "invalid_choice": _("Ответственным может быть только сотрудник школы ребёнка.")
         },
     )
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
         label=_("Срок"),
         widget=DATE_INPUT,
         error_messages={"required": _("Укажите срок выполнения мероприятия.")},
@@ -79,7 +80,7 @@ class MeasureForm(forms.Form):
 
 class MeasureOutcomeForm(forms.Form):
     status = forms.ChoiceField(label=_("Статус"), choices=PlanMeasure.Status.choices)
-    done_on = forms.DateField(
+    done_on = BoundedDateField(
         label=_("Дата выполнения"),
         widget=DATE_INPUT,
         required=False,
@@ -97,7 +98,7 @@ class MeasureOutcomeForm(forms.Form):
 class ControlForm(forms.Form):
     """Seed 001 step 6: the weekly check of the plan."""
 
-    date = forms.DateField(label=_("Дата контроля"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("Дата контроля"), widget=DATE_INPUT)
     text = forms.CharField(
         label=_("Результаты контроля"),
         widget=forms.Textarea(attrs={"rows": 2}),

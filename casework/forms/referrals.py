@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField, not_future
 from journal.forms import DATE_INPUT
 
 from ..models import Body, FamilyCentreStatus, Referral
@@ -27,7 +28,7 @@ class ReferralForm(forms.Form):
             "Оставьте пустым — заполнится по выбранному органу; можно указать должность и ФИО."
         ),
     )
-    due_date = forms.DateField(label=_("Направить до"), required=False, widget=DATE_INPUT)
+    due_date = BoundedDateField(label=_("Направить до"), required=False, widget=DATE_INPUT)
     text = forms.CharField(
         label=_("Текст письма"),
         required=False,
@@ -57,7 +58,7 @@ class ReferralForm(forms.Form):
 
 class ReferralEditForm(forms.Form):
     addressee = forms.CharField(label=_("Адресат"), max_length=300, required=False)
-    due_date = forms.DateField(label=_("Направить до"), required=False, widget=DATE_INPUT)
+    due_date = BoundedDateField(label=_("Направить до"), required=False, widget=DATE_INPUT)
     text = forms.CharField(
         label=_("Текст письма"),
         required=False,
@@ -67,12 +68,12 @@ class ReferralEditForm(forms.Form):
 
 
 class ReferralSentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Дата отправки"), widget=DATE_INPUT)
+    sent_on = BoundedDateField(label=_("Дата отправки"), widget=DATE_INPUT, validators=[not_future])
     outgoing_number = forms.CharField(label=_("Исходящий номер"), max_length=64)
 
 
 class ReferralAnswerForm(forms.Form):
-    answer_on = forms.DateField(label=_("Дата ответа"), widget=DATE_INPUT)
+    answer_on = BoundedDateField(label=_("Дата ответа"), widget=DATE_INPUT, validators=[not_future])
     family_centre_status = forms.ChoiceField(
         label=_("Статус в семейном центре"),
         choices=[
@@ -104,7 +105,9 @@ class ReferralAnswerForm(forms.Form):
 
 
 class SopForm(forms.Form):
-    found_on = forms.DateField(label=_("Дата выявления"), widget=DATE_INPUT)
+    found_on = BoundedDateField(
+        label=_("Дата выявления"), widget=DATE_INPUT, validators=[not_future]
+    )
     circumstances = forms.CharField(
         label=_("Выявленные обстоятельства"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import BoundedDateField, within_a_year
 from journal.forms import DATE_INPUT
 
 from ..models import HomeVisit
@@ -62,8 +63,11 @@ class _WithMembers:
 
 
 class VisitPlanForm(_WithMembers, forms.Form):
-    planned_for = forms.DateField(
-        label=_("Дата посещения"), input_formats=DATE_FORMATS, widget=DATE_INPUT
+    planned_for = BoundedDateField(
+        label=_("Дата посещения"),
+        input_formats=DATE_FORMATS,
+        widget=DATE_INPUT,
+        validators=[within_a_year],
     )
     purpose = forms.CharField(
         label=_("Цель посещения"),
@@ -91,7 +95,7 @@ class VisitPlanForm(_WithMembers, forms.Form):
 
 
 class ParentsInformedForm(forms.Form):
-    on = forms.DateField(
+    on = BoundedDateField(
         label=_("Когда родители предупреждены"), input_formats=DATE_FORMATS, widget=DATE_INPUT
     )
 
@@ -220,7 +224,7 @@ ACT_SECTIONS = (
 class HomeVisitActForm(_WithMembers, forms.ModelForm):
     """The act of inspection of living conditions, every field of seed 003's form."""
 
-    visited_on = forms.DateField(
+    visited_on = BoundedDateField(
         label=_("Дата посещения (дата акта)"), input_formats=DATE_FORMATS, widget=DATE_INPUT
     )
     mother_age = forms.IntegerField(label=_("Возраст"), min_value=14, max_value=110, required=False)

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.access import get_object_for_user
+from accounts.inputs import id_or_none
 from accounts.models import RoleAssignment, User
 from accounts.roles import SCHOOL_ROLES, Role
 from accounts.selectors import school_ids_with_role
@@ -32,9 +33,10 @@ def get_school_for_page(user, requested: str | None, *, perm: str, roles) -> Sch
     """The school asked for (``?school=``) or the user's first school where they hold one of
     ``roles``: 404 for another school or a malformed id, 403 for staff without ``perm``."""
     if requested:
-        if not requested.isdigit() or len(requested) > 12:
+        school_id = id_or_none(requested)
+        if school_id is None:
             raise Http404
-        return get_school_for_user(user, int(requested), perm=perm)
+        return get_school_for_user(user, school_id, perm=perm)
     if user.is_superuser:
         schools = School.objects.all()
     else:

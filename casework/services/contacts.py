@@ -3,9 +3,11 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.inputs import BEFORE_ENROLMENT
 from audit.services import log_action
 from schools.models import Enrollment
 
@@ -69,8 +71,16 @@ def log_parent_contact(
     guardian_name = (guardian_name or (guardian.full_name if guardian else "")).strip()
     if not guardian_name:
         raise CaseworkError(_("Укажите, с кем состоялся контакт."))
-    if not Enrollment.objects.filter(student=student, school=school).exists():
+    enrolled = Enrollment.objects.filter(student=student, school=school).aggregate(
+        first=Min("start_date")
+    )["first"]
+    if enrolled is None:
         raise CaseworkError(_("Обучающийся не числится в этой школе."))
+    if timezone.localtime(contacted_at).date() < enrolled - BEFORE_ENROLMENT:
+        raise CaseworkError(
+            _("Контакт не может быть раньше зачисления обучающегося в школу (%(date)s).")
+            % {"date": f"{enrolled:%d.%m.%Y}"}
+        )
     if not acting_user.has_perm("casework.log_parent_contact", student):
         raise CaseworkPermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
 

@@ -1,7 +1,5 @@
 """Contacts with the parents (R-C-2): logged from the class day and from the case page."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.inputs import InputError, parse_day, parse_id
 from journal.forms import first_error
 from schools.selectors import get_class_for_user, get_class_student_for_user
 
@@ -65,16 +64,16 @@ def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
     class day page; back to that page."""
     school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
     try:
-        student_id = int(request.POST.get("student", ""))
-    except ValueError:
+        student_id = parse_id(request.POST.get("student"))
+    except InputError:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
     student = get_class_student_for_user(
         request.user, school_class, student_id, perm="casework.log_parent_contact"
     )
     _log(request, student=student, school=school_class.school)
     try:
-        back = datetime.date.fromisoformat(request.POST.get("back", ""))
-    except ValueError:
+        back = parse_day(request.POST.get("back"))
+    except InputError:
         back = timezone.localdate()
     return redirect(f"{reverse('journal:class_day', args=[school_class.pk])}?date={back:%Y-%m-%d}")
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.inputs import InputError, day_from_query, parse_day, parse_id
 from policy.services import get_setting
 from schools.models import Guardian, SchoolClass, Student
 from schools.namesakes import mark_namesakes
@@ -35,13 +36,6 @@ from ..signals import class_day_panels_for
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
 DEADLINE_SETTING = "journal.unknown_reason_deadline"
 PAST_DAYS_PAGE_SIZE = 10
-
-
-def _parse_day(value: str | None, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return default
 
 
 def _get_class(request: HttpRequest, class_id: int) -> SchoolClass:
@@ -96,7 +90,7 @@ def _deadline(school, day: datetime.date, today: datetime.date, has_unknown: boo
 def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = _get_class(request, class_id)
     today = timezone.localdate()
-    day = _parse_day(request.GET.get("date"), today)
+    day = day_from_query(request, "date", today)
     year_start = school_class.academic_year.start_date
     marks = list(unknown_absences_of_class(school_class, min(year_start, day), day))
     today_groups = _group([m for m in marks if m.date == day])
@@ -148,7 +142,10 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, school_class: SchoolClass, day: datetime.date) -> HttpResponse:
-    back = _parse_day(request.POST.get("back"), day)
+    try:
+        back = parse_day(request.POST.get("back"))
+    except InputError:
+        back = day
     return redirect(f"{reverse('journal:class_day', args=[school_class.pk])}?date={back:%Y-%m-%d}")
 
 
@@ -160,10 +157,12 @@ def class_day_reasons(request: HttpRequest, class_id: int) -> HttpResponse:
     if not request.user.has_perm("journal.settle_reasons", school_class):
         raise PermissionDenied(_("Причины отсутствия устанавливает классный руководитель."))
     try:
-        student_id = int(request.POST.get("student", ""))
-        day = datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("Не указан обучающийся или дата."))
+        student_id = parse_id(request.POST.get("student"))
+        day = parse_day(request.POST.get("date"))
+    except InputError as error:
+        return HttpResponseBadRequest(
+            _("Не указан обучающийся или дата: %(error)s") % {"error": error}
+        )
     # «Весь день» means every absence of that day, also those marked after the page loaded.
     candidates = list(
         Mark.objects.filter(

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.inputs import day_from_query
 from schools.models import Student
 from schools.namesakes import mark_namesakes
 
-from ..forms_marking import DateRangeForm, DayForm, MarkForm
+from ..forms import first_error
+from ..forms_marking import DateRangeForm, MarkForm
 from ..models import Lesson, Mark
 from ..selectors import (
     bell_of,
@@ -176,7 +178,7 @@ def lesson_confirm(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_GET
 def my_lessons(request: HttpRequest) -> HttpResponse:
     """The lessons the user teaches on one day (substitutions included)."""
-    day = DayForm(request.GET).day()
+    day = day_from_query(request, "date", timezone.localdate())
     lessons = list(lessons_taught_on(request.user, day))
     with_marking_times(lessons)
     context = {
@@ -205,6 +207,8 @@ def unmarked_lessons(request: HttpRequest) -> HttpResponse:
     """Lessons whose attendance was not taken, grouped by teacher, most first."""
     form = DateRangeForm(request.GET)
     date_from, date_to = form.period()
+    if not form.is_valid() and not form.non_field_errors():  # those the page shows itself
+        messages.warning(request, first_error(form))
     lessons, whole_school = unmarked_lessons_for_user(request.user, date_from, date_to)
     # Today's lessons that have not begun are not unmarked yet.
     lessons = [lesson for lesson in with_marking_times(list(lessons)) if lesson.opens_at is None]

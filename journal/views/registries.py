@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.inputs import BoundedDateField
 from accounts.roles import REGISTRY_READER_ROLES
 from accounts.selectors import school_ids_with_role
 from audit.services import log_action
@@ -45,6 +46,13 @@ class ClassChoiceFilter(django_filters.ModelChoiceFilter):
             return f"{school_class} ({school_class.academic_year.name})"
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    """A period's day inside the bounds of ``accounts.inputs``: a day such as 9999-12-31
+    is shown as the filter's error, not counted (its week would overflow the calendar)."""
+
+    field_class = BoundedDateField
+
+
 class RegistryFilter(django_filters.FilterSet):
     """Class, name and period. The period also bounds the counting (``Period``)."""
 
@@ -52,12 +60,8 @@ class RegistryFilter(django_filters.FilterSet):
         label=gettext_lazy("Класс"), queryset=SchoolClass.objects.none()
     )
     name = django_filters.CharFilter(label=gettext_lazy("ФИО"), method="filter_name")
-    start = django_filters.DateFilter(
-        label=gettext_lazy("С"), method="filter_start", widget=DATE_INPUT
-    )
-    end = django_filters.DateFilter(
-        label=gettext_lazy("По"), method="filter_end", widget=DATE_INPUT
-    )
+    start = BoundedDateFilter(label=gettext_lazy("С"), method="filter_start", widget=DATE_INPUT)
+    end = BoundedDateFilter(label=gettext_lazy("По"), method="filter_end", widget=DATE_INPUT)
 
     class Meta:
         model = Enrollment

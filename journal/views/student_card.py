@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.inputs import month_from_query
 from audit.models import AuditEntry
 from schools.models import Enrollment, Student
 from schools.namesakes import mark_namesakes
@@ -24,7 +25,6 @@ from schools.selectors import get_class_for_user
 
 from .. import units
 from ..calendar import term_for
-from ..forms import month_start
 from ..models import ExcuseDocument, Mark, ReasonStatus, ValidReason
 from ..selectors import get_student_enrollment_for_user, history_entries
 from ..services import history
@@ -187,7 +187,7 @@ def _history(student: Student, school_id: int) -> list[HistoryRow]:
 @require_GET
 def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
     today = timezone.localdate()
-    first = month_start(request.GET.get("month"), today)
+    first = month_from_query(request, "month", today)
     first, last = month_bounds(first)
     student, enrollment = get_student_enrollment_for_user(
         request.user, student_id, day=min(last, today)
@@ -261,7 +261,7 @@ def _cell_class(record: units.DayRecord | None) -> str:
 def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
     """Students × days of a month; a cell is the number of lessons missed, coloured by reason."""
     school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_marks")
-    first = month_start(request.GET.get("month"), timezone.localdate())
+    first = month_from_query(request, "month", timezone.localdate())
     first, last = month_bounds(first)
     enrollments = (
         Enrollment.objects.during(first, last)

@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.inputs import id_or_none
+
 from .. import minors, rules_minors  # noqa: F401  (rules_minors declares the permissions)
 from ..forms_minors import MinorForm, RemoveForm
 from ..models import TrackedMinor
@@ -34,9 +36,10 @@ def _chosen_school(request: HttpRequest, schools):
         if school is None:
             raise PermissionDenied
         return school
-    if not raw.isdecimal():
+    school_id = id_or_none(raw)
+    if school_id is None:
         raise Http404
-    school = schools.filter(pk=int(raw)).first()
+    school = schools.filter(pk=school_id).first()
     if school is None:
         raise Http404
     return school

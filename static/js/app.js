@@ -4,6 +4,20 @@
 (function () {
   "use strict";
 
+  // A session that has ended (SESSION_IDLE_MINUTES without a request) answers an htmx
+  // request with the sign-in page: open it whole, to come back to this page after signing
+  // in, instead of swapping it into a row or a fragment.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var login = document.body.dataset.loginUrl;
+    var answered = event.detail.xhr.responseURL;
+    if (!login || !answered || new URL(answered, window.location.href).pathname !== login) {
+      return;
+    }
+    event.detail.shouldSwap = false;
+    var here = window.location.pathname + window.location.search;
+    window.location.assign(login + "?next=" + encodeURIComponent(here));
+  });
+
   // A progress bar's width comes from its data-progress (per cent): set on load and on
   // every fragment htmx swaps in (the progress pages poll themselves).
   htmx.onLoad(function (root) {

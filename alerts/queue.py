@@ -3,8 +3,13 @@
 A change of marks, reasons or documents adds its students to ``PendingEvaluation`` and
 queues one ``evaluate_pending`` task per school unless one is already waiting, so a burst
 (marking 30 students of a lesson) becomes one evaluation of those students.
+
+The rows are the durable part: when the broker (or the cache holding the flag) is down,
+the change is saved all the same, the failure is logged, and ``catch_up`` — run by celery
+beat every ``THRESHOLD_CATCH_UP_SECONDS`` — queues the schools whose students still wait.
 """
 
+import contextlib
 import logging
 import math
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -39,9 +44,35 @@ def _schedule(school_id: int) -> None:
     if evaluate_pending.app.conf.task_always_eager:
         evaluate_pending.apply(args=[school_id])
         return
-    # cache.add is atomic: only the first change of a burst queues the task.
-    if cache.add(_FLAG.format(school_id=school_id), 1, timeout=COALESCE_SECONDS * 10):
-        evaluate_pending.apply_async(args=[school_id], countdown=COALESCE_SECONDS)
+    flag = _FLAG.format(school_id=school_id)
+    try:
+        # cache.add is atomic: only the first change of a burst queues the task.
+        if cache.add(flag, 1, timeout=COALESCE_SECONDS * 10):
+            evaluate_pending.apply_async(args=[school_id], countdown=COALESCE_SECONDS)
+    except Exception:  # Redis (broker or cache) down: the caller's change stands
+        logger.exception(
+            "Could not queue the evaluation of school %s; catch_up will queue it", school_id
+        )
+        # So that the next change tries again; when the cache is down too, the flag
+        # expires by itself.
+        with contextlib.suppress(Exception):
+            cache.delete(flag)
+
+
+def catch_up() -> list[int]:
+    """Queue the evaluation of every school whose students still wait: their task was never
+    queued (the broker was down when the marks were saved) or was lost with the broker's
+    data. A school whose task is merely waiting gets a second one, which finds its
+    students claimed already and does nothing."""
+    from .tasks import evaluate_pending
+
+    school_ids = sorted(set(PendingEvaluation.objects.values_list("school_id", flat=True)))
+    for school_id in school_ids:
+        if evaluate_pending.app.conf.task_always_eager:
+            evaluate_pending.apply(args=[school_id])
+        else:
+            evaluate_pending.apply_async(args=[school_id])
+    return school_ids
 
 
 def claim(school_id: int) -> list[int]:

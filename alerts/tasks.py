@@ -19,6 +19,12 @@ def evaluate_pending(school_id: int) -> dict:
 
 
 @shared_task(acks_late=True)
+def catch_up_pending() -> list[int]:
+    """Queue the schools whose changed students wait for an evaluation (celery beat)."""
+    return queue.catch_up()
+
+
+@shared_task(acks_late=True)
 def evaluate_school(school_id: int, run_id: int | None = None) -> dict:
     return queue.run_full(school_ids=[school_id], run_id=run_id)
 

@@ -63,4 +63,7 @@ start_services() {
   export CELERY_BROKER_URL="redis://127.0.0.1:${REDIS_PORT}/0"
   export TEST_REDIS_URL="$CELERY_BROKER_URL"
   export PRIVATE_MEDIA_ROOT="$WORK/media"
+  # For the fault tests (tests/faults/servers.py): restart this PostgreSQL as it was started.
+  export TEST_PG_BIN="$PG_BIN" TEST_PG_DATA="$WORK/pg" TEST_PG_LOG="$WORK/pg.log"
+  if [ "$(id -u)" = "0" ]; then export TEST_PG_RUN_AS=postgres; else export TEST_PG_RUN_AS=""; fi
 }

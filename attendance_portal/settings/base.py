@@ -214,6 +214,18 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task whose worker died before acknowledging it (acks_late: the worker
+# was killed mid-evaluation) once it has been running this long, at the next worker start
+# or sweep. Longer than the longest task (a region's full evaluation): a task still
+# running after it would be delivered a second time (harmless, but twice the work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    # An unreachable broker fails a publish in seconds rather than hanging the request.
+    "socket_connect_timeout": 5,
+}
+# Seconds between the sweeps of students whose evaluation could not be queued (Redis was
+# down when their marks were saved): alerts.queue.catch_up.
+THRESHOLD_CATCH_UP_SECONDS = env.int("THRESHOLD_CATCH_UP_SECONDS", default=60)
 # Celery closes the database connection around every task unless told to reuse it; reuse
 # keeps the threshold engine's prepared statements (a connection lives this many tasks).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
@@ -235,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     "thresholds-end-of-day": {
         "task": "alerts.tasks.evaluate_all",
         "schedule": crontab(hour=19, minute=5),
+    },
+    "thresholds-catch-up": {
+        "task": "alerts.tasks.catch_up_pending",
+        "schedule": float(THRESHOLD_CATCH_UP_SECONDS),
     },
     # Casework: repeat council hearings whose recommendations' deadlines have passed.
     "casework-repeat-hearings": {

@@ -14,8 +14,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Unit tests run tasks in-process; the worker tests point Celery at the real broker themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process; the worker tests point Celery at the real broker themselves
+# (and start celery beat with CELERY_TASK_ALWAYS_EAGER=0, so that it queues its tasks).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "ru"
 # Static files come from the app directories (WHITENOISE_USE_FINDERS); no collectstatic.

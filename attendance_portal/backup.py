@@ -261,6 +261,9 @@ def create_backup(output: Path, *, using: str = "default") -> dict:
         raise BackupError(_("Нет каталога %(path)s.") % {"path": output.parent})
     connection = connections[using]
     root = uploads_root()
+    with connection.cursor() as cursor:
+        major, server_version = _server_version(cursor)
+    tools = find_tools(major)
     # Taking a copy of every child's data is itself recorded, before the snapshot: the
     # archive holds the entry of its own making.
     log_action(actor=None, action="system.backup", data={"file": output.name})
@@ -270,8 +273,6 @@ def create_backup(output: Path, *, using: str = "default") -> dict:
         dump = Path(work) / DUMP
         with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            major, server_version = _server_version(cursor)
-            tools = find_tools(major)
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _row_counts(connection)

@@ -337,3 +337,29 @@ def test_a_damaged_archive_is_refused_before_anything_is_restored(
     assert "Контрольная сумма файла database.dump не совпадает" in result.stderr
     with _connect(target) as cursor:
         assert _contents(cursor) == {}
+
+
+@pytest.fixture
+def other_major_tools(tmp_path, settings):
+    """PG_BIN_DIR naming pg_dump and pg_restore of PostgreSQL 15 (scripts answering as they
+    would)."""
+    directory = tmp_path / "pg15"
+    directory.mkdir()
+    for program in ("pg_dump", "pg_restore"):
+        script = directory / program
+        script.write_text(f"#!/bin/sh\necho '{program} (PostgreSQL) 15.18'\n")
+        script.chmod(0o755)
+    settings.PG_BIN_DIR = str(directory)
+    return directory
+
+
+def test_tools_of_another_major_version_are_refused(school_data, tmp_path, other_major_tools):
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(CommandError, match="pg_dump и pg_restore версии PostgreSQL 18") as error:
+        call_command("backup", output=str(tmp_path))
+
+    assert "(15.18)" in str(error.value)
+    assert "PG_BIN_DIR" in str(error.value)
+    assert list(tmp_path.glob("*.tar*")) == []
+    assert AuditEntry.objects.count() == entries

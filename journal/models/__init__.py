@@ -10,6 +10,7 @@ from .marks import (
     ExcuseDocument,
     LockedWeek,
     Mark,
+    MarkRequest,
     ReasonStatus,
     ValidReason,
 )
@@ -18,6 +19,7 @@ from .timetable import BellPeriod, Lesson, TimetableEntry
 __all__ = [
     "ExcuseDocument",
     "Mark",
+    "MarkRequest",
     "ReasonStatus",
     "ValidReason",
     "BellPeriod",

@@ -26,6 +26,33 @@ class ValidReason(models.TextChoices):
     DIRECTOR_PERMISSION = "director_permission", _("с разрешения директора")
 
 
+class MarkRequest(models.Model):
+    """One mark a client sent with its own key (a phone that marked offline, the API).
+
+    Devices resend what they are not sure arrived: a request whose key was seen before
+    answers what the first one did and changes nothing, even if the mark has been changed
+    since by someone else (``journal.services.marks.set_mark_once``). Keys belong to the
+    user who sent them, so one user's keys never collide with another's.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client_key = models.CharField(max_length=100)
+    lesson = models.ForeignKey("journal.Lesson", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="+")
+    # What was asked: «present» (no mark), absent or late.
+    kind = models.CharField(max_length=8)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_key"], name="unique_mark_request_key")
+        ]
+
+    def __str__(self):
+        return self.client_key
+
+
 class Mark(models.Model):
     """A deviation from «present» for one student in one lesson. Absence of a row = present."""
 

@@ -6,6 +6,8 @@ sees in the room, so a lesson cannot be marked ahead.
 """
 
 import datetime
+import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
@@ -16,7 +18,7 @@ from policy.services import get_setting, settings_for, settings_for_schools
 from schools.models import School
 
 from .. import selectors, units
-from ..models import BellPeriod, Lesson, Mark
+from ..models import BellPeriod, Lesson, Mark, MarkRequest
 from ..signals import notify_attendance_changed
 from . import history
 from .errors import JournalError, JournalPermissionDenied
@@ -282,3 +284,99 @@ def confirm_attendance_taken(*, lesson: Lesson, acting_user) -> None:
     check_can_mark(acting_user, lesson)
     with transaction.atomic():
         record_attendance_taken(lesson, acting_user)
+
+
+# A client's own key for one mark: a UUID from the phone, an integration's id of the row.
+CLIENT_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}", re.ASCII)
+# The constraint a concurrent request with the same key violates.
+ONE_REQUEST_PER_KEY = "unique_mark_request_key"
+# Longer than any lesson; the rule of half a lesson (_validate_minutes_late) decides the rest.
+MAX_MINUTES_LATE = 600
+
+
+class ClientKeyConflict(JournalError):
+    """The key was sent before with another mark: nothing is changed."""
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    mark: Mark | None  # the student's mark now (None: present)
+    request: MarkRequest  # what the key asked
+    replayed: bool  # the key was seen before: this call changed nothing
+
+
+def check_client_key(client_key) -> str:
+    key = client_key.strip() if isinstance(client_key, str) else ""
+    if not CLIENT_KEY.fullmatch(key):
+        raise JournalError(
+            _(
+                "Неверный ключ запроса: 1–100 латинских букв, цифр и знаков «.», «_», «:», «-», "
+                "например UUID."
+            )
+        )
+    return key
+
+
+def set_mark_once(
+    *,
+    lesson: Lesson,
+    student_id: int,
+    kind: str,
+    acting_user,
+    client_key: str,
+    minutes_late: int | None = None,
+) -> MarkOutcome:
+    """``set_mark`` at most once per ``client_key`` of ``acting_user``.
+
+    The first call claims the key in the transaction that sets the mark (a refusal releases
+    it). A repeat answers what the first asked and changes nothing, even when the mark has
+    been changed since; a concurrent twin waits for the first on the key's unique index.
+    The same key with another lesson, student or mark is refused (ClientKeyConflict).
+    """
+    client_key = check_client_key(client_key)
+    # Before the key's row is written: a kind or a number it cannot hold is refused here.
+    _validate(lesson, kind, minutes_late)
+    if minutes_late is not None and not 0 < minutes_late <= MAX_MINUTES_LATE:
+        raise JournalError(_("Неверное число минут опоздания."))
+    asked = {
+        "lesson": lesson,
+        "student_id": student_id,
+        "kind": kind,
+        "minutes_late": minutes_late,
+    }
+    earlier = MarkRequest.objects.filter(user=acting_user, client_key=client_key).first()
+    if earlier is not None:
+        return _replay(earlier, acting_user, **asked)
+    with transaction.atomic():
+        request, claimed = _claim_key(MarkRequest(user=acting_user, client_key=client_key, **asked))
+        if not claimed:
+            return _replay(request, acting_user, **asked)
+        mark = set_mark(acting_user=acting_user, **asked)
+    return MarkOutcome(mark=mark, request=request, replayed=False)
+
+
+def _claim_key(request: MarkRequest) -> tuple[MarkRequest, bool]:
+    """Insert the key, or take the row a concurrent request with it committed first."""
+    try:
+        with transaction.atomic():
+            request.save(force_insert=True)
+            return request, True
+    except IntegrityError as error:
+        if _violated_constraint(error) != ONE_REQUEST_PER_KEY:
+            raise
+        return MarkRequest.objects.get(user=request.user, client_key=request.client_key), False
+
+
+def _replay(
+    earlier: MarkRequest, acting_user, *, lesson, student_id, kind, minutes_late
+) -> MarkOutcome:
+    asked = (lesson.pk, student_id, kind, minutes_late)
+    if asked != (earlier.lesson_id, earlier.student_id, earlier.kind, earlier.minutes_late):
+        raise ClientKeyConflict(
+            _("Ключ запроса «%(key)s» уже использован для другой отметки.")
+            % {"key": earlier.client_key}
+        )
+    if not acting_user.has_perm("journal.mark_lesson", lesson):
+        raise JournalPermissionDenied(_("Вы не можете отмечать посещаемость этого урока."))
+    mark = Mark.objects.filter(lesson=lesson, student_id=student_id).first()
+    return MarkOutcome(mark=mark, request=earlier, replayed=True)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from attendance_portal.backup import BackupError, create_backup, summary
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             manifest = create_backup(Path(output))
         except BackupError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:
+            raise CommandError(_("Ошибка базы данных: %(error)s") % {"error": error}) from None
         figures = summary(manifest)
         self.stdout.write(
             _(

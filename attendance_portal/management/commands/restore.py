@@ -4,6 +4,7 @@ directory (attendance_portal.backup). It never asks anything: --yes confirms."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             manifest = restore_backup(Path(path), force=force)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:
+            raise CommandError(_("Ошибка базы данных: %(error)s") % {"error": error}) from None
         figures = summary(manifest)
         self.stdout.write(
             _(

@@ -15,6 +15,9 @@ class FaviconView(RedirectView):
         return static("favicon.ico")
 
 
+# A database that went away answers 503 «повторите через минуту» (attendance_portal/errors.py).
+handler500 = "attendance_portal.errors.server_error"
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("home.urls")),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("casework/", include("casework.urls")),
     path("reports/", include("reporting.urls")),
     path("settings/", include("policy.urls")),
+    path("administration/", include("administration.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),

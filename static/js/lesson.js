@@ -18,8 +18,13 @@
     if (slot) { slot.textContent = message; }
   }
   document.body.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
-    showFailure(event, status === 403 ? list.dataset.msgForbidden : list.dataset.msgFailed);
+    var xhr = event.detail.xhr;
+    var message = xhr.status === 403 ? list.dataset.msgForbidden : list.dataset.msgFailed;
+    // 503: the database is unavailable; the server says so in words (attendance_portal/errors.py).
+    if (xhr.status === 503 && (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0) {
+      message = xhr.responseText;
+    }
+    showFailure(event, message);
   });
   document.body.addEventListener("htmx:sendError", function (event) {
     showFailure(event, list.dataset.msgOffline);

@@ -389,6 +389,9 @@ class Subject(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subjects")
     name = models.CharField(_("название"), max_length=200)
     short_name = models.CharField(_("сокращение"), max_length=40, blank=True)
+    # An archived subject keeps its lessons and marks but is no longer offered for new
+    # timetable lines (administration pages).
+    archived = models.BooleanField(_("в архиве"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("предмет")

@@ -83,6 +83,13 @@ rules.add_perm(
     is_superuser | whole_school | is_psychologist_of_school,
 )
 rules.add_perm("schools.administer_school", is_superuser | is_school_admin)
+# The administration pages of a school (classes, subjects, the staff list): its
+# administrator and its director (issue #15). Who may grant which role is decided by
+# ``accounts.services.check_role_change``, not here.
+rules.add_perm(
+    "schools.manage_school",
+    is_superuser | has_school_role(Role.SCHOOL_ADMIN, Role.DIRECTOR),
+)
 
 # A class: its class teacher, the teachers who teach it, the whole-school roles.
 rules.add_perm(

@@ -685,6 +685,10 @@ from tests.reporting.url_matrix import REPORTING_URLS  # noqa: E402
 
 URL_MATRIX |= REPORTING_URLS
 
+from tests.administration.url_matrix import ADMINISTRATION_URLS  # noqa: E402
+
+URL_MATRIX |= ADMINISTRATION_URLS
+
 
 # --- The test --------------------------------------------------------------------------------
 

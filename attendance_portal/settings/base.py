@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "casework",
     "alerts",
     "reporting",
+    "administration",
     "home",
     "demo",
     # Project-wide management commands: backup and restore (attendance_portal/backup.py).

@@ -273,50 +273,49 @@ def test_restore_into_an_empty_database_brings_back_every_row_and_file(
 
 
 def test_restore_refuses_what_it_would_overwrite_and_changes_nothing(
-    school_data, tmp_path, new_database
+    school_data, tmp_path, source_media, new_database
 ):
     archive, _output = _backup(tmp_path)
-    target, media = new_database(), tmp_path / "restored-media"
-    assert _restore(archive, target, media, "--yes").returncode == 0
-    with _connect(target) as cursor:
-        before = _contents(cursor)
-    files_before = _files(media)
+    with connection.cursor() as cursor:
+        source = _contents(cursor)
+    files = _files(source_media)
 
-    # Into a database with tables: the restored one, and the test database itself.
-    refused = _restore(archive, target, tmp_path / "other-media", "--yes")
+    # Into a database with tables: the test database itself.
+    refused = _restore(archive, connection.settings_dict["NAME"], tmp_path / "other", "--yes")
     assert refused.returncode != 0
     assert "не пуста" in refused.stderr
     assert "Traceback" not in refused.stderr
-    with connection.cursor() as cursor:
-        source = _contents(cursor)
-    with pytest.raises(CommandError, match="не пуста"):
-        call_command("restore", str(archive), yes=True)
     # Uploads that would be overwritten, into an empty database.
     empty = new_database()
-    clash = _restore(archive, empty, media, "--yes")
+    clash = _restore(archive, empty, source_media, "--yes")
     assert clash.returncode != 0
     assert "Файлы уже есть" in clash.stderr
     # No confirmation: nothing is asked, the operator is told to add --yes.
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(archive))
 
-    with _connect(target) as cursor:
-        assert _contents(cursor) == before
     with connection.cursor() as cursor:
         assert _contents(cursor) == source
     with _connect(empty) as cursor:
         assert _contents(cursor) == {}
-    assert _files(media) == files_before
-    assert not (tmp_path / "other-media").exists()
+    assert _files(source_media) == files
+    assert not (tmp_path / "other").exists()
 
-    # --force drops the database's tables first and restores the archive whole.
-    forced = _restore(archive, target, media, "--yes", "--force")
+    # --force drops the database's tables first and overwrites files of the same name.
+    with _connect(empty) as cursor:
+        cursor.execute("CREATE TABLE leftover (id int)")
+    media = tmp_path / "media"
+    scan = media / school_data.scan.name
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"not the scan")
+    (media / "unrelated.txt").write_bytes(b"kept")
+    forced = _restore(archive, empty, media, "--yes", "--force")
     assert forced.returncode == 0, forced.stderr
-    with _connect(target) as cursor:
-        after = _contents(cursor)
-    # The same rows but the restore's own audit entry, made again.
-    assert _without_restore_entry(after) == _without_restore_entry(before)
-    assert after.keys() == before.keys()
+    with _connect(empty) as cursor:
+        restored = _contents(cursor)
+    assert "leftover" not in restored
+    assert _without_restore_entry(restored) == source
+    assert _files(media) == {**files, "unrelated.txt": b"kept"}
 
 
 def test_a_damaged_archive_is_refused_before_anything_is_restored(

@@ -11,6 +11,12 @@ class AuditEntry(models.Model):
 
     It is also the user-facing history of the objects it names (as pretix's LogEntry): the
     journal's student card reads the entries of one student.
+
+    Append-only: a database trigger (migration 0003) refuses every UPDATE and DELETE of an
+    entry, whoever asks, the admin is read-only for everybody. So the references are
+    ``PROTECT``: deleting a user, a school or a student that the log names is refused
+    (``SET_NULL`` would be an UPDATE of the entry, ``CASCADE`` a DELETE); a user who leaves
+    is deactivated, a child who leaves keeps their enrollment's end date.
     """
 
     # A default rather than auto_now_add: the demo data and the copy of an older history
@@ -18,7 +24,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -26,12 +32,12 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("действие"), max_length=100, db_index=True)
     school = models.ForeignKey(
-        "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The student the change concerns, if any; indexed with created_at for their history.
     student = models.ForeignKey(
         "schools.Student",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -39,7 +45,7 @@ class AuditEntry(models.Model):
         verbose_name=_("обучающийся"),
     )
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)

@@ -41,9 +41,12 @@ def _unchanged(entry: AuditEntry) -> bool:
     ],
 )
 def test_sql_cannot_alter_an_entry(entry, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [entry.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [entry.pk])
     assert _unchanged(entry)
 
 

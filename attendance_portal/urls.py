@@ -27,6 +27,7 @@ urlpatterns = [
     path("casework/", include("casework.urls")),
     path("reports/", include("reporting.urls")),
     path("settings/", include("policy.urls")),
+    path("api/", include("api.urls")),
     path("administration/", include("administration.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -685,6 +685,10 @@ from tests.reporting.url_matrix import REPORTING_URLS  # noqa: E402
 
 URL_MATRIX |= REPORTING_URLS
 
+from tests.api.url_matrix import API_URLS  # noqa: E402
+
+URL_MATRIX |= API_URLS
+
 from tests.administration.url_matrix import ADMINISTRATION_URLS  # noqa: E402
 
 URL_MATRIX |= ADMINISTRATION_URLS
@@ -783,10 +787,14 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _request(client: Client, case: Case, url: str, world: World):
-    if case.method == "post":
+    if case.method in ("post", "put"):
         # Rolled back at once, so that the next role meets the same world.
         with transaction.atomic():
-            response = client.post(url, case.data(world) if case.data else {})
+            data = case.data(world) if case.data else {}
+            if case.method == "put":  # the API's: a JSON body
+                response = client.put(url, data, content_type="application/json")
+            else:
+                response = client.post(url, data)
             transaction.set_rollback(True)
     else:
         response = client.get(url)

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "csp",
+    # The REST API (api/, docs/api.md), its OpenAPI schema and the Swagger page's files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "audit",
     "schools",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "reporting",
     "administration",
     "home",
+    "api",
     "demo",
     # Project-wide management commands: backup and restore (attendance_portal/backup.py).
     "attendance_portal",
@@ -206,6 +211,33 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
+}
+
+# The REST API (docs/api.md): our tokens or the browser's session (CSRF on writes), JSON
+# only (DRF's browsable pages run inline scripts the CSP refuses), errors as
+# {"detail": "<Russian>"}; each view names its scope (api.permissions.ScopedAccess).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.rest.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Посещаемость и профилактика — API",
+    "DESCRIPTION": "Уроки, отметки, обучающиеся, сигналы и задачи школы (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CACHES = {

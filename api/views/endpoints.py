@@ -24,7 +24,12 @@ from journal.selectors import (
     marks_of_lesson,
 )
 from journal.services import ClientKeyConflict, JournalError, set_mark_once
-from journal.services.marks import PRESENT, marking_refusal, with_marking_times
+from journal.services.marks import (
+    PRESENT,
+    check_client_key,
+    marking_refusal,
+    with_marking_times,
+)
 from schools.models import Enrollment
 from schools.selectors import get_school_for_user, visible_students
 
@@ -147,7 +152,10 @@ def _client_key(request, body_key: str | None) -> str:
         raise ValidationError(
             {"detail": _("Нужен ключ запроса: заголовок Idempotency-Key или поле client_key.")}
         )
-    return key
+    try:
+        return check_client_key(key)
+    except JournalError as error:
+        raise ValidationError({"detail": str(error)}) from None
 
 
 @extend_schema(

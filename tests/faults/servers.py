@@ -124,14 +124,20 @@ def celery_publishing_to(broker: str):
         app._pool = None
         app.amqp._producer_pool = None
 
-    saved = app.conf.task_always_eager, app.conf.broker_url
+    saved = app.conf.task_always_eager, app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
     drop_connections()
+    # Celery reads the environment's CELERY_BROKER_URL before its configuration.
+    os.environ["CELERY_BROKER_URL"] = broker
     app.conf.task_always_eager, app.conf.broker_url = False, broker
     try:
         yield app
     finally:
         drop_connections()
-        app.conf.task_always_eager, app.conf.broker_url = saved
+        app.conf.task_always_eager, app.conf.broker_url = saved[:2]
+        if saved[2] is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved[2]
 
 
 def database_url() -> str:

@@ -10,28 +10,10 @@ from django.urls import reverse
 from alerts.models import Alert, PendingEvaluation, Rule
 from journal.models import Mark
 
-from .servers import CeleryProcess, RedisServer, celery_publishing_to
+from .servers import CeleryProcess
 from .world import fault_school, mark_absent
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis(tmp_path, settings):
-    """A Redis of this test's own: the broker, and the cache as in production."""
-    server = RedisServer(tmp_path)
-    server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url.removesuffix("/0") + "/1",
-        }
-    }
-    try:
-        with celery_publishing_to(server.url):
-            yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ Every ``ModelAdmin`` of the project's school data mixes in
   Django's model permissions (so ``is_staff`` alone opens nothing);
 * writes an audit entry ``admin.<app>.<model>.added|changed|deleted`` next to
   Django's own admin log (R-SEC), one for each school the object belongs to (of
-  those the user administers), so that each school's audit shows it.
+  those the user administers), so that each school's audit shows it; an addition or a
+  change carries the old and new value of each field changed, secrets left out
+  (``accounts.admin_changes``).
 
 Superusers see and do everything. ``accounts.services.assign_role`` gives
 school administrators the ``is_staff`` flag the admin site requires.
@@ -24,6 +26,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from accounts.admin_changes import form_changes
 from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
 from audit.services import audit_entry
@@ -191,16 +194,29 @@ class SchoolScopedAdminMixin(_ScopedChoicesMixin):
             school_ids &= self._school_ids(request)
         return sorted(school_ids) or [None]
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django builds the message after saving, with the form at hand: the values changed
+        # are kept on the object for the audit entry that log_change / log_addition write
+        # (the password form names its user, not an instance).
+        target = getattr(form, "instance", None) or getattr(form, "user", None)
+        if target is not None:
+            target._audit_changes = form_changes(form, formsets)
+        return super().construct_change_message(request, form, formsets, add)
+
     def _audit(self, request, obj, verb: str, message=None) -> None:
         if not self.audit_admin_changes:
             return
         opts = obj._meta
+        data = self.audit_data(obj, message)
+        changes = obj.__dict__.pop("_audit_changes", None)
+        if changes:
+            data["changes"] = changes
         for school_id in self._audit_schools(request, obj):
             entry = audit_entry(
                 actor=request.user,
                 action=f"admin.{opts.app_label}.{opts.model_name}.{verb}",
                 obj=obj,
-                data=self.audit_data(obj, message),
+                data=data,
             )
             if school_id is not None:
                 entry.school_id = school_id

@@ -304,3 +304,28 @@ def test_lesson_is_fetched_by_the_journals_selector(api, lesson):
     assert detail["can_mark"] is False and "отменён" in detail["refusal"]
     response = _put(api, _mark_url(lesson, student), {"kind": "absent", "client_key": "c"}, secret)
     assert response.status_code == 422
+
+
+def test_a_form_encoded_body_answers_415(api, lesson):
+    student = factories.enrolled_student(lesson.school_class)
+    response = api.put(
+        _mark_url(lesson, student),
+        "kind=absent&client_key=x",
+        content_type="application/x-www-form-urlencoded",
+        **auth(personal_token(lesson.teacher)),
+    )
+    assert response.status_code == 415
+    assert response.json()["detail"]
+    assert not Mark.objects.exists()
+
+
+def test_lateness_of_half_the_lesson_answers_422(api, lesson):
+    student = factories.enrolled_student(lesson.school_class)
+    response = _put(
+        api,
+        _mark_url(lesson, student),
+        {"kind": "late", "minutes_late": 30, "client_key": "h"},
+        personal_token(lesson.teacher),
+    )
+    assert response.status_code == 422
+    assert "пропуск" in response.json()["detail"]

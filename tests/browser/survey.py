@@ -38,6 +38,18 @@ DOWNLOADS |= {
 }
 # Reports: a rendered file's bytes (its list, detail and file pages are HTML and surveyed).
 DOWNLOADS |= {"reporting:file_download"}
+# The API's JSON, and Swagger UI over its schema: not our page (tests/browser/test_api.py
+# checks it under the CSP).
+DOWNLOADS |= {
+    "api:v1_my_lessons",
+    "api:v1_lesson",
+    "api:v1_lesson_mark",
+    "api:v1_school_students",
+    "api:v1_school_alerts",
+    "api:v1_school_tasks",
+    "api:schema",
+    "api:docs",
+}
 
 # Tap targets on a phone page: buttons and button-like links, and the labels of radio
 # buttons and checkboxes in forms (their row is what a finger hits). Hidden ones are skipped.

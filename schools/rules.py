@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.rules import (
     classes_of,
     has_school_role,
+    holds_school_role,
     is_class_teacher_of,
     is_psychologist_of_school,
     is_school_admin,
@@ -116,3 +117,11 @@ rules.add_perm(
 )
 # obj: the school the student is admitted to.
 rules.add_perm("schools.add_student", is_superuser | is_school_admin)
+
+# The school's audit log (who read or changed what about a child): its director and deputy.
+is_audit_reader_of_school = has_school_role(Role.DIRECTOR, Role.DEPUTY)
+rules.add_perm("schools.view_school_audit", is_superuser | is_audit_reader_of_school)
+rules.add_perm(
+    "schools.view_any_school_audit",
+    is_superuser | holds_school_role(Role.DIRECTOR, Role.DEPUTY),
+)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "schools"
-urlpatterns = []
+urlpatterns = [
+    path("audit/", views.audit_index, name="audit_index"),
+    path("<int:pk>/audit/", views.audit, name="audit"),
+    path("<int:pk>/audit/export/<str:format>/", views.audit_export, name="audit_export"),
+]

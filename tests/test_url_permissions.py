@@ -685,6 +685,10 @@ from tests.reporting.url_matrix import REPORTING_URLS  # noqa: E402
 
 URL_MATRIX |= REPORTING_URLS
 
+from tests.audit.urls_audit import URLS as AUDIT_URLS  # noqa: E402
+
+URL_MATRIX |= AUDIT_URLS
+
 from tests.api.url_matrix import API_URLS  # noqa: E402
 
 URL_MATRIX |= API_URLS

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.inputs import BEFORE_ENROLMENT
 from audit.services import log_action
-from schools.models import Enrollment
+from schools.models import Enrollment, Student
 
 from ..models import ParentContact
 from .common import CaseworkError, CaseworkPermissionDenied
@@ -17,6 +17,9 @@ from .tasks import complete_tasks_for
 
 # A contact is logged after it happened; allow for a clock that runs a little fast.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+# The same contact logged again by the same person this soon is the form sent twice (a
+# double click, a reload of the POST): the first is returned, nothing is added.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
 
 # The tasks a contact does (R-C-1: doing the thing completes the task): any contact is the
 # call that settles the reason and the regular contact with the family; a meeting at school
@@ -84,21 +87,35 @@ def log_parent_contact(
     if not acting_user.has_perm("casework.log_parent_contact", student):
         raise CaseworkPermissionDenied(_("Вы не можете вести контакты с родителями этого ребёнка."))
 
+    fields = {
+        "student": student,
+        "school": school,
+        "contact_type": contact_type,
+        "contacted_at": contacted_at,
+        "staff": acting_user,
+        "guardian": guardian,
+        "guardian_name": guardian_name[:300],
+        "summary": summary,
+        "stated_reason": stated_reason,
+        "result": result,
+        "next_step": next_step,
+        "absences_told": sorted({f"{day}" for day in absences_told}),
+    }
     with transaction.atomic():
-        contact = ParentContact.objects.create(
-            student=student,
-            school=school,
-            contact_type=contact_type,
-            contacted_at=contacted_at,
-            staff=acting_user,
-            guardian=guardian,
-            guardian_name=guardian_name[:300],
-            summary=summary,
-            stated_reason=stated_reason,
-            result=result,
-            next_step=next_step,
-            absences_told=sorted({f"{day}" for day in absences_told}),
+        # The child's row serialises two contacts logged for them, so the second of a
+        # double submission sees the first (NO KEY: rows referencing the child go on).
+        Student.objects.select_for_update(no_key=True).filter(pk=student.pk).exists()
+        twin = (
+            ParentContact.objects.filter(
+                created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
+            )
+            .order_by("pk")
+            .first()
         )
+        if twin is not None:
+            twin.completed_tasks = []  # done by the first submission
+            return twin
+        contact = ParentContact.objects.create(**fields)
         # The tasks the contact did, for the page to say so.
         contact.completed_tasks = []
         if result != ParentContact.Result.NOT_REACHED:

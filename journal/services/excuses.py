@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.models import Enrollment, SchoolClass
+from schools.models import Enrollment, SchoolClass, Student
 
 from ..models import ExcuseDocument, Mark
 from ..signals import notify_attendance_changed
@@ -18,6 +18,9 @@ from .errors import JournalError, JournalPermissionDenied
 from .reasons import recompute_effective_reasons
 
 MAX_EXCUSE_DAYS = 366
+# The same document registered again by the same user this soon is the form sent twice (a
+# double click, a reload of the POST): the first registration is returned, nothing is added.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _class_of(student_id: int, school_id: int, start: datetime.date, end: datetime.date):
@@ -71,6 +74,26 @@ def register_excuse(
             raise JournalError(error.messages[0]) from error
 
     with transaction.atomic():
+        # The student's row serialises two registrations of theirs, so the second of a
+        # double submission sees the first (NO KEY: marks referencing them go on).
+        Student.objects.select_for_update(no_key=True).filter(pk=student.pk).exists()
+        twin = _registered_twin(
+            student=student,
+            school=school,
+            kind=kind,
+            valid_reason=valid_reason or ExcuseDocument.REASON_FOR_KIND[kind],
+            number=number,
+            issued_by=issued_by,
+            issued_on=issued_on,
+            start_date=start_date,
+            end_date=end_date,
+            note=note,
+            acting_user=acting_user,
+            lessons=lessons,
+            scan_name=download_name(scan.name, scan_type) if scan is not None else "",
+        )
+        if twin is not None:
+            return twin
         excuse = ExcuseDocument(
             school=school,
             student=student,
@@ -105,6 +128,23 @@ def register_excuse(
         )
         notify_attendance_changed(school_id=school.pk, student_ids=[student.pk])
     return excuse
+
+
+def _registered_twin(*, acting_user, lessons, scan_name: str, **fields) -> ExcuseDocument | None:
+    """The same document, in force, registered by the same user within
+    DOUBLE_SUBMIT_WINDOW: a double submission of the form."""
+    candidates = ExcuseDocument.objects.filter(
+        received_by=acting_user,
+        received_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        withdrawn_at__isnull=True,
+        scan_original_name=scan_name,
+        **fields,
+    ).order_by("pk")
+    chosen = sorted(lesson.pk for lesson in lessons)
+    for candidate in candidates:
+        if sorted(candidate.lessons.values_list("pk", flat=True)) == chosen:
+            return candidate
+    return None
 
 
 def _covered_marks(excuse: ExcuseDocument) -> list[Mark]:

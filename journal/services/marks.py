@@ -233,6 +233,9 @@ def set_mark(
                 _new_mark(lesson, student_id, kind, minutes_late, acting_user)
             )
             if not created:
+                # A concurrent request (the same tap sent twice) stored it first: the change,
+                # if any, is from its mark, so the history does not record the tap twice.
+                old = snapshot(mark)
                 _change_kind(mark, kind, minutes_late, acting_user)
         else:
             _change_kind(mark, kind, minutes_late, acting_user)

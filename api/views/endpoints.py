@@ -3,7 +3,6 @@ the apps' scoped selectors (another school's object: 404) and calls their servic
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.inputs import parse_day, parse_id
 from alerts.models import Alert, Task
 from alerts.selectors import visible_tasks, with_class
+from audit.services import log_read
 from journal.models import Lesson
 from journal.selectors import (
     get_lesson_for_user,
@@ -242,7 +242,19 @@ class SchoolStudents(SchoolList):
                 "pk",
             )
         )
-        return self.page(request, enrollments, serializers.SchoolStudent)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(enrollments, request, view=self)
+        # Children's names: the read is logged like a page's list (one entry for the page).
+        token = token_of(request)
+        log_read(
+            actor=request.user,
+            action="api.students.listed",
+            obj=school,
+            school_id=school.pk,
+            student_ids=[enrollment.student_id for enrollment in page],
+            data={"token": token.pk} if token is not None else {},
+        )
+        return paginator.get_paginated_response(serializers.SchoolStudent(page, many=True).data)
 
 
 @extend_schema(
@@ -281,7 +293,7 @@ class SchoolTasks(SchoolList):
     def get(self, request, school_id):
         school = self.school(request, school_id)
         wanted = _choice(request, "status", [*Task.Status.values, "all"], Task.Status.OPEN)
-        tasks = visible_tasks(request.user).filter(Q(school=school))
+        tasks = visible_tasks(request.user).filter(school=school)
         if wanted != "all":
             tasks = tasks.filter(status=wanted)
         tasks = tasks.select_related("student", "assignee").order_by("due_date", "pk")

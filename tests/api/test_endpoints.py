@@ -329,3 +329,14 @@ def test_lateness_of_half_the_lesson_answers_422(api, lesson):
     )
     assert response.status_code == 422
     assert "пропуск" in response.json()["detail"]
+
+
+def test_listing_students_is_logged_as_a_read_of_their_names(api, school_class, school):
+    deputy = factories.staff_user(Role.DEPUTY, school)
+    students = add_students(school_class, 3)
+    url = reverse("api:v1_school_students", args=[school.pk]) + "?page_size=2"
+    api.get(url, **auth(personal_token(deputy)))
+    entry = AuditEntry.objects.get(action="api.students.listed")
+    assert (entry.actor, entry.school) == (deputy, school)
+    assert len(entry.data["student_ids"]) == 2
+    assert set(entry.data["student_ids"]) < {s.pk for s in students}

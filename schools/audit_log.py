@@ -7,7 +7,6 @@ and its exports read them here; ``audit`` itself sits below the schools and the 
 """
 
 import datetime
-import json
 
 import django_filters
 from django import forms
@@ -217,7 +216,7 @@ def details(entry: AuditEntry) -> str:
     if not parts:
         rest = {k: v for k, v in data.items() if k not in ("message", "student_id", "lesson")}
         if rest:
-            parts.append(json.dumps(rest, ensure_ascii=False, default=str)[:300])
+            parts.append(_value(rest)[:300])
     return "; ".join(parts)
 
 

@@ -69,6 +69,23 @@ ACTION_LABELS = {
     "policy.setting.changed": gettext_lazy("изменена настройка"),
     "policy.setting.reset": gettext_lazy("настройка сброшена"),
     "audit.log.exported": gettext_lazy("выгружен журнал аудита"),
+    "reporting.report.opened": gettext_lazy("составлен отчёт"),
+    "reporting.report.amended": gettext_lazy("исправлен отчёт"),
+    "reporting.report.submitted": gettext_lazy("отчёт сдан на утверждение"),
+    "reporting.report.approved": gettext_lazy("отчёт утверждён"),
+    "reporting.report.returned": gettext_lazy("отчёт возвращён на доработку"),
+    "reporting.report.correction_started": gettext_lazy("начато исправление отчёта"),
+    "reporting.report.exported": gettext_lazy("выгружен отчёт"),
+    "reporting.report.purged": gettext_lazy("данные отчёта уничтожены по сроку хранения"),
+    "journal.week.locked": gettext_lazy("неделя закрыта для изменений"),
+    "journal.lesson.cancelled": gettext_lazy("урок отменён"),
+    "journal.lesson.teacher_replaced": gettext_lazy("заменён учитель урока"),
+    "casework.case.opened": gettext_lazy("открыто профилактическое дело"),
+    "casework.case.status_changed": gettext_lazy("изменено состояние дела"),
+    "casework.contact.logged": gettext_lazy("записан контакт с родителями"),
+    "schools.enrollment.created": gettext_lazy("обучающийся зачислен"),
+    "schools.enrollment.transferred": gettext_lazy("обучающийся переведён"),
+    "schools.enrollment.ended": gettext_lazy("обучающийся выбыл"),
 }
 ADMIN_VERBS = {
     "added": gettext_lazy("добавлено в панели администрирования"),
@@ -211,10 +228,10 @@ def details(entry: AuditEntry) -> str:
         parts.append(f"{inline.get('model')} «{inline.get('object')}»: {inline.get('verb')}")
     if not changes and ("old" in data or "new" in data):
         parts.append(f"{_value(data.get('old'))} → {_value(data.get('new'))}")
-    if "student_ids" in data:
-        parts.append(_("обучающихся: %(count)s") % {"count": len(data["student_ids"])})
     if not parts:
-        rest = {k: v for k, v in data.items() if k not in ("message", "student_id", "lesson")}
+        # The children listed are the «Обучающийся» column; ids mean nothing to a reader.
+        hidden = ("message", "student_id", "student_ids", "lesson", "mark_id", "mark_ids")
+        rest = {k: v for k, v in data.items() if k not in hidden}
         if rest:
             parts.append(_value(rest)[:300])
     return "; ".join(parts)

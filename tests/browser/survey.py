@@ -38,6 +38,8 @@ DOWNLOADS |= {
 }
 # Reports: a rendered file's bytes (its list, detail and file pages are HTML and surveyed).
 DOWNLOADS |= {"reporting:file_download"}
+# The school's audit log as XLSX or CSV (its page is surveyed).
+DOWNLOADS |= {"schools:audit_export"}
 # The API's JSON, and Swagger UI over its schema: not our page (tests/browser/test_api.py
 # checks it under the CSP).
 DOWNLOADS |= {

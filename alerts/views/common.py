@@ -10,7 +10,8 @@ ROLE_LABELS = dict(Role.choices)
 
 def safe_next(request, candidate: str, fallback: str) -> str:
     """``candidate`` when it is a path of this site, else ``fallback`` (no open redirects)."""
-    if candidate and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() takes any other string for a URL name ("abc" → NoReverseMatch).
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

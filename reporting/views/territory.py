@@ -45,7 +45,11 @@ def municipality_page(request: HttpRequest, pk: int) -> HttpResponse:
             "municipality": municipality,
             "consolidation": overview.totals.consolidation,
             "can_open": user.has_perm("reporting.compose_consolidation", page),
-            "can_read": user.has_perm("reporting.read_consolidation", page),
+            # A superuser holds every permission (Django's backend answers before the rules):
+            # without an opened report there is nothing to link to.
+            "can_read": page[1] is not None
+            and page[1].report_id is not None
+            and user.has_perm("reporting.read_consolidation", page),
             "region_link": user.has_perm("reporting.view_region", municipality.region),
         },
     )

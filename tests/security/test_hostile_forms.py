@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
@@ -167,12 +168,28 @@ HEARING = {
     "assignments-N-assignee": STAFF,
     "assignments-N-due_date": DATE,
 }
+CLASS = {"grade": CHOICE, "letter": TEXT, "class_teacher": STAFF}
+SUBJECT = {"name": TEXT, "short_name": TEXT}
+PERSON = {
+    **dict.fromkeys(("last_name", "first_name", "patronymic", "username", "email"), TEXT),
+    **dict.fromkeys(("phone", "position"), TEXT),
+    "roles": CHOICE,
+}
+AUDIT_FILTERS = {
+    "child": ref("student"),
+    "user": STAFF,
+    "kind": CHOICE,
+    "start": DATE,
+    "end": DATE,
+}
 REPORT_FILTERS = {"kind": CHOICE, "status": CHOICE}
 API_SCHOOL = Inputs(query={"page": NUMBER, "status": CHOICE, "rule": CHOICE, "date": DATE})
 
 COVERED: dict[str, Inputs] = {
     # Accounts and home.
-    "accounts:login": Inputs(post={"username": TEXT, "password": TEXT}, query={"next": TEXT}),
+    "accounts:login": Inputs(
+        post={"username": TEXT, "password": TEXT, "next": ACTION}, query={"next": ACTION}
+    ),
     "accounts:logout": NONE,
     "accounts:password_change": Inputs(
         post={"old_password": TEXT, "new_password1": TEXT, "new_password2": TEXT}
@@ -405,6 +422,35 @@ COVERED: dict[str, Inputs] = {
     "api:v1_school_tasks": API_SCHOOL,
     "api:schema": Inputs(query={"lang": CHOICE, "version": CHOICE}),
     "api:docs": NONE,
+    # The school's audit log: the director's and the deputy's search, and its export.
+    "schools:audit_index": NONE,
+    "schools:audit": Inputs(query=AUDIT_FILTERS | {"page": NUMBER}),
+    "schools:audit_export": Inputs(query=AUDIT_FILTERS),
+    # The school's and the municipality's administration pages.
+    "administration:index": NONE,
+    "administration:classes": NONE,
+    "administration:class_add": Inputs(post=CLASS),
+    "administration:class_edit": Inputs(post=CLASS),
+    "administration:class_close": NONE,
+    "administration:staff": NONE,
+    "administration:staff_add": Inputs(post=PERSON),
+    "administration:staff_member": NONE,
+    "administration:staff_grant": Inputs(post={"role": CHOICE}),
+    "administration:staff_deactivate": NONE,
+    "administration:role_revoke": Inputs(post={"back": ACTION}),
+    "administration:subjects": Inputs(post=SUBJECT),
+    "administration:subject_edit": Inputs(post=SUBJECT),
+    "administration:subject_archive": Inputs(post={"archived": BOOL}),
+    "administration:leadership": Inputs(
+        post={
+            "action": ACTION,
+            "appoint-school": ref("school"),
+            "appoint-role": CHOICE,
+            "appoint-person": STAFF,
+            "new-school": ref("school"),
+            **{f"new-{key}": kind for key, kind in PERSON.items()},
+        }
+    ),
 }
 
 
@@ -446,8 +492,11 @@ class Discovered:
 
 
 def _readers(case) -> list[str]:
-    """Who may open a GET case: one school role (the first) and the superuser."""
+    """Who may open a GET case: one school role (the first) and the superuser; the
+    anonymous visitor for the sign-in page."""
     roles = [role for role in LOGGED_IN if case.expected(role) == 200]
+    if not roles and case.expected(ANONYMOUS) == 200:
+        return [ANONYMOUS]
     return [role for role in roles if role != SUPERUSER][:1] + [
         role for role in roles if role == SUPERUSER
     ]
@@ -460,7 +509,7 @@ def _is_own(case) -> bool:
 def discover(world, clients) -> Discovered:
     found = Discovered({}, {}, [])
     for key, cases in URL_MATRIX.items():
-        if key.startswith("admin"):
+        if key.startswith(("admin:", "admin/")):
             continue
         for case in cases:
             if case.method != "get" or not _is_own(case):
@@ -526,6 +575,11 @@ def _fields(name: str) -> set[str]:
     return set(inputs.post) | set(inputs.query)
 
 
+def _bare(names: set[str]) -> set[str]:
+    """Field names without a form's prefix (a form bound in code knows them bare)."""
+    return {name.rsplit("-", 1)[-1] for name in names}
+
+
 @pytest.mark.django_db
 def test_every_form_field_and_parameter_is_covered(discovered):
     missing = []
@@ -538,7 +592,7 @@ def test_every_form_field_and_parameter_is_covered(discovered):
             missing.append(f"{name}: the filter form sends {sorted(fields - _fields(name))}")
     # Forms bound in a view's code may post to another URL (the excuse list renders the
     # withdrawal's form): their fields are covered by that URL's entry.
-    everywhere = set().union(*(set(inputs.post) for inputs in COVERED.values()))
+    everywhere = _bare(set().union(*(set(inputs.post) for inputs in COVERED.values())))
     for name, view in product_views().items():
         code = code_inputs(view)
         if code.get - set(COVERED.get(name, NONE).query):
@@ -546,7 +600,7 @@ def test_every_form_field_and_parameter_is_covered(discovered):
         if code.post - set(COVERED.get(name, NONE).post):
             missing.append(f"{name}: the view reads POST {sorted(code.post - _fields(name))}")
         bound = set().union(*code.forms.values()) if code.forms else set()
-        unknown = {f for f in bound if f not in _fields(name) and f not in everywhere}
+        unknown = bound - _bare(_fields(name)) - everywhere
         if unknown:
             missing.append(f"{name}: the view binds a form with {sorted(unknown)}")
     assert not missing, f"Inputs without hostile-input coverage — {HOW_TO}:\n" + "\n".join(missing)
@@ -651,6 +705,7 @@ class Outcome:
     changed: list[str]
     changed_in_b: list[str]
     audit: list[str]
+    inside: object = None  # what ``Probe.run(inside=…)`` saw before the rollback
 
     def problems(self, *, read: bool = False) -> list[str]:
         answer = self.answer
@@ -671,7 +726,7 @@ class Outcome:
         if read and self.changed:
             problems.append(f"a GET changed {self.changed}")
         if status in (400, 422) and not hostile.CYRILLIC.search(content.decode("utf-8", "replace")):
-            problems.append(f"{status} without a Russian message")
+            problems.append(f"{status} without a Russian message: {content[:300]!r}")
         return problems
 
 
@@ -682,7 +737,7 @@ class Probe:
         self.tables = [t for t in hostile.product_tables() if t != hostile.AUDIT_TABLE]
         self.school_b = world.b.school.pk
 
-    def run(self, send) -> Outcome:
+    def run(self, send, inside=None) -> Outcome:
         before = hostile.fingerprint(self.tables)
         before_b = hostile.fingerprint(self.tables, self.school_b)
         last_audit = hostile.last_audit_id()
@@ -695,14 +750,16 @@ class Probe:
                 after = hostile.fingerprint(self.tables)
                 after_b = hostile.fingerprint(self.tables, self.school_b)
                 audit = hostile.audit_actions_since(last_audit)
+                seen = inside() if inside else None
             except DatabaseError as error:
-                answer, after, after_b, audit = error, before, before_b, []
+                answer, after, after_b, audit, seen = error, before, before_b, [], None
             transaction.set_rollback(True)
         return Outcome(
             answer,
             changed=sorted(t for t in before if before[t] != after[t]),
             changed_in_b=sorted(t for t in before_b if before_b[t] != after_b[t]),
             audit=audit,
+            inside=seen,
         )
 
 
@@ -743,10 +800,16 @@ HOSTILE_SETTINGS = settings(
 def test_hostile_post_is_answered_and_changes_nothing_it_refuses(env, discovered, name, data):
     world, clients = env
     target = target_of(name, world, discovered)
-    assert target is not None, f"{name}: no page renders its form and no matrix POST case"
+    assert target is not None, (
+        f"{name}: no page renders its form and no matrix POST case; forms seen: "
+        f"{sorted(discovered.forms)}"
+    )
     fields = sorted(COVERED[name].post)
     chosen = data.draw(st.lists(st.sampled_from(fields), min_size=1, max_size=3, unique=True))
     values = hostile.hostile_values(_other_school_ids(world))
+    if target.json:
+        # A lone surrogate in JSON: see test_api_refuses_a_lone_surrogate_in_russian.
+        values = values.filter(lambda value: not isinstance(value, bytes))
     submission = dict(target.base)
     files = {}
     for key in chosen:
@@ -794,14 +857,36 @@ def test_other_schools_ids_in_a_form_change_nothing(env, discovered, name):
             continue
         other = _resolve(world.b, kind.removeprefix("ref:"))
         submission = target.base | {target.names[key]: str(other.pk)}
-        outcome = Probe(world).run(lambda s=submission: _send(clients[target.role], target, s))
+        before = references_to(other)
+        outcome = Probe(world).run(
+            lambda s=submission: _send(clients[target.role], target, s),
+            inside=lambda o=other: references_to(o),
+        )
         found = outcome.problems()
-        answer = outcome.answer
-        if not isinstance(answer, BaseException) and outcome.changed:
-            found.append(f"accepted school B's {kind} and changed {outcome.changed}")
+        if outcome.inside != before:
+            found.append(f"a row now names school B's {kind}: {_diff(before, outcome.inside)}")
         if found:
             problems[f"{key}={other.pk}"] = found
     assert not problems, f"POST {target.url} as {target.role}: {problems}"
+
+
+def references_to(obj) -> dict[str, int]:
+    """How many rows of each table point at ``obj`` (foreign keys and many-to-many)."""
+    target = obj._meta.concrete_model
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        for fk in model._meta.concrete_fields:
+            related = fk.related_model if fk.is_relation else None
+            if related is not None and related._meta.concrete_model is target:
+                key = f"{model._meta.db_table}.{fk.column}"
+                counts[key] = model._base_manager.filter(**{fk.attname: obj.pk}).count()
+    return counts
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {
+        key: (before.get(key), after.get(key)) for key in after if after[key] != before.get(key)
+    }
 
 
 def _resolve(side, path: str):
@@ -814,9 +899,11 @@ def _resolve(side, path: str):
 
 
 def _page_of(name: str, world):
+    """A GET case's URL and who opens it (a page that only redirects, as set_language, by
+    whoever it redirects)."""
     for case in URL_MATRIX.get(name, []):
         if case.method == "get" and _is_own(case):
-            readers = [r for r in _readers(case) if r != ANONYMOUS]
+            readers = _readers(case) or [r for r in LOGGED_IN if case.expected(r) == 302]
             if readers:
                 return _url(name, case.kwargs(world)) + case.query_string(world), readers[0]
     return None
@@ -847,3 +934,44 @@ def _get(client, url):
     if response.streaming:
         b"".join(response.streaming_content)
     return response
+
+
+# --- What this suite found (each a regular test, failing on the code before its fix) -------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["alerts:task_done", "alerts:notification_read"])
+@pytest.mark.parametrize("next_value", ["9" * 20, "abc", "alerts:inbox"])
+def test_next_that_is_not_a_path_falls_back(env, name, next_value):
+    """``next`` that is not a path went to ``redirect()``, which takes a bare word for a URL
+    name: NoReverseMatch, a 500. Now the page's fallback."""
+    world, clients = env
+    kwargs = {"task_id": world.a.task.pk} if name == "alerts:task_done" else {}
+    if name == "alerts:notification_read":
+        kwargs = {"notification_id": world.a.notification.pk}
+    url = _url(name, kwargs)
+    outcome = Probe(world).run(
+        lambda: clients["class_teacher"].post(url, {"next": next_value, "note": "Позвонили"})
+    )
+    assert not outcome.problems(), outcome.problems()
+    assert outcome.answer.status_code == 302
+    assert outcome.answer["Location"].startswith("/")
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by this suite, left to the API's author (api/ is being written): DRF's "
+    "CharField answers 400 «Surrogate characters are not allowed» in English",
+)
+def test_api_refuses_a_lone_surrogate_in_russian(env):
+    world, clients = env
+    url = _url(
+        "api:v1_lesson_mark", {"lesson_id": world.a.lesson.pk, "student_id": world.a.student.pk}
+    )
+    outcome = Probe(world).run(
+        lambda: clients["subject_teacher"].put(
+            url, '{"kind": "late", "client_key": "\\ud800"}', content_type="application/json"
+        )
+    )
+    assert not outcome.problems(), outcome.problems()

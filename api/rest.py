@@ -4,9 +4,12 @@ Every error is ``{"detail": "<Russian message>"}``; a form-like error (a bad fie
 body) adds ``"errors": {field: [messages]}`` with every message.
 """
 
+import re
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
@@ -22,12 +25,33 @@ def _first_message(data) -> str:
     return str(data)
 
 
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def _in_russian(data):
+    """DRF's messages that its Russian catalogue lacks (e.g. a lone surrogate in a string)
+    would reach a Russian user in English: by their code, or a general one."""
+    if isinstance(data, dict):
+        return {key: _in_russian(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_in_russian(value) for value in data]
+    if isinstance(data, ErrorDetail) and not CYRILLIC.search(data):
+        messages = {
+            "surrogate_characters_not_allowed": _("Текст содержит недопустимые символы."),
+            "null_characters_not_allowed": _("Текст содержит недопустимые символы."),
+        }
+        return ErrorDetail(messages.get(data.code, _("Неверное значение.")), data.code)
+    return data
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, InputError):
         exc = ValidationError({"detail": str(exc)})
     response = exception_handler(exc, context)
     if response is None:
         return None
+    if (get_language() or "ru").startswith("ru"):
+        response.data = _in_russian(response.data)
     data = response.data
     if not (isinstance(data, dict) and set(data) == {"detail"}):
         response.data = {"detail": _first_message(data), "errors": data}

@@ -959,11 +959,6 @@ def test_next_that_is_not_a_path_falls_back(env, name, next_value):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this suite, left to the API's author (api/ is being written): DRF's "
-    "CharField answers 400 «Surrogate characters are not allowed» in English",
-)
 def test_api_refuses_a_lone_surrogate_in_russian(env):
     world, clients = env
     url = _url(

@@ -1,4 +1,4 @@
-"""XLSX rendering by openpyxl: sheets of a heading, one table and a footer.
+"""XLSX rendering by openpyxl (sheets of a heading, one table and a footer), and CSV.
 
 The one spreadsheet writer of the product: every export goes through ``render_xlsx`` so that
 text typed by someone (a surname, a leaving reason, a report's column) can never become a
@@ -6,6 +6,7 @@ live formula (OWASP "CSV injection"). Such text is written with a leading ``'`` 
 ``neutralise``); numbers and dates stay numbers and dates.
 """
 
+import csv
 import datetime
 import io
 import re
@@ -138,3 +139,27 @@ def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
+
+
+CSV = "text/csv; charset=utf-8"
+
+
+def render_csv(columns: Sequence[str], rows: Sequence[Sequence], *, filename: str) -> Document:
+    """A CSV of one table: UTF-8 with a BOM and «;» (what a Russian spreadsheet opens by a
+    double click); dates as dd.mm.yyyy, text neutralised as in the XLSX."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([cell_value(str(column)) for column in columns])
+    for row in rows:
+        writer.writerow([_csv_text(value) for value in row])
+    content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return Document(filename=filename, mime_type=CSV, content=content)
+
+
+def _csv_text(value) -> str:
+    value = cell_value(value)
+    if isinstance(value, datetime.datetime):
+        return f"{value:%d.%m.%Y %H:%M:%S}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d.%m.%Y}"
+    return "" if value is None else str(value)

@@ -5,9 +5,6 @@ The school is fetched through ``accounts.access``: another school answers 404, a
 the school without the permission 403. Reads and filters are in ``schools.audit_log``.
 """
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,7 +20,7 @@ from accounts.roles import Role
 from accounts.selectors import school_ids_with_role
 from audit.services import log_read
 from printing.pdf import Document
-from printing.xlsx import Sheet, Table, neutralise, render_xlsx
+from printing.xlsx import Sheet, Table, render_csv, render_xlsx
 
 from . import audit_log
 from .models import School
@@ -118,18 +115,4 @@ def _xlsx(school: School, rows: list[list], stem: str) -> Document:
 
 
 def _csv(rows: list[list], stem: str) -> Document:
-    """UTF-8 with a BOM and «;» (what a Russian spreadsheet opens by a double click); text
-    that a spreadsheet would take for a formula is neutralised as in the XLSX."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([str(column) for column in audit_log.COLUMNS])
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return Document(filename=f"{stem}.csv", mime_type="text/csv; charset=utf-8", content=content)
-
-
-def _csv_cell(value) -> str:
-    if hasattr(value, "strftime"):
-        return f"{value:%d.%m.%Y %H:%M:%S}"
-    return neutralise(str(value))
+    return render_csv([str(column) for column in audit_log.COLUMNS], rows, filename=f"{stem}.csv")

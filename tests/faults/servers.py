@@ -116,6 +116,8 @@ class RedisServer:
 @contextlib.contextmanager
 def celery_publishing_to(broker: str):
     """This process queues tasks to ``broker`` rather than running them in-process."""
+    import kombu.pools
+
     from attendance_portal.celery import app
 
     def drop_connections():
@@ -123,6 +125,10 @@ def celery_publishing_to(broker: str):
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # Celery takes its producer pool from kombu's process-wide registry, keyed by the
+        # broker: a pool closed here would be handed to the next test that queues a task
+        # ("Acquire on closed pool"). Reset the registry so every pool is made anew.
+        kombu.pools.reset()
 
     saved = app.conf.task_always_eager, app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
     drop_connections()

@@ -30,9 +30,11 @@ Admin URLs (``admin:``) are not covered here: they are Django's own views and fo
 product's admin rules are tested in tests/accounts/test_admin.py and tests/security.
 """
 
+import importlib
 import json
+import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
@@ -41,9 +43,25 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tests.security
 from tests.accounts.world import ANONYMOUS
 from tests.security import hostile
 from tests.security.discovery import code_inputs, field_key, html_forms, url_name_of
+from tests.security.kinds import (
+    ACTION,
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    FILE,
+    NONE,
+    NUMBER,
+    PAGE,
+    STAFF,
+    TEXT,
+    Inputs,
+    ref,
+)
 from tests.test_url_permissions import (  # noqa: F401  (shared_world is a fixture)
     LOGGED_IN,
     SUPERUSER,
@@ -52,35 +70,6 @@ from tests.test_url_permissions import (  # noqa: F401  (shared_world is a fixtu
     shared_world,
 )
 
-TEXT, DATE, DATETIME, NUMBER, CHOICE, BOOL, FILE, ACTION = (
-    "text",
-    "date",
-    "datetime",
-    "number",
-    "choice",
-    "bool",
-    "file",
-    "action",  # a submit button's name, a formset's management field, a "next" URL
-)
-
-
-def ref(path: str) -> str:
-    """An id of the world's object at ``path`` of a school side (``student``,
-    ``cw.case``): its school B twin is what the other-school test posts."""
-    return f"ref:{path}"
-
-
-@dataclass(frozen=True)
-class Inputs:
-    post: dict[str, str] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
-    # PUT with a JSON body (the API) instead of a form.
-    json: bool = False
-
-
-NONE = Inputs()
-PAGE = Inputs(query={"page": NUMBER})
-STAFF = ref("class_teacher")  # a staff member of the school (chair, responsible, members)
 SCHOOL = {"school": ref("school")}
 CONTACT = {
     "student": ref("student"),
@@ -167,13 +156,6 @@ HEARING = {
     "assignments-N-text": TEXT,
     "assignments-N-assignee": STAFF,
     "assignments-N-due_date": DATE,
-}
-CLASS = {"grade": CHOICE, "letter": TEXT, "class_teacher": STAFF}
-SUBJECT = {"name": TEXT, "short_name": TEXT}
-PERSON = {
-    **dict.fromkeys(("last_name", "first_name", "patronymic", "username", "email"), TEXT),
-    **dict.fromkeys(("phone", "position"), TEXT),
-    "roles": CHOICE,
 }
 AUDIT_FILTERS = {
     "child": ref("student"),
@@ -426,32 +408,14 @@ COVERED: dict[str, Inputs] = {
     "schools:audit_index": NONE,
     "schools:audit": Inputs(query=AUDIT_FILTERS | {"page": NUMBER}),
     "schools:audit_export": Inputs(query=AUDIT_FILTERS),
-    # The school's and the municipality's administration pages.
-    "administration:index": NONE,
-    "administration:classes": NONE,
-    "administration:class_add": Inputs(post=CLASS),
-    "administration:class_edit": Inputs(post=CLASS),
-    "administration:class_close": NONE,
-    "administration:staff": NONE,
-    "administration:staff_add": Inputs(post=PERSON),
-    "administration:staff_member": NONE,
-    "administration:staff_grant": Inputs(post={"role": CHOICE}),
-    "administration:staff_deactivate": NONE,
-    "administration:role_revoke": Inputs(post={"back": ACTION}),
-    "administration:subjects": Inputs(post=SUBJECT),
-    "administration:subject_edit": Inputs(post=SUBJECT),
-    "administration:subject_archive": Inputs(post={"archived": BOOL}),
-    "administration:leadership": Inputs(
-        post={
-            "action": ACTION,
-            "appoint-school": ref("school"),
-            "appoint-role": CHOICE,
-            "appoint-person": STAFF,
-            "new-school": ref("school"),
-            **{f"new-{key}": kind for key, kind in PERSON.items()},
-        }
-    ),
 }
+
+# Groups of pages register their inputs in their own modules (tests/security/kinds.py).
+for _module in pkgutil.iter_modules(tests.security.__path__):
+    if _module.name.startswith("covered_"):
+        _topic = importlib.import_module(f"tests.security.{_module.name}").COVERED
+        assert not COVERED.keys() & _topic.keys(), f"{_module.name} registers a URL twice"
+        COVERED |= _topic
 
 
 # --- The product's URLs and what they read ------------------------------------------------

@@ -6,6 +6,7 @@ from .calendar import (
     Term,
     Vacation,
 )
+from .guardian_notes import GuardianNote
 from .marks import (
     ExcuseDocument,
     LockedWeek,
@@ -18,6 +19,7 @@ from .timetable import BellPeriod, Lesson, TimetableEntry
 
 __all__ = [
     "ExcuseDocument",
+    "GuardianNote",
     "Mark",
     "MarkRequest",
     "ReasonStatus",

@@ -9,7 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import log_action
+from audit.services import audit_entry, log_action, log_actions
 
 from .models import Enrollment, LeavingCategory, SchoolClass, Student
 
@@ -132,3 +132,52 @@ def withdraw_student(
             data={"student_id": student.pk, "last_day": last_day, "category": category},
         )
     return current
+
+
+def enroll_new_students(
+    *,
+    placements: list[tuple[Student, SchoolClass]],
+    start_date: datetime.date,
+    acting_user,
+    basis: str = "",
+) -> list[Enrollment]:
+    """Admit students created in the caller's transaction, set-based (a bulk import of
+    thousands): one INSERT of the enrollments and one of their audit entries.
+
+    Only for students who have no enrollment at all (just created): the checks of
+    :func:`enroll_student` about a current or later enrollment cannot fail for them, and
+    are not repeated row by row; the academic year of each class is checked as there.
+    """
+    for school_class in {school_class.pk: school_class for _s, school_class in placements}.values():
+        _check_year(school_class, start_date)
+    enrollments = Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                student=student,
+                school_class=school_class,
+                school_id=school_class.school_id,
+                start_date=start_date,
+                admission_basis=basis,
+            )
+            for student, school_class in placements
+        ],
+        batch_size=2000,
+    )
+    log_actions(
+        [
+            audit_entry(
+                actor=acting_user,
+                action="schools.enrollment.created",
+                obj=enrollment,
+                school=enrollment.school_class.school,
+                student_id=enrollment.student_id,
+                data={
+                    "student_id": enrollment.student_id,
+                    "class_id": enrollment.school_class_id,
+                    "start_date": start_date,
+                },
+            )
+            for enrollment in enrollments
+        ]
+    )
+    return enrollments

@@ -347,6 +347,11 @@ class Enrollment(models.Model):
     leaving_category = models.CharField(
         _("категория выбытия"), max_length=20, choices=LeavingCategory.choices, blank=True
     )
+    # Where the student went (another school, a town): the registry of those who left
+    # (R-J-7) and the transfer's paper trail ask for it.
+    leaving_destination = models.CharField(
+        _("куда выбыл"), max_length=300, blank=True, default="", db_default=""
+    )
     # Seed 003 App. 2 asks for it in the reasons of non-attendance («указать повторность
     # обучения»): the student repeats the grade of this class. A database default too:
     # bulk SQL that inserts enrollments (bench/thresholds.py) need not name it.

@@ -161,18 +161,36 @@ _UNNEST = "SELECT * FROM unnest($1::bigint[], $2::date[])"
 # The advisory lock of a key: a 64-bit hash of the table's name, the id and the date as a
 # day number (independent of the session's DateStyle). A statement takes its keys' locks in
 # the order of these numbers, so two statements never wait for each other in a cycle.
+#
+# Locks live in PostgreSQL's shared lock table (max_locks_per_transaction × connections,
+# 6,400 by default): a statement with many keys (a term's lessons generated, an import, a
+# transfer rewriting a year of days) would fill it. Beyond LOCK_KEYS_LIMIT keys a statement
+# takes one exclusive "bulk" lock instead, and every statement with few keys holds that lock
+# shared besides its keys' locks: bulk writes wait for the marking under way and the
+# other way round, marks made at the same time still only wait for the same keys.
+LOCK_KEYS_LIMIT = 128
+_BULK_LOCK = "hashtextextended('alerts_facts bulk', 0)"
 _LOCK_KEYS = """
-    FOR lock_key IN
-        SELECT DISTINCT hashtextextended(
-            format('{table} %s %s', k.id, k.date - DATE '2000-01-01'), 0)
-        FROM unnest({ids}, {dates}) k(id, date) ORDER BY 1
-    LOOP
-        PERFORM pg_advisory_xact_lock(lock_key);
-    END LOOP;"""
+    IF coalesce(cardinality({ids}), 0) = 0 THEN
+        NULL;
+    ELSIF cardinality({ids}) > {limit} THEN
+        PERFORM pg_advisory_xact_lock({bulk});
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared({bulk});
+        FOR lock_key IN
+            SELECT DISTINCT hashtextextended(
+                format('{table} %s %s', k.id, k.date - DATE '2000-01-01'), 0)
+            FROM unnest({ids}, {dates}) k(id, date) ORDER BY 1
+        LOOP
+            PERFORM pg_advisory_xact_lock(lock_key);
+        END LOOP;
+    END IF;"""
 
 
 def _lock_keys(table: str, ids: str, dates: str) -> str:
-    return _LOCK_KEYS.format(table=table, ids=ids, dates=dates)
+    return _LOCK_KEYS.format(
+        table=table, ids=ids, dates=dates, limit=LOCK_KEYS_LIMIT, bulk=_BULK_LOCK
+    )
 
 
 def _trigger_body(table: str, rows: str, *, locking: bool = True) -> str:

@@ -169,3 +169,88 @@ def test_rebuilding_the_facts_while_a_teacher_marks_loses_nothing():
     assert _together(tap, rebuild) == []
     assert Mark.objects.filter(student=student).count() == 2
     assert facts.discrepancies() == {"alerts_classday": 0, "alerts_studentday": 0}
+
+
+def _advisory_locks_held() -> dict[str, int]:
+    """The advisory locks this connection holds, by mode."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode, count(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND pid = pg_backend_pid() GROUP BY mode"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_statement_with_many_keys_takes_one_bulk_lock_not_one_per_key():
+    """A term's lessons written in one statement took a lock per student and day and ran
+    PostgreSQL's shared lock table out of memory; beyond the limit one exclusive lock is
+    taken, and a tap holds it shared besides its own keys' locks."""
+    school_class = factories.SchoolClassFactory()
+    students = [factories.enrolled_student(school_class) for _ in range(3)]
+    teacher = factories.staff_user(Role.SUBJECT_TEACHER, school_class.school)
+    subject = factories.SubjectFactory(school=school_class.school)
+    start = datetime.date(2025, 9, 1)
+    days = [start + datetime.timedelta(days=n) for n in range(150)]
+    with transaction.atomic():
+        from journal.models import Lesson
+
+        Lesson.objects.bulk_create(
+            Lesson(
+                school=school_class.school,
+                school_class=school_class,
+                date=day,
+                period=1,
+                subject=subject,
+                teacher=teacher,
+                duration_minutes=40,
+            )
+            for day in days
+        )
+        # 150 class days and 450 student days: over the limit, one lock for both.
+        assert len(days) * len(students) > facts.LOCK_KEYS_LIMIT
+        assert _advisory_locks_held() == {"ExclusiveLock": 1}
+    assert facts.discrepancies() == {"alerts_classday": 0, "alerts_studentday": 0}
+
+    lesson = make_lesson(school_class, datetime.date(2025, 10, 14), period=2, teacher=teacher)
+    with transaction.atomic():
+        set_mark(lesson=lesson, student_id=students[0].pk, kind="absent", acting_user=teacher)
+        # The bulk lock shared; the student's day exclusive (the class day was not changed).
+        assert _advisory_locks_held() == {"ShareLock": 1, "ExclusiveLock": 1}
+
+
+def test_a_bulk_write_waits_for_a_tap_under_way():
+    """The bulk lock and the taps' shared hold of it exclude each other: a term's lessons
+    generated while a teacher's transaction is open wait for it to commit."""
+    from django.db import connection
+
+    school_class = factories.SchoolClassFactory()
+    student = factories.enrolled_student(school_class)
+    teacher = factories.staff_user(Role.SUBJECT_TEACHER, school_class.school)
+    lesson = make_lesson(school_class, datetime.date(2025, 10, 14), teacher=teacher)
+    tapped, order = threading.Event(), []
+
+    def tap():
+        with transaction.atomic():
+            set_mark(lesson=lesson, student_id=student.pk, kind="absent", acting_user=teacher)
+            tapped.set()
+            time.sleep(0.5)
+            order.append("tap committed")
+        connections.close_all()
+
+    def bulk():
+        tapped.wait(timeout=10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock({facts._BULK_LOCK})"  # what a bulk trigger takes
+            )
+            order.append("bulk locked")
+        connections.close_all()
+
+    threads = [threading.Thread(target=tap), threading.Thread(target=bulk)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert order == ["tap committed", "bulk locked"]

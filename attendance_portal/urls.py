@@ -24,6 +24,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("journal/", include("journal.urls")),
     path("alerts/", include("alerts.urls")),
+    path("messages/", include("notify.urls")),
     path("casework/", include("casework.urls")),
     path("reports/", include("reporting.urls")),
     path("settings/", include("policy.urls")),

@@ -16,7 +16,15 @@ from audit.models import AuditEntry
 from schools.models import Enrollment, Student, enrolled_on
 from schools.selectors import get_student_for_user
 
-from .models import BellPeriod, ExcuseDocument, Lesson, Mark, ReasonStatus, TimetableEntry
+from .models import (
+    BellPeriod,
+    ExcuseDocument,
+    GuardianNote,
+    Lesson,
+    Mark,
+    ReasonStatus,
+    TimetableEntry,
+)
 from .services.history import ACTIONS
 
 
@@ -156,6 +164,34 @@ def unknown_absences_of_class(
             "student__last_name", "student__first_name", "student_id", "date", "lesson__period"
         )
     )
+
+
+def guardian_notes_of_class(school_class, day: datetime.date) -> QuerySet[GuardianNote]:
+    """Parents' notes for the class day: those waiting for a decision (any dates) and those
+    covering ``day``, with the student and the chosen lessons; the class's pupils only."""
+    in_class = Enrollment.objects.filter(school_class_id=school_class.pk).values("student_id")
+    return (
+        GuardianNote.objects.filter(school_id=school_class.school_id, student_id__in=in_class)
+        .filter(Q(status=GuardianNote.Status.PENDING) | Q(start_date__lte=day, end_date__gte=day))
+        .select_related("student", "guardian", "decided_by")
+        .prefetch_related("lessons__subject")
+        .order_by("start_date", "pk")
+    )
+
+
+def get_guardian_note_of_class(school_class, note_id: int) -> GuardianNote:
+    """A note of a pupil of the class (the class already fetched for the user), else 404."""
+    in_class = Enrollment.objects.filter(school_class_id=school_class.pk).values("student_id")
+    note = (
+        GuardianNote.objects.filter(
+            pk=note_id, school_id=school_class.school_id, student_id__in=in_class
+        )
+        .select_related("student")
+        .first()
+    )
+    if note is None:
+        raise Http404
+    return note
 
 
 def registry_scope(user) -> Q | None:

@@ -9,6 +9,16 @@ urlpatterns = [
         class_day.class_day_reasons,
         name="class_day_reasons",
     ),
+    path(
+        "classes/<int:class_id>/parent-notes/<int:note_id>/confirm/",
+        class_day.guardian_note_confirm,
+        name="guardian_note_confirm",
+    ),
+    path(
+        "classes/<int:class_id>/parent-notes/<int:note_id>/reject/",
+        class_day.guardian_note_reject,
+        name="guardian_note_reject",
+    ),
     path("classes/<int:class_id>/grid/", student_card.class_grid, name="class_grid"),
     path("students/<int:student_id>/", student_card.student_card, name="student_card"),
     path("students/<int:student_id>/excuses/", excuses.excuse_list, name="excuse_list"),

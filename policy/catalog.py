@@ -431,6 +431,31 @@ SETTINGS: tuple[Setting, ...] = (
         source="002 §3.4",
         help_text=_("Классный руководитель устанавливает причину «неизвестна» до этого часа."),
     ),
+    # Issue #15 point 7: the parents hear of an absence without a reason the same day.
+    Setting(
+        key="notify.parent_messages",
+        default=True,
+        kind=Kind.BOOL,
+        label=_("Сообщать родителям о пропусках без указанной причины"),
+        group=Group.JOURNAL,
+        source="002 §3.4, §4.1",
+        help_text=_(
+            "В конце учебного дня — письмо и SMS каждому законному представителю с "
+            "контактами, не больше одного сообщения о ребёнке в день."
+        ),
+    ),
+    Setting(
+        key="notify.parent_message_time",
+        default=datetime.time(16, 0),
+        kind=Kind.TIME,
+        label=_("Сообщение родителям отправляется в"),
+        group=Group.JOURNAL,
+        source="002 §3.4",
+        help_text=_(
+            "Если к этому часу причина пропуска не установлена. Позже 21:00 сообщения не "
+            "отправляются."
+        ),
+    ),
     Setting(
         key="journal.mark_edit_lock",
         default="week_approved",

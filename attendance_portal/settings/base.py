@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "journal",
     "casework",
     "alerts",
+    "notify",
     "reporting",
     "administration",
     "home",
@@ -290,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.catch_up_pending",
         "schedule": float(THRESHOLD_CATCH_UP_SECONDS),
     },
+    # Parents told the same day (notify): each school at its own evening time.
+    "notify-parents-end-of-day": {
+        "task": "notify.tasks.message_parents_due",
+        "schedule": crontab(minute="*/10"),
+    },
     # Casework: repeat council hearings whose recommendations' deadlines have passed.
     "casework-repeat-hearings": {
         "task": "casework.tasks.schedule_repeat_hearings_daily",
@@ -322,6 +328,13 @@ EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="attendance@localhost")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+
+# Messages to parents (notify/): the SMS gateway is a dotted path to a class, as the e-mail
+# backend is; the demo prints the messages (notify.sms.ConsoleSmsBackend). The address the
+# messages' links start with, and how long a link works.
+NOTIFY_SMS_BACKEND = env.str("NOTIFY_SMS_BACKEND", default="notify.sms.ConsoleSmsBackend")
+NOTIFY_SITE_URL = env.str("NOTIFY_SITE_URL", default="http://localhost:8000")
+NOTIFY_LINK_MAX_AGE_DAYS = env.int("NOTIFY_LINK_MAX_AGE_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

@@ -30,8 +30,13 @@ from schools.selectors import get_class_for_user
 
 from ..forms import DayReasonsForm, first_error
 from ..models import Mark
-from ..selectors import unknown_absences_of_class
+from ..selectors import (
+    get_guardian_note_of_class,
+    guardian_notes_of_class,
+    unknown_absences_of_class,
+)
 from ..services import JournalError, set_reasons
+from ..services.guardian_notes import confirm_guardian_note, reject_guardian_note
 from ..signals import class_day_panels_for
 
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
@@ -123,6 +128,8 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         )
         for group in today_groups
     ]
+    # Parents' notes (issue #15 point 7): those waiting for a decision first.
+    notes = sorted(guardian_notes_of_class(school_class, day), key=lambda n: not n.is_pending)
     # A class that let reasons pile up has a long list of past days: a page at a time.
     past_page = Paginator(past_groups, PAST_DAYS_PAGE_SIZE).get_page(request.GET.get("past_page"))
     # The children listed (names, parents' phones) are logged as read: one entry for the
@@ -132,7 +139,10 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         action="journal.class_day.viewed",
         obj=school_class,
         school_id=school_class.school_id,
-        student_ids=[group.student.pk for group in (*today_groups, *past_page)],
+        student_ids=[
+            *(group.student.pk for group in (*today_groups, *past_page)),
+            *(note.student_id for note in notes),
+        ],
         data={"date": day},
     )
     context = {
@@ -142,6 +152,7 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "blocks": blocks,
+        "guardian_notes": notes,
         "past_page": past_page,
         "past_query": f"date={day:%Y-%m-%d}",
         "past_students": len({group.student.pk for group in past_groups}),
@@ -213,3 +224,47 @@ def class_day_reasons(request: HttpRequest, class_id: int) -> HttpResponse:
                 },
             )
     return _back(request, school_class, day)
+
+
+def _note_and_class(request: HttpRequest, class_id: int, note_id: int):
+    school_class = _get_class(request, class_id)
+    note = get_guardian_note_of_class(school_class, note_id)
+    if not request.user.has_perm("journal.settle_reasons", school_class):
+        raise PermissionDenied(_("Сообщения родителей рассматривает классный руководитель."))
+    return school_class, note
+
+
+@login_required
+@require_POST
+def guardian_note_confirm(request: HttpRequest, class_id: int, note_id: int) -> HttpResponse:
+    """Confirm a parent's note: its absences get the valid reason (an excuse document)."""
+    school_class, note = _note_and_class(request, class_id, note_id)
+    try:
+        confirm_guardian_note(note=note, acting_user=request.user)
+    except JournalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(student)s: сообщение родителей подтверждено, причина уважительная.")
+            % {"student": note.student.short_name},
+        )
+    return _back(request, school_class, timezone.localdate())
+
+
+@login_required
+@require_POST
+def guardian_note_reject(request: HttpRequest, class_id: int, note_id: int) -> HttpResponse:
+    """Reject a parent's note: the reasons stay as they are."""
+    school_class, note = _note_and_class(request, class_id, note_id)
+    comment = (request.POST.get("comment") or "").strip()[:300]
+    try:
+        reject_guardian_note(note=note, acting_user=request.user, comment=comment)
+    except JournalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(student)s: сообщение родителей отклонено.") % {"student": note.student.short_name},
+        )
+    return _back(request, school_class, timezone.localdate())

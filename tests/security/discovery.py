@@ -22,6 +22,7 @@ PRODUCT_PACKAGES = (
     "policy",
     "journal",
     "alerts",
+    "notify",
     "casework",
     "reporting",
     "home",

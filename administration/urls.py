@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, index, leadership, staff, subjects
+from .views import classes, imports, index, leadership, staff, subjects
 
 app_name = "administration"
 urlpatterns = [
@@ -24,6 +24,15 @@ urlpatterns = [
     path("school/<int:school_id>/subjects/", subjects.subject_list, name="subjects"),
     path("subject/<int:subject_id>/", subjects.subject_edit, name="subject_edit"),
     path("subject/<int:subject_id>/archive/", subjects.subject_archive, name="subject_archive"),
+    path("school/<int:school_id>/import/", imports.import_index, name="import"),
+    path(
+        "school/<int:school_id>/import/template/<slug:kind>/",
+        imports.import_template,
+        name="import_template",
+    ),
+    path("import/<int:job_id>/", imports.import_job, name="import_job"),
+    path("import/<int:job_id>/apply/", imports.import_apply, name="import_apply"),
+    path("import/<int:job_id>/report/", imports.import_report, name="import_report"),
     path(
         "municipality/<int:municipality_id>/leadership/",
         leadership.leadership,

@@ -7,7 +7,6 @@ by a Celery task, every apply is one (in-process when there is no broker)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,7 +53,8 @@ def import_index(request, school_id: int):
         if len(form.content) <= INLINE_CHECK_BYTES:
             check_job(ImportJob.objects.select_related("school", "created_by").get(pk=job.pk))
         else:
-            transaction.on_commit(lambda: check_import.delay(job.pk))
+            # Committed already (no ATOMIC_REQUESTS): a worker finds the job.
+            check_import.delay(job.pk)
         return redirect("administration:import_job", job_id=job.pk)
     jobs = (
         ImportJob.objects.filter(school=school)
@@ -138,7 +138,7 @@ def import_apply(request, job_id: int):
     if not start_apply(job):
         messages.error(request, _("Этот файл уже загружается или загружен."))
         return redirect("administration:import_job", job_id=job.pk)
-    transaction.on_commit(lambda: apply_import.delay(job.pk))
+    apply_import.delay(job.pk)
     return redirect("administration:import_job", job_id=job.pk)
 
 

@@ -30,6 +30,9 @@ class MarkForm(forms.Form):
     minutes_late = forms.IntegerField(
         label=_("мин"), required=False, min_value=1, max_value=MAX_MINUTES_LATE
     )
+    # The page's own key for the tap (static/js/lesson.js): a tap kept on the phone while
+    # offline and sent again after a lost answer is stored once (set_mark_once).
+    client_key = forms.CharField(required=False, max_length=100, strip=True)
 
     def clean(self):
         data = super().clean()

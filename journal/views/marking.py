@@ -33,7 +33,7 @@ from ..selectors import (
     marks_of_lesson,
     unmarked_lessons_for_user,
 )
-from ..services import JournalError, confirm_attendance_taken, set_mark
+from ..services import JournalError, confirm_attendance_taken, set_mark, set_mark_once
 from ..services.marks import PRESENT, marking_refusal, with_marking_times
 
 # Returned for a refused mark so that the row shows the error; htmx swaps it (see lesson.html).
@@ -124,10 +124,28 @@ def _posted_student_id(data) -> int:
         return 0
 
 
+def _save_mark(user, lesson: Lesson, data: dict) -> None:
+    """One tap; with the page's key (a tap kept offline, a resend) at most once per key."""
+    asked = {
+        "lesson": lesson,
+        "student_id": data["student"],
+        "kind": data["kind"],
+        "minutes_late": data["minutes_late"],
+        "acting_user": user,
+    }
+    if data["client_key"]:
+        set_mark_once(client_key=data["client_key"], **asked)
+    else:
+        set_mark(**asked)
+
+
 @login_required
 @require_POST
 def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    """Save one student's mark. JournalPermissionDenied propagates as 403."""
+    """Save one student's mark. JournalPermissionDenied propagates as 403.
+
+    The page sends each tap with its own ``client_key``: a repeat of a key stored before
+    changes nothing and answers the row as it is now."""
     lesson = get_lesson_for_user(request.user, lesson_id)
     form = MarkForm(request.POST)
     student_id = _posted_student_id(request.POST)
@@ -136,13 +154,7 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
         error = form.first_error()
     else:
         try:
-            set_mark(
-                lesson=lesson,
-                student_id=form.cleaned_data["student"],
-                kind=form.cleaned_data["kind"],
-                minutes_late=form.cleaned_data["minutes_late"],
-                acting_user=request.user,
-            )
+            _save_mark(request.user, lesson, form.cleaned_data)
         except JournalError as refusal:
             error = str(refusal)
     if request.htmx:

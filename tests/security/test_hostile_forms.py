@@ -193,7 +193,12 @@ COVERED: dict[str, Inputs] = {
     "journal:my_lessons": Inputs(query={"date": DATE}),
     "journal:lesson": NONE,
     "journal:lesson_mark": Inputs(
-        post={"student": ref("student"), "kind": CHOICE, "minutes_late": NUMBER}
+        post={
+            "student": ref("student"),
+            "kind": CHOICE,
+            "minutes_late": NUMBER,
+            "client_key": TEXT,
+        }
     ),
     "journal:lesson_confirm": NONE,
     "journal:unmarked": Inputs(query={"date_from": DATE, "date_to": DATE}),

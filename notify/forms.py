@@ -79,7 +79,8 @@ class GuardianNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lessons"].queryset = lessons
         if not lessons.exists():
-            del self.fields["lessons"]
+            # No lessons to choose that day: nothing shown, and any id sent is refused.
+            self.fields["lessons"].widget = forms.MultipleHiddenInput()
 
     def clean(self):
         data = super().clean()

@@ -382,3 +382,47 @@ class StudentDay(models.Model):
 
     def __str__(self):
         return f"{self.student_id} {self.date:%d.%m.%Y}"
+
+
+class UnmarkedLessonReminder(models.Model):
+    """The one reminder a lesson's teacher gets when its attendance is still not taken
+    ``journal.unmarked_reminder_minutes`` after it ended (seed 002 §3.4, issue #15): the row
+    is the claim, so a run repeated, or two at once, sends nothing more
+    (``alerts.unmarked``)."""
+
+    lesson = models.OneToOneField("journal.Lesson", on_delete=models.CASCADE, related_name="+")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("напоминание о неотмеченном уроке")
+        verbose_name_plural = _("напоминания о неотмеченных уроках")
+
+    def __str__(self):
+        return f"{self.lesson_id} → {self.teacher_id}"
+
+
+class UnmarkedLessonsDigest(models.Model):
+    """The evening list of a school's lessons still not marked that day, sent to its
+    deputies once per school and day (``journal.unmarked_digest_time``)."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    lessons = models.JSONField(default=list)  # the ids of the lessons on the list
+    recipients = models.JSONField(default=list)  # the ids of the users it was sent to
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("вечерний список неотмеченных уроков")
+        verbose_name_plural = _("вечерние списки неотмеченных уроков")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="one_unmarked_digest_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.date}"

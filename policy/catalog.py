@@ -492,6 +492,35 @@ SETTINGS: tuple[Setting, ...] = (
         max_value=60,
         unit=_("мин"),
     ),
+    # Issue #15 point 8 (seed 002 §3.4): the teacher marks every day; a lesson left
+    # unmarked is a gap in the journal, not «all present» (alerts.unmarked).
+    Setting(
+        key="journal.unmarked_reminder_minutes",
+        default=30,
+        kind=Kind.INT,
+        label=_("Напомнить учителю о неотмеченном уроке через (минут после его окончания)"),
+        group=Group.JOURNAL,
+        source="002 §3.4",
+        help_text=_(
+            "Одно напоминание во «Входящие» и по электронной почте. Урок без расписания "
+            "звонков попадает только в вечерний список."
+        ),
+        min_value=0,
+        max_value=480,
+        unit=_("мин"),
+    ),
+    Setting(
+        key="journal.unmarked_digest_time",
+        default=datetime.time(17, 0),
+        kind=Kind.TIME,
+        label=_("Список неотмеченных уроков дня заместителю директора — в"),
+        group=Group.JOURNAL,
+        source="002 §3.4",
+        help_text=_(
+            "Уроки этого дня, посещаемость которых так и не отмечена: во «Входящие» и по "
+            "электронной почте заместителям директора (если их нет — директору)."
+        ),
+    ),
     Setting(
         key="journal.lesson_minutes_default",
         default=45,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, imports, index, leadership, staff, subjects
+from .views import classes, imports, index, leadership, staff, students, subjects
 
 app_name = "administration"
 urlpatterns = [
@@ -21,6 +21,48 @@ urlpatterns = [
         name="staff_deactivate",
     ),
     path("role/<int:assignment_id>/revoke/", staff.role_revoke, name="role_revoke"),
+    path("school/<int:school_id>/students/", students.student_list, name="students"),
+    path("school/<int:school_id>/students/add/", students.student_add, name="student_add"),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/",
+        students.student_card,
+        name="student",
+    ),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/edit/",
+        students.student_edit,
+        name="student_edit",
+    ),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/enrol/",
+        students.student_enrol,
+        name="student_enrol",
+    ),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/transfer/",
+        students.student_transfer,
+        name="student_transfer",
+    ),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/withdraw/",
+        students.student_withdraw,
+        name="student_withdraw",
+    ),
+    path(
+        "school/<int:school_id>/students/<int:student_id>/guardians/add/",
+        students.guardian_add,
+        name="guardian_add",
+    ),
+    path(
+        "school/<int:school_id>/guardians/<int:guardian_id>/",
+        students.guardian_edit,
+        name="guardian_edit",
+    ),
+    path(
+        "school/<int:school_id>/guardians/<int:guardian_id>/remove/",
+        students.guardian_remove,
+        name="guardian_remove",
+    ),
     path("school/<int:school_id>/subjects/", subjects.subject_list, name="subjects"),
     path("subject/<int:subject_id>/", subjects.subject_edit, name="subject_edit"),
     path("subject/<int:subject_id>/archive/", subjects.subject_archive, name="subject_archive"),

@@ -86,6 +86,13 @@ ACTION_LABELS = {
     "schools.enrollment.created": gettext_lazy("обучающийся зачислен"),
     "schools.enrollment.transferred": gettext_lazy("обучающийся переведён"),
     "schools.enrollment.ended": gettext_lazy("обучающийся выбыл"),
+    "schools.student.added": gettext_lazy("добавлен обучающийся"),
+    "schools.student.changed": gettext_lazy("изменены данные обучающегося"),
+    "schools.guardian.added": gettext_lazy("добавлен законный представитель"),
+    "schools.guardian.changed": gettext_lazy("изменены данные законного представителя"),
+    "schools.guardian.removed": gettext_lazy("удалён законный представитель"),
+    "administration.students.viewed": gettext_lazy("открыт список обучающихся школы"),
+    "administration.student.viewed": gettext_lazy("открыта страница обучающегося"),
 }
 ADMIN_VERBS = {
     "added": gettext_lazy("добавлено в панели администрирования"),

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import queue, services
+from . import queue, services, unmarked
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -33,3 +33,9 @@ def evaluate_school(school_id: int, run_id: int | None = None) -> dict:
 def evaluate_all(run_id: int | None = None) -> dict:
     """Nightly full evaluation of every school (celery beat)."""
     return queue.run_full(school_ids=None, run_id=run_id)
+
+
+@shared_task(acks_late=True)
+def remind_unmarked() -> dict:
+    """Reminders of lessons left unmarked and the deputies' evening lists (every 5 min)."""
+    return unmarked.remind_unmarked()

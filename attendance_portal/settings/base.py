@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.catch_up_pending",
         "schedule": float(THRESHOLD_CATCH_UP_SECONDS),
     },
+    # Lessons left unmarked (alerts/unmarked.py): the teacher's reminder after the lesson,
+    # the deputies' list at each school's evening time.
+    "unmarked-lessons": {
+        "task": "alerts.tasks.remind_unmarked",
+        "schedule": crontab(minute="*/5"),
+    },
     # Parents told the same day (notify): each school at its own evening time.
     "notify-parents-end-of-day": {
         "task": "notify.tasks.message_parents_due",

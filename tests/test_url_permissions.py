@@ -254,6 +254,37 @@ URL_MATRIX: dict[str, list[Case]] = {
     # (casework.log_parent_contact) with 403; the others are sent back to the page (302).
     "journal:class_day_reasons": class_posts(SETTLERS),
     "casework:class_day_contact": class_posts(CONTACT_KEEPERS),
+    # A parent's note (issue #15 point 7): the class fetched for readers (404 elsewhere),
+    # then journal.settle_reasons decides (403); a note of another class is 404.
+    **{
+        f"journal:guardian_note_{action}": [
+            Case(
+                "GET",
+                kwargs=lambda w: {"class_id": w.a.school_class.pk, "note_id": w.a.nt["note"].pk},
+                expect=everyone(405),
+            ),
+            Case(
+                "POST own class",
+                kwargs=lambda w: {"class_id": w.a.school_class.pk, "note_id": w.a.nt["note"].pk},
+                method="post",
+                data=lambda w: {"comment": "Не подтвердилось"},
+                expect=in_school(*SETTLERS, yes=302),
+            ),
+            Case(
+                "POST through another class of the school",
+                kwargs=lambda w: {"class_id": w.a.other_class.pk, "note_id": w.a.nt["note"].pk},
+                method="post",
+                expect=in_school(*WHOLE_SCHOOL, SUPERUSER, yes=404),
+            ),
+            Case(
+                "POST other school",
+                kwargs=lambda w: {"class_id": w.b.school_class.pk, "note_id": w.b.nt["note"].pk},
+                method="post",
+                expect=other_school(superuser=302),
+            ),
+        ]
+        for action in ("confirm", "reject")
+    },
     # A student's attendance card and excuse documents: view_class_attendance on their class.
     "journal:student_card": own_other_foreign(ATTENDANCE_READERS, "student_id", referred=REFERRED),
     "journal:excuse_list": own_other_foreign(ATTENDANCE_READERS, "student_id", referred=REFERRED),
@@ -696,6 +727,10 @@ URL_MATRIX |= API_URLS
 from tests.administration.url_matrix import ADMINISTRATION_URLS  # noqa: E402
 
 URL_MATRIX |= ADMINISTRATION_URLS
+
+from tests.notify.url_matrix import URLS as NOTIFY_URLS  # noqa: E402
+
+URL_MATRIX |= NOTIFY_URLS
 
 
 # --- The test --------------------------------------------------------------------------------

@@ -99,6 +99,10 @@ class SchoolSide:
     cw: dict = field(default_factory=dict)
     # Reporting objects by name (tests/reporting/world.py): reports, versions, files …
     rp: dict = field(default_factory=dict)
+    # E-journal exchange objects (tests/exchange/world.py): an import, a conflict.
+    ex: dict = field(default_factory=dict)
+    # Parent messages (tests/notify/world.py): a guardian, their note, a notice, a delivery.
+    nt: dict = field(default_factory=dict)
 
     @property
     def region(self) -> Region:
@@ -276,4 +280,12 @@ def build_world() -> World:
 
     for side in (world.a, world.b):
         side.rp = build_reporting(world, side)
+    from tests.notify.world import build_notify
+
+    for side in (world.a, world.b):
+        side.nt = build_notify(world, side)
+    from tests.exchange.world import build_exchange
+
+    for side in (world.a, world.b):
+        side.ex = build_exchange(world, side)
     return world

@@ -750,6 +750,7 @@ def _other_school_ids(world) -> list[str]:
         side.task,
         *side.cw.values(),
         *side.rp.values(),
+        *side.nt.values(),
     ]
     return sorted({str(obj.pk) for obj in objects if hasattr(obj, "pk")})
 

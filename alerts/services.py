@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,12 +27,13 @@ from accounts.roles import Role
 from audit.services import log_action
 from journal.calendar import SchoolCalendar, add_working_days
 from policy.catalog import HOURS_BANDS
-from schools.models import AcademicYear, Enrollment, School, SchoolClass
+from schools.models import AcademicYear, Enrollment, School, SchoolClass, Student
 
 from . import detect as detection
+from .bulk import copy_insert
 from .config import ThresholdConfig
 from .models import Alert, EvaluationRun, Notification, Rule, Task
-from .signals import case_needed
+from .signals import CaseRequest, RaisedAlert, cases_needed
 from .thresholds import (
     ALSO_NOTIFY,
     BAND_SIBLING,
@@ -222,26 +225,7 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
     }
 
     if new:
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    school_id=f.school_id,
-                    student_id=f.student_id,
-                    rule=f.rule,
-                    episode=f.episode,
-                    period_start=f.period_start,
-                    period_end=f.period_end,
-                    evidence=f.evidence,
-                    digest=f.digest,
-                )
-                for f in new
-            ],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        created = _fetch(new)
-        summary.fired = len(created)
-        summary.tasks = _open_tasks(created, {f.key: f for f in new}, configs, now)
+        summary.fired, summary.tasks = _raise(new, configs, now)
     if reopen:
         Alert.objects.filter(pk__in=reopen).update(
             status=Alert.Status.OPEN, resolved_at=None, resolution=""
@@ -311,7 +295,7 @@ def _hand_over(band_left: dict[int, tuple[int, str, str]]) -> None:
     Task.objects.bulk_update(passed, ["alert", "sequence"])
 
 
-def _held_by_band_siblings(alerts: list[Alert]) -> set[tuple[int, str]]:
+def _held_by_band_siblings(alerts: list[RaisedAlert]) -> set[tuple[int, str]]:
     """(alert id, task kind) of new alerts whose band sibling (thresholds.BAND_SIBLING)
     holds a task of that kind open or done: it is not opened twice (see _hand_over)."""
     siblings = {
@@ -366,21 +350,6 @@ def _update_alerts(alerts: list[Alert]) -> None:
             )
 
 
-def _fetch(findings_list: list[Finding]) -> list[Alert]:
-    keys = {f.key for f in findings_list}
-    candidates = (
-        Alert.objects.filter(
-            student_id__in={f.student_id for f in findings_list},
-            rule__in={f.rule for f in findings_list},
-            episode__in={f.episode for f in findings_list},
-            tasks__isnull=True,
-        )
-        .select_related("student")
-        .distinct()
-    )
-    return [a for a in candidates if (a.student_id, a.rule, a.episode) in keys]
-
-
 class _Staff:
     """Who holds each role in the schools concerned, and each class's class teacher."""
 
@@ -403,17 +372,100 @@ class _Staff:
         return self.by_role.get((school_id, role), [])
 
 
-def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
-    if not alerts:
-        return 0
-    found = {a.pk: by_key[(a.student_id, a.rule, a.episode)] for a in alerts}
+def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
+    """Insert the alerts of the ``new`` findings with their tasks, notifications and cases,
+    set-based (alerts.bulk): the first run of a region raises them by the hundred thousand.
+    The alerts a concurrent run inserted first are left to it. (alerts raised, tasks)."""
+    by_key = {f.key: f for f in new}
+    raised = [
+        RaisedAlert(pk, school_id, student_id, rule, episode, start, end)
+        for pk, school_id, student_id, rule, episode, start, end in copy_insert(
+            Alert._meta.db_table,
+            _ALERT_COLUMNS,
+            (
+                (
+                    f.school_id,
+                    f.student_id,
+                    f.rule,
+                    f.episode,
+                    f.period_start,
+                    f.period_end,
+                    f.evidence,
+                    f.digest,
+                    Alert.Status.OPEN,
+                    now,
+                    "",
+                )
+                for f in new
+            ),
+            returning=("id", *_ALERT_COLUMNS[:6]),
+        )
+    ]
+    if not raised:
+        return 0, 0
+    found = {alert.pk: by_key[alert.key] for alert in raised}
     staff = _Staff(
         {f.school_id for f in found.values()}, {f.school_class_id for f in found.values()}
     )
+    tasks = _open_tasks(raised, found, staff, configs, now)
+    names = dict(
+        Student.objects.filter(pk__in={a.student_id for a in raised})
+        .annotate(short=Concat("last_name", Value(" "), "first_name"))
+        .values_list("pk", "short")
+    )
+    _notify(tasks, raised, found, staff, names, now)
+    _open_cases(raised, found, staff)
+    return len(raised), len(tasks)
+
+
+# Alert columns written by _raise: every NOT NULL one (the models' defaults are Python's).
+_ALERT_COLUMNS = (
+    "school_id",
+    "student_id",
+    "rule",
+    "episode",
+    "period_start",
+    "period_end",
+    "evidence",
+    "digest",
+    "status",
+    "fired_at",
+    "resolution",
+)
+_TASK_COLUMNS = (
+    "school_id",
+    "student_id",
+    "alert_id",
+    "kind",
+    "assignee_role",
+    "assignee_id",
+    "due_date",
+    "recurrence_days",
+    "sequence",
+    "status",
+    "created_at",
+    "details",
+    "note",
+    "cancel_reason",
+    "result_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _NewTask:
+    pk: int
+    alert_id: int
+    student_id: int
+    kind: str
+    assignee_id: int | None
+    due_date: datetime.date
+
+
+def _open_tasks(raised: list[RaisedAlert], found, staff: "_Staff", configs, now) -> list[_NewTask]:
     calendars = _deadline_calendars(found.values())
-    held = _held_by_band_siblings(alerts)
-    tasks = []
-    for alert in alerts:
+    held = _held_by_band_siblings(raised)
+    rows = []
+    for alert in raised:
         finding, config = found[alert.pk], configs[alert.school_id]
         calendar = calendars[alert.school_id]
         for spec in TASKS[alert.rule]:
@@ -421,44 +473,57 @@ def _open_tasks(alerts: list[Alert], by_key: dict, configs, now) -> int:
                 continue
             assignees = staff.users(spec.role, alert.school_id, finding.school_class_id)
             due_in = spec.due_working_days(config)
-            tasks.append(
-                Task(
-                    school_id=alert.school_id,
-                    student_id=alert.student_id,
-                    alert=alert,
-                    kind=spec.kind,
-                    assignee_role=spec.role,
-                    assignee_id=assignees[0] if assignees else None,
+            rows.append(
+                (
+                    alert.school_id,
+                    alert.student_id,
+                    alert.pk,
+                    spec.kind,
+                    spec.role,
+                    assignees[0] if assignees else None,
                     # Beyond the loaded span (a long deadline) the calendar is read again.
-                    due_date=calendar.add_working_days(finding.trigger_day, due_in)
+                    calendar.add_working_days(finding.trigger_day, due_in)
                     or add_working_days(calendar.school, finding.trigger_day, due_in),
-                    recurrence_days=spec.recurrence_days(config),
+                    spec.recurrence_days(config),
+                    1,
+                    Task.Status.OPEN,
+                    now,
+                    "",
+                    "",
+                    "",
+                    "",
                 )
             )
-    Task.objects.bulk_create(tasks, ignore_conflicts=True)
-    created = list(Task.objects.filter(alert__in=alerts).select_related("alert", "student"))
-    _notify(created, alerts, found, staff)
-    _open_cases(alerts, found, staff)
-    return len(created)
+    return [
+        _NewTask(*row)
+        for row in copy_insert(
+            Task._meta.db_table,
+            _TASK_COLUMNS,
+            rows,
+            returning=("id", "alert_id", "student_id", "kind", "assignee_id", "due_date"),
+        )
+    ]
 
 
-def _open_cases(alerts: list[Alert], found, staff: "_Staff") -> None:
-    """Ask for a case for each alert whose rule opens one (casework opens it)."""
-    for alert in alerts:
+def _open_cases(raised: list[RaisedAlert], found, staff: "_Staff") -> None:
+    """Ask for a case for each alert whose rule opens one (casework opens them)."""
+    requests = []
+    for alert in raised:
         roles = OPENS_CASE.get(alert.rule)
         if not roles:
             continue
         class_id = found[alert.pk].school_class_id
-        case_needed.send(
-            sender=Alert,
-            student_id=alert.student_id,
-            school_id=alert.school_id,
-            reason=str(alert.get_rule_display()),
-            alert=alert,
-            responsible=[
-                uid for role in roles for uid in staff.users(role, alert.school_id, class_id)
-            ],
+        requests.append(
+            CaseRequest(
+                alert=alert,
+                reason=str(Rule(alert.rule).label),
+                responsible=tuple(
+                    uid for role in roles for uid in staff.users(role, alert.school_id, class_id)
+                ),
+            )
         )
+    if requests:
+        cases_needed.send(sender=Alert, requests=requests)
 
 
 def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
@@ -474,35 +539,42 @@ def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
     }
 
 
-def _notify(tasks: list[Task], alerts: list[Alert], found, staff: _Staff) -> None:
+def _notify(
+    tasks: list[_NewTask], raised: list[RaisedAlert], found, staff: _Staff, names, now
+) -> None:
     rows = []
     for task in tasks:
         if task.assignee_id:
             text = _("%(task)s: %(student)s, срок %(due)s") % {
-                "task": task.get_kind_display(),
-                "student": task.student.short_name,
+                "task": Task.Kind(task.kind).label,
+                "student": names[task.student_id],
                 "due": task.due_date.strftime("%d.%m.%Y"),
             }
-            rows.append(Notification(user_id=task.assignee_id, task=task, text=text[:500]))
+            rows.append((task.assignee_id, None, task.pk, text[:500], "", now))
     emails = []
-    for alert in alerts:
+    for alert in raised:
         finding = found[alert.pk]
         for role in ALSO_NOTIFY.get(alert.rule, ()):
             for user_id in staff.users(role, alert.school_id, finding.school_class_id):
-                text = f"{alert.get_rule_display()}: {alert.student.short_name}"
-                rows.append(Notification(user_id=user_id, alert=alert, text=text[:500]))
+                text = f"{Rule(alert.rule).label}: {names[alert.student_id]}"
+                rows.append((user_id, alert.pk, None, text[:500], "", now))
                 if alert.rule in EMAIL_AT_ONCE:
-                    emails.append((user_id, alert))
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+                    emails.append((user_id, alert.pk))
+    copy_insert(
+        Notification._meta.db_table,
+        ("user_id", "alert_id", "task_id", "text", "link", "created_at"),
+        rows,
+    )
     if emails:
         transaction.on_commit(lambda: _send_alert_emails(emails))
 
 
 def _send_alert_emails(emails) -> None:
     users = User.objects.in_bulk([user_id for user_id, _ in emails])
-    for user_id, alert in emails:
-        user = users.get(user_id)
-        if user is None or not user.email:
+    alerts = Alert.objects.select_related("student").in_bulk([pk for _, pk in emails])
+    for user_id, alert_id in emails:
+        user, alert = users.get(user_id), alerts.get(alert_id)
+        if user is None or not user.email or alert is None:
             continue
         subject = _("Критерий №22: %(student)s") % {"student": alert.student}
         # The day counts and deadlines are the school's settings: the tasks carry them.

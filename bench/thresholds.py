@@ -183,6 +183,7 @@ def main():
     parser.add_argument("--schools", type=int, default=250)
     parser.add_argument("--samples", type=int, default=200, help="incremental evaluations timed")
     parser.add_argument("--profile", action="store_true", help="profile the repeat run")
+    parser.add_argument("--profile-first", action="store_true", help="profile the first run")
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -251,9 +252,22 @@ def main():
             return len(cursor.fetchall())
 
     # The nightly job's own code path: every school, in batches (alerts.queue.run_full).
+    if args.profile_first:
+        import cProfile
+        import pstats
+
+        # In this thread: the profiler does not follow the nightly job's worker threads.
+        nightly_workers = full_run_workers()
+        settings.THRESHOLD_FULL_RUN_WORKERS = 1
+        first_profiler = cProfile.Profile()
+        first_profiler.enable()
     first, first_time = timed(
         "full evaluation, first run (creates alerts)", run_full, school_ids=None, now=NOW
     )
+    if args.profile_first:
+        first_profiler.disable()
+        settings.THRESHOLD_FULL_RUN_WORKERS = nightly_workers
+        pstats.Stats(first_profiler).sort_stats("cumulative").print_stats(60)
     print(f"    {first}")
     with connection.cursor() as cursor:
         # The steady state of a nightly run: autovacuum has visited the alerts written

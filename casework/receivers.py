@@ -3,23 +3,26 @@
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
-from alerts.signals import case_needed
+from alerts.models import Rule
+from alerts.signals import cases_needed
 from journal.signals import class_day_panels, student_card_panels
 
 from .forms import ParentContactForm
 from .models import Case, ParentContact
-from .services import open_case
+from .services.cases import open_cases_for_alerts
+from .services.registry import place_at_criterion_22
 
 
-@receiver(case_needed)
-def open_case_for_alert(sender, *, student_id, school_id, reason, alert, responsible, **kwargs):
-    open_case(
-        student_id=student_id,
-        school_id=school_id,
-        reason=reason,
-        alert=alert,
-        responsible=responsible,
-    )
+@receiver(cases_needed)
+def open_cases_for_raised_alerts(sender, *, requests, **kwargs):
+    """Open (or join) the children's cases; a criterion №22 alert may then place the child
+    on the registry, where the region says so."""
+    cases = open_cases_for_alerts(requests)
+    for request in requests:
+        alert = request.alert
+        case = cases.get((alert.student_id, alert.school_id))
+        if alert.rule == Rule.CRITERION_22 and case is not None:
+            place_at_criterion_22(alert=alert, case=case)
 
 
 @receiver(class_day_panels)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import school_ids_for_user
 from alerts.models import Task
 from alerts.services import cancel_tasks
-from audit.services import log_action
+from audit.services import audit_entry, log_action, log_actions
 from schools.models import Enrollment
 
 from ..models import Case, FamilyCentreStatus
@@ -50,6 +50,76 @@ def open_case(
                 data={"reason": reason, "alert_id": alert.pk if alert else None},
             )
     return case
+
+
+def open_cases_for_alerts(requests) -> dict[tuple[int, int], Case]:
+    """The threshold engine's requests (``alerts.signals.CaseRequest``), set-based: each
+    child gets one active case in the school — the one they have, or one opened by the
+    first alert asking — and the staff the rules name become responsible for it. Safe to
+    run again (every rerun of the engine asks again). {(student, school): case}."""
+    wanted = {}
+    for request in requests:
+        wanted.setdefault((request.alert.student_id, request.alert.school_id), request)
+    with transaction.atomic():
+        cases = _active_cases(wanted)
+        missing = [request for pair, request in wanted.items() if pair not in cases]
+        if missing:
+            # A case opened concurrently in between wins (one active case per child).
+            Case.objects.bulk_create(
+                [
+                    Case(
+                        student_id=request.alert.student_id,
+                        school_id=request.alert.school_id,
+                        reason=request.reason[:500],
+                        opened_by_alert_id=request.alert.pk,
+                    )
+                    for request in missing
+                ],
+                ignore_conflicts=True,
+            )
+            opened = {request.alert.pk: request for request in missing}
+            cases = _active_cases(wanted)
+            log_actions(
+                [
+                    audit_entry(
+                        actor=None,
+                        action="casework.case.opened",
+                        obj=case,
+                        school=case.school,
+                        data={"reason": opened[case.opened_by_alert_id].reason, "alert_id": alert},
+                    )
+                    for case in cases.values()
+                    if (alert := case.opened_by_alert_id) in opened
+                ]
+            )
+        Through = Case.responsible.through
+        Through.objects.bulk_create(
+            [
+                Through(case_id=cases[pair].pk, user_id=user_id)
+                for request in requests
+                for pair in [(request.alert.student_id, request.alert.school_id)]
+                for user_id in request.responsible
+                if user_id and pair in cases
+            ],
+            ignore_conflicts=True,
+        )
+    return cases
+
+
+def _active_cases(pairs) -> dict[tuple[int, int], Case]:
+    found = (
+        Case.objects.exclude(status=Case.Status.CLOSED)
+        .filter(
+            student_id__in={student_id for student_id, _ in pairs},
+            school_id__in={school_id for _, school_id in pairs},
+        )
+        .select_related("student", "school")
+    )
+    return {
+        (case.student_id, case.school_id): case
+        for case in found
+        if (case.student_id, case.school_id) in pairs
+    }
 
 
 def open_case_by_hand(*, student, school, reason: str, acting_user) -> Case:

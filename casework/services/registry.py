@@ -4,7 +4,7 @@ When a child is placed is the regional setting ``casework.registry_placement``:
 ``council_conclusion`` (the default, seed 003 alg. 12–14) places them when the director
 approves the council's conclusion (:mod:`casework.services.council`); ``criterion_22``
 (seed 001 step 4) places them when a criterion №22 alert opens their case
-(:func:`place_at_criterion_22`, connected to ``alerts.signals.case_needed``).
+(:func:`place_at_criterion_22`, called on ``alerts.signals.cases_needed``).
 """
 
 import datetime
@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alerts.models import Rule
 from audit.services import log_action
 from policy.services import get_setting
 
@@ -170,18 +169,3 @@ def add_observation(
             data={"placement_id": placement.pk, "date": date},
         )
     return entry
-
-
-def on_case_needed(sender, *, alert, student_id, school_id, **kwargs) -> None:
-    """Receiver of ``alerts.signals.case_needed`` (connected in apps.py after the one that
-    opens the case): a criterion №22 alert places the child where the region says so."""
-    if alert is None or alert.rule != Rule.CRITERION_22:
-        return
-    case = (
-        Case.objects.filter(student_id=student_id, school_id=school_id)
-        .exclude(status=Case.Status.CLOSED)
-        .select_related("school")
-        .first()
-    )
-    if case is not None:
-        place_at_criterion_22(alert=alert, case=case)

@@ -41,8 +41,9 @@ RECENT_NOTES = 10
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is the key: never cached, never sent on as a referrer, never indexed."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The link is the key: never cached, never sent to another site as a referrer (the
+    page's own forms still send their origin, which the CSRF check needs), never indexed."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

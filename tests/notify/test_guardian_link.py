@@ -39,7 +39,7 @@ def test_the_page_shows_the_first_name_and_the_date_only(client, mother, student
     assert "Маша" in page and f"{today:%d.%m.%Y}" in page
     for private in ("Иванова", mother.full_name, mother.phone, mother.email):
         assert private not in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import classes, imports, index, leadership, staff, students, subjects
+from .views import (
+    classes,
+    imports,
+    index,
+    leadership,
+    lessons,
+    staff,
+    students,
+    subjects,
+    timetable,
+)
 
 app_name = "administration"
 urlpatterns = [
@@ -66,6 +76,29 @@ urlpatterns = [
     path("school/<int:school_id>/subjects/", subjects.subject_list, name="subjects"),
     path("subject/<int:subject_id>/", subjects.subject_edit, name="subject_edit"),
     path("subject/<int:subject_id>/archive/", subjects.subject_archive, name="subject_archive"),
+    path("school/<int:school_id>/timetable/", timetable.timetable, name="timetable"),
+    path("class/<int:class_id>/timetable/", timetable.timetable_class, name="timetable_class"),
+    path("timetable-entry/<int:entry_id>/", timetable.entry_edit, name="timetable_entry"),
+    path(
+        "timetable-entry/<int:entry_id>/remove/",
+        timetable.entry_remove,
+        name="timetable_entry_remove",
+    ),
+    path("class/<int:class_id>/groups/add/", timetable.group_add, name="group_add"),
+    path("group/<int:group_id>/", timetable.group_edit, name="group_edit"),
+    path("group/<int:group_id>/remove/", timetable.group_remove, name="group_remove"),
+    path("school/<int:school_id>/bells/", timetable.bells, name="bells"),
+    path("bell/<int:period_id>/", timetable.bell_edit, name="bell_edit"),
+    path("bell/<int:period_id>/remove/", timetable.bell_remove, name="bell_remove"),
+    path(
+        "school/<int:school_id>/lessons/generate/",
+        lessons.generation,
+        name="lesson_generation",
+    ),
+    path("school/<int:school_id>/lessons/", lessons.lessons, name="lessons"),
+    path("lesson/<int:lesson_id>/replace/", lessons.lesson_replace, name="lesson_replace"),
+    path("lesson/<int:lesson_id>/cancel/", lessons.lesson_cancel, name="lesson_cancel"),
+    path("lesson/<int:lesson_id>/restore/", lessons.lesson_restore, name="lesson_restore"),
     path("school/<int:school_id>/import/", imports.import_index, name="import"),
     path(
         "school/<int:school_id>/import/template/<slug:kind>/",

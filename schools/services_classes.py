@@ -170,3 +170,97 @@ def close_class(*, school_class: SchoolClass, acting_user) -> None:
         data={"year_id": school_class.academic_year_id, **_state(school_class)},
     )
     school_class.delete()
+
+
+# --- Subgroups (split lessons: a foreign language, technology) ------------------------------
+
+GROUP_NAME_MAX_LENGTH = ClassGroup._meta.get_field("name").max_length
+
+
+def _clean_group_name(school_class: SchoolClass, name: str, exclude_pk=None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ClassError(_("Укажите название подгруппы."))
+    if len(name) > GROUP_NAME_MAX_LENGTH:
+        raise ClassError(
+            _("Название подгруппы — не длиннее %(n)d символов.") % {"n": GROUP_NAME_MAX_LENGTH}
+        )
+    taken = ClassGroup.objects.filter(school_class=school_class, name__iexact=name)
+    if taken.exclude(pk=exclude_pk).exists():
+        raise ClassError(
+            _("Подгруппа «%(name)s» в классе %(cls)s уже есть.")
+            % {"name": name, "cls": school_class}
+        )
+    return name
+
+
+@transaction.atomic
+def add_group(*, school_class: SchoolClass, name: str, acting_user) -> ClassGroup:
+    """A new subgroup of ``school_class`` (its students are chosen afterwards)."""
+    _check_manager(acting_user, school_class.school)
+    name = _clean_group_name(school_class, name)
+    group = ClassGroup.objects.create(school_class=school_class, name=name)
+    log_action(
+        actor=acting_user,
+        action="schools.class_group.added",
+        obj=group,
+        data={"class_id": school_class.pk, "name": name},
+    )
+    return group
+
+
+@transaction.atomic
+def set_group_students(*, group: ClassGroup, students, acting_user) -> bool:
+    """Make ``students`` (pupils of the group's class) the subgroup's members. False when
+    nothing changes."""
+    _check_manager(acting_user, group.school_class.school)
+    group = ClassGroup.objects.select_for_update().get(pk=group.pk)
+    wanted = {student.pk for student in students}
+    in_class = set(
+        group.school_class.enrollments.filter(student_id__in=wanted).values_list(
+            "student_id", flat=True
+        )
+    )
+    if wanted - in_class:
+        raise ClassError(_("В подгруппу входят только обучающиеся этого класса."))
+    old = set(group.students.values_list("pk", flat=True))
+    if old == wanted:
+        return False
+    group.students.set(wanted)
+    log_action(
+        actor=acting_user,
+        action="schools.class_group.students_set",
+        obj=group,
+        data={"added": sorted(wanted - old), "removed": sorted(old - wanted)},
+    )
+    return True
+
+
+def _group_in_use(group: ClassGroup) -> bool:
+    collector = Collector(using="default")
+    collector.collect([group])
+    if any(model not in _CLOSABLE_WITH for model in collector.data):
+        return True
+    return any(qs.model not in _CLOSABLE_WITH and qs.exists() for qs in collector.fast_deletes)
+
+
+@transaction.atomic
+def remove_group(*, group: ClassGroup, acting_user) -> None:
+    """Remove a subgroup no timetable line or lesson names (its member list goes with it)."""
+    _check_manager(acting_user, group.school_class.school)
+    group = ClassGroup.objects.select_for_update().get(pk=group.pk)
+    if _group_in_use(group):
+        raise ClassError(
+            _(
+                "У подгруппы «%(name)s» есть строки расписания или уроки: удалить её нельзя. "
+                "Уберите сначала её строки из расписания."
+            )
+            % {"name": group.name}
+        )
+    log_action(
+        actor=acting_user,
+        action="schools.class_group.removed",
+        obj=group,
+        data={"class_id": group.school_class_id, "name": group.name},
+    )
+    group.delete()

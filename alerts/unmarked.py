@@ -29,7 +29,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
@@ -190,11 +189,11 @@ def _send_digest(school: School, day: datetime.date, lessons: list[Lesson], now)
             % {"lesson": describe(lesson), "teacher": lesson.teacher.short_name}
             for lesson in lessons
         ]
-        head = ngettext(
-            "%(school)s, %(date)s: %(count)s урок без отметки посещаемости.",
-            "%(school)s, %(date)s: %(count)s урока без отметки посещаемости.",
-            len(lessons),
-        ) % {"school": school, "date": date_format(day, "j E"), "count": len(lessons)}
+        head = _("%(school)s, %(date)s: уроков без отметки посещаемости — %(count)s.") % {
+            "school": school,
+            "date": date_format(day, "j E"),
+            "count": len(lessons),
+        }
         text = f"{head} {'; '.join(lines)}"
         if len(text) > TEXT_LIMIT:
             text = text[: TEXT_LIMIT - 1] + "…"

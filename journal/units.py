@@ -113,6 +113,9 @@ class DayRecord:
     unknown: int = 0
     late: int = 0
     fractions: Fractions = field(default=DEFAULT, compare=False, repr=False)
+    # Lessons whose attendance was never taken (no «all present», no mark): a gap in the
+    # journal, not presence (issue #15 point 8). Today's lessons count until they are marked.
+    unmarked: int = field(default=0, compare=False)
 
     @property
     def absent(self) -> int:
@@ -239,7 +242,9 @@ SELECT e.student_id, l.date, COUNT(*),
        SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'valid' THEN 1 ELSE 0 END),
        SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'invalid' THEN 1 ELSE 0 END),
        SUM(CASE WHEN m.kind = 'absent' AND m.reason_status = 'unknown' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END)
+       SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.attendance_taken_at IS NULL AND NOT EXISTS (
+             SELECT 1 FROM journal_mark u WHERE u.lesson_id = l.id) THEN 1 ELSE 0 END)
 FROM journal_lesson l
 JOIN schools_enrollment e
   ON e.school_class_id = l.school_class_id
@@ -272,7 +277,7 @@ def daily_records(
     sql = _DAILY_SQL.format(ids=", ".join(["%s"] * len(ids)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, *ids])
-        for student_id, day, lessons, valid, invalid, unknown, late in cursor.fetchall():
+        for student_id, day, lessons, valid, invalid, unknown, late, unmarked in cursor.fetchall():
             result[student_id][day] = DayRecord(
                 lessons=lessons,
                 valid=valid,
@@ -280,6 +285,7 @@ def daily_records(
                 unknown=unknown,
                 late=late,
                 fractions=fractions,
+                unmarked=unmarked,
             )
     return result
 

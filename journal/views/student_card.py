@@ -61,7 +61,21 @@ class CalendarCell:
 
     @property
     def label(self) -> str:
+        if self.css == "unmarked":
+            return str(UNMARKED_LABEL)
         return str(STATUS_LABELS.get(self.status, ""))
+
+    @property
+    def unmarked(self) -> int:
+        """Lessons of the day whose attendance was never taken (issue #15 point 8)."""
+        return self.record.unmarked if self.record else 0
+
+    @property
+    def css(self) -> str:
+        """The cell's colour: a day «present» only because nobody marked it is a gap."""
+        if self.status == units.DayStatus.PRESENT and self.unmarked:
+            return "unmarked"
+        return self.status or "off"
 
 
 STATUS_LABELS = {
@@ -72,6 +86,8 @@ STATUS_LABELS = {
     units.DayStatus.INVALID: gettext_lazy("день пропущен без уважительной причины"),
     units.DayStatus.UNKNOWN: gettext_lazy("день пропущен, причина неизвестна"),
 }
+
+UNMARKED_LABEL = gettext_lazy("посещаемость отмечена не на всех уроках")
 
 
 WEEKDAY_NAMES = [
@@ -266,6 +282,16 @@ def _cell_class(record: units.DayRecord | None) -> str:
     return "late" if record.late else ""
 
 
+def _grid_cell(record: units.DayRecord | None, past: bool) -> tuple:
+    """(record, css class, lessons not marked): a day with a lesson whose attendance was
+    never taken is a gap («?»), not presence (issue #15 point 8)."""
+    css = _cell_class(record)
+    gaps = record.unmarked if record is not None and past else 0
+    if gaps and not css:
+        css = "unmarked"
+    return record, css, gaps
+
+
 @login_required
 @require_GET
 def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
@@ -285,10 +311,11 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
     records = units.daily_records([s.pk for s in students], first, last, fractions)
     days = [first + ONE_DAY * n for n in range((last - first).days + 1)]
     school_days = {day for by_day in records.values() for day in by_day}
+    today = timezone.localdate()
     rows = []
     for student in students:
         by_day = records.get(student.pk, {})
-        cells = [(by_day.get(day), _cell_class(by_day.get(day))) for day in days]
+        cells = [_grid_cell(by_day.get(day), day <= today) for day in days]
         rows.append(GridRow(student, cells, units.totals(by_day)))
     context = {
         "school_class": school_class,

@@ -133,7 +133,7 @@ def test_the_deputy_gets_the_days_unmarked_lessons_once_in_the_evening(
     assert run(at(17, 5), django_capture_on_commit_callbacks)["digests"] == 0
 
     evening = reminders_of(deputy).get()
-    assert "2 урока без отметки" in evening.text
+    assert "уроков без отметки посещаемости — 2" in evening.text
     assert "2-й урок" in evening.text and "3-й урок" in evening.text
     assert "1-й урок" not in evening.text
     assert "Прохорова" in evening.text

@@ -469,10 +469,10 @@ def test_class_grid_counts_lessons_missed_per_day_with_row_totals(
     assert list(rows) == pupils
     days = [day for day, _ in page.context["days"]]
     first = rows[pupils[0]]
-    monday_record, monday_css = first.cells[days.index(MON)]
+    monday_record, monday_css, _gaps = first.cells[days.index(MON)]
     assert (monday_record.absent, monday_css) == (3, "unknown")
     assert (first.totals.absent_valid, first.totals.absent_without_valid) == (2, 1)
-    tuesday_record, tuesday_css = rows[pupils[1]].cells[days.index(TUE)]
+    tuesday_record, tuesday_css, _gaps = rows[pupils[1]].cells[days.index(TUE)]
     assert (tuesday_record.absent, tuesday_css) == (1, "unknown")
     assert dict(page.context["days"])[MON] is True
     assert dict(page.context["days"])[datetime.date(2025, 10, 12)] is False

@@ -30,6 +30,7 @@ urlpatterns = [
     path("settings/", include("policy.urls")),
     path("api/", include("api.urls")),
     path("administration/", include("administration.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "alerts",
     "notify",
     "reporting",
+    # Marks from the regional e-journal (docs/ejournal-import.md).
+    "exchange",
     "administration",
     "home",
     "api",

@@ -29,6 +29,7 @@ PRODUCT_PACKAGES = (
     "printing",
     "api",
     "administration",
+    "exchange",
 )
 
 

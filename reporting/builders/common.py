@@ -4,11 +4,12 @@ lessons missed and what is known of why."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import StudentDay
-from journal.models import Mark, ReasonStatus
+from journal.models import Lesson, Mark, ReasonStatus
 
 
 def iso(day: datetime.date | None) -> str:
@@ -47,6 +48,23 @@ def without_valid_by_student(*, period_start, period_end, **scope) -> dict[int, 
         .annotate(missed=Sum(F("invalid") + F("unknown")))
     )
     return {row["student_id"]: row["missed"] for row in rows if row["missed"]}
+
+
+def unmarked_lessons(*, period_start, period_end, **scope) -> int:
+    """Scheduled lessons of the period, up to today, whose attendance was never taken (no
+    «all present», no mark): the absences counted have a gap there (issue #15 point 8).
+    ``scope`` filters the lessons, e.g. ``school_class_id=…``."""
+    end = min(period_end, timezone.localdate())
+    return (
+        Lesson.objects.filter(
+            Q(**scope),
+            date__range=(period_start, end),
+            status=Lesson.Status.SCHEDULED,
+            attendance_taken_at__isnull=True,
+        )
+        .exclude(Exists(Mark.objects.filter(lesson=OuterRef("pk"))))
+        .count()
+    )
 
 
 def absence_reasons(student_ids, start, end, **scope) -> dict[int, str]:

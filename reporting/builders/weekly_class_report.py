@@ -25,6 +25,7 @@ from .common import (
     iso,
     school_heading,
     student_key,
+    unmarked_lessons,
     without_valid_by_student,
 )
 
@@ -75,6 +76,10 @@ def build(report: Report) -> dict:
         "period": {"start": iso(start), "end": iso(end)},
         "list_over": over,
         "lessons_without_valid": sum(missed.values()),
+        # Lessons nobody marked: their absences are missing from the count above.
+        "unmarked_lessons": unmarked_lessons(
+            period_start=start, period_end=end, school_class_id=school_class.pk
+        ),
         "tables": {"students": rows, "weeks": _week_findings(report)},
     }
 
@@ -119,11 +124,21 @@ def sheets(data: dict) -> list[Sheet]:
                 },
                 _("Кол-во пропусков уроков без уваж. причины: %(n)s")
                 % {"n": data["lessons_without_valid"]},
+                *_unmarked_line(data),
             ),
             tables=(Table(columns=COLUMNS, rows=rows, widths=(6, 30, 14, 40, 60)),),
             footer=(_("Классный руководитель: %(name)s") % {"name": data["class_teacher"]},),
         )
     ]
+
+
+def _unmarked_line(data: dict) -> tuple[str, ...]:
+    count = data.get("unmarked_lessons")  # versions built before it have none
+    if not count:
+        return ()
+    return (
+        _("Не отмечена посещаемость уроков: %(n)s — пропуски на них не учтены.") % {"n": count},
+    )
 
 
 register(

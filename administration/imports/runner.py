@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,32 @@ def _progress(job: ImportJob, stage: str):
         ImportJob.objects.filter(pk=job.pk).update(done=done, stage=stage)
 
     return report
+
+
+class _SideProgress:
+    """Progress of the writing, which runs in one transaction: stored through a second
+    connection of its own (autocommit), so that the page sees it before the transaction
+    ends. It touches only the job's progress columns, which the transaction does not lock
+    until it finishes the job."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        main = connections[DEFAULT_DB_ALIAS]
+        self.connection = type(main)(dict(main.settings_dict), alias="import_progress")
+
+    def __call__(self, done: int) -> None:
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET done = %s, stage = 'write' "
+                    "WHERE id = %s",
+                    [done, self.job_id],
+                )
+        except DatabaseError:
+            logger.warning("Import job %s: progress not stored", self.job_id, exc_info=True)
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def _finish(job: ImportJob, **fields) -> None:
@@ -137,9 +163,10 @@ def apply_job(job: ImportJob) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(done=0, stage="write")
     credentials = []
+    progress = _SideProgress(job)
     try:
         with transaction.atomic():
-            result = importer.write(plan, _progress(job, "write"))
+            result = importer.write(plan, progress)
             if isinstance(result, tuple):
                 summary, credentials = result
             else:
@@ -163,6 +190,8 @@ def apply_job(job: ImportJob) -> ImportJob:
     except (EnrollmentError, StaffError, RoleError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         _failed(job, _("Ничего не загружено: %(reason)s") % {"reason": message})
+    finally:
+        progress.close()
     return job
 
 

@@ -78,6 +78,8 @@ COLUMNS = (
     *(column for group in GUARDIAN_COLUMNS for column in group),
 )
 TITLE = gettext_lazy("Обучающиеся")
+# Students written per statement round (one progress step each).
+WRITE_CHUNK = 1000
 
 GENDERS = {"м": "m", "муж": "m", "мужской": "m", "ж": "f", "жен": "f", "женский": "f"}
 RELATIONS = {
@@ -311,13 +313,30 @@ class StudentImport:
         return names
 
     def write(self, plan: Plan, progress: Progress | None = None) -> dict:
-        """Write the plan in the caller's transaction; EnrollmentError (Russian) refuses."""
+        """Write the plan in the caller's transaction, set-based in chunks (progress after
+        each); EnrollmentError (Russian) refuses."""
         actor = self.acting_user
-        students = Student.objects.bulk_create([n.student for n in plan.new], batch_size=2000)
+        done = 0
+        for start in range(0, len(plan.new), WRITE_CHUNK):
+            chunk = plan.new[start : start + WRITE_CHUNK]
+            self._write_new(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+        for student_id, school_class, start in plan.readmit:
+            student = Student.objects.get(pk=student_id)
+            enroll_student(
+                student=student, school_class=school_class, start_date=start, acting_user=actor
+            )
+        self._write_guardians(plan.guardians)
+        return plan.summary()
+
+    def _write_new(self, chunk: list[NewStudent]) -> None:
+        students = Student.objects.bulk_create([n.student for n in chunk])
         log_actions(
             [
                 audit_entry(
-                    actor=actor,
+                    actor=self.acting_user,
                     action="schools.student.created",
                     obj=student,
                     school=self.school,
@@ -327,30 +346,26 @@ class StudentImport:
                 for student in students
             ]
         )
-        if progress:
-            progress(len(students) // 3)
         by_date = defaultdict(list)
-        for new in plan.new:
+        for new in chunk:
             by_date[new.start_date].append((new.student, new.school_class))
         for start, placements in by_date.items():
-            enroll_new_students(placements=placements, start_date=start, acting_user=actor)
-        for student_id, school_class, start in plan.readmit:
-            student = Student.objects.get(pk=student_id)
-            enroll_student(
-                student=student, school_class=school_class, start_date=start, acting_user=actor
+            enroll_new_students(
+                placements=placements, start_date=start, acting_user=self.acting_user
             )
-        if progress:
-            progress(2 * len(students) // 3)
-        guardians = list(plan.guardians)
-        for new in plan.new:
+        guardians = []
+        for new in chunk:
             for guardian in new.guardians:
                 guardian.student = new.student
                 guardians.append(guardian)
-        Guardian.objects.bulk_create(guardians, batch_size=2000)
+        self._write_guardians(guardians)
+
+    def _write_guardians(self, guardians: list[Guardian]) -> None:
+        Guardian.objects.bulk_create(guardians)
         log_actions(
             [
                 audit_entry(
-                    actor=actor,
+                    actor=self.acting_user,
                     action="schools.guardian.created",
                     obj=guardian,
                     school=self.school,
@@ -360,7 +375,6 @@ class StudentImport:
                 for guardian in guardians
             ]
         )
-        return plan.summary()
 
 
 __all__ = ["COLUMNS", "EnrollmentError", "StudentImport"]

@@ -139,3 +139,15 @@ def test_letters_page_shows_the_defaults_and_saves_the_schools(deputy, world):
     response = deputy.post(url, data, follow=True)
     assert "Обозначения сохранены" in response.content.decode()
     assert sorted(LetterMapping.objects.values_list("letter", flat=True)) == ["Б", "Н"]
+
+
+def test_the_deputy_and_the_administrator_find_the_pages(client, world):
+    client.force_login(world.deputy)
+    home = client.get(reverse("home:home"), follow=True).content.decode()
+    assert reverse("exchange:ejournal", args=[world.school.pk]) in home
+    admin = factories.staff_user(Role.SCHOOL_ADMIN, world.school)
+    client.force_login(admin)
+    home = client.get(reverse("home:home"), follow=True).content.decode()
+    assert reverse("exchange:ejournal", args=[world.school.pk]) in home
+    tabs = client.get(reverse("administration:classes", args=[world.school.pk])).content.decode()
+    assert 'data-testid="admin-tab-ejournal"' in tabs

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -130,6 +130,23 @@ def unmarked_lessons_for_user(
         .order_by("teacher__last_name", "teacher__first_name", "teacher_id", "date", "period")
     )
     return lessons, whole_school
+
+
+def unmarked_lessons_of_class(school_class, day: datetime.date) -> list[Lesson]:
+    """The class's (and its groups') scheduled lessons of ``day`` whose attendance was never
+    taken — no «all present», no mark — by period, with the teacher and subject: a gap in
+    the class's day, not presence (issue #15 point 8). One query."""
+    return list(
+        Lesson.objects.filter(
+            school_class=school_class,
+            date=day,
+            status=Lesson.Status.SCHEDULED,
+            attendance_taken_at__isnull=True,
+        )
+        .exclude(Exists(Mark.objects.filter(lesson=OuterRef("pk"))))
+        .select_related("subject", "teacher", "group")
+        .order_by("period", "group_id", "pk")
+    )
 
 
 def lessons_taught_on(user, day: datetime.date) -> QuerySet[Lesson]:

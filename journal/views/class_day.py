@@ -34,9 +34,11 @@ from ..selectors import (
     get_guardian_note_of_class,
     guardian_notes_of_class,
     unknown_absences_of_class,
+    unmarked_lessons_of_class,
 )
 from ..services import JournalError, set_reasons
 from ..services.guardian_notes import confirm_guardian_note, reject_guardian_note
+from ..services.marks import with_marking_times
 from ..signals import class_day_panels_for
 
 # Seed 002 §3.4: the class teacher finds out the reasons «до 19.00 часов этого дня».
@@ -130,6 +132,11 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
     ]
     # Parents' notes (issue #15 point 7): those waiting for a decision first.
     notes = sorted(guardian_notes_of_class(school_class, day), key=lambda n: not n.is_pending)
+    # Lessons nobody marked are a gap, not «all present» (issue #15 point 8); today's
+    # lessons that have not begun yet are not unmarked.
+    unmarked = unmarked_lessons_of_class(school_class, day) if day <= today else []
+    if day == today and unmarked:
+        unmarked = [lesson for lesson in with_marking_times(unmarked) if lesson.opens_at is None]
     # A class that let reasons pile up has a long list of past days: a page at a time.
     past_page = Paginator(past_groups, PAST_DAYS_PAGE_SIZE).get_page(request.GET.get("past_page"))
     # The children listed (names, parents' phones) are logged as read: one entry for the
@@ -153,6 +160,7 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         "next_day": day + datetime.timedelta(days=1),
         "blocks": blocks,
         "guardian_notes": notes,
+        "unmarked_lessons": unmarked,
         "past_page": past_page,
         "past_query": f"date={day:%Y-%m-%d}",
         "past_students": len({group.student.pk for group in past_groups}),

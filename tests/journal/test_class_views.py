@@ -288,10 +288,11 @@ def test_class_day_query_count_does_not_grow_with_the_class(
     client.force_login(teacher)
 
     # 8 today: session, user, roles, class, absences, the class's names (namesakes),
-    # guardians, contacts; and the INSERT of the read's audit entry (its ContentType comes
-    # from the per-process cache, warm in a running server).
+    # guardians, contacts; the parents' notes (issue #15 point 7), the lessons nobody marked
+    # (point 8); and the INSERT of the read's audit entry (its ContentType comes from the
+    # per-process cache, warm in a running server).
     ContentType.objects.get_for_model(SchoolClass)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         response = client.get(day_url(school_class))
 
     assert len(response.context["blocks"]) == size

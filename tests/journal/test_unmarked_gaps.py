@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from journal import units
+from journal.models import BellPeriod
 from journal.services import confirm_attendance_taken, set_mark
 from tests import factories
 from tests.journal.helpers import class_teacher_for, make_lesson
@@ -76,3 +78,30 @@ def test_the_student_card_shows_the_gap(client, school_class, teacher, pupils, l
     assert f'att-present" data-day="{TUE:%Y-%m-%d}"' in html
     assert "не отмечено уроков: 2" in html  # lessons 2 and 3
     assert "посещаемость отмечена не на всех уроках" in html
+
+
+def test_the_class_day_lists_the_lessons_nobody_marked(
+    client, school_class, teacher, pupils, lessons
+):
+    client.force_login(teacher)
+    url = f"{reverse('journal:class_day', args=[school_class.pk])}?date={MON:%Y-%m-%d}"
+    page = client.get(url)
+    assert [lesson.period for lesson in page.context["unmarked_lessons"]] == [2, 3]
+    assert 'data-testid="unmarked-lessons"' in page.content.decode()
+    page = client.get(f"{reverse('journal:class_day', args=[school_class.pk])}?date={TUE:%Y-%m-%d}")
+    assert page.context["unmarked_lessons"] == []
+    assert 'data-testid="unmarked-lessons"' not in page.content.decode()
+
+
+def test_todays_lessons_not_begun_are_not_listed(client, school_class, teacher):
+    today = timezone.localdate()
+    later = make_lesson(school_class, today, period=8)
+    BellPeriod.objects.create(
+        school=school_class.school,
+        number=8,
+        start_time=datetime.time(23, 58),
+        end_time=datetime.time(23, 59),
+    )
+    client.force_login(teacher)
+    page = client.get(reverse("journal:class_day", args=[school_class.pk]))
+    assert later not in page.context["unmarked_lessons"]

@@ -91,6 +91,8 @@ ACTION_LABELS = {
     "schools.guardian.added": gettext_lazy("добавлен законный представитель"),
     "schools.guardian.changed": gettext_lazy("изменены данные законного представителя"),
     "schools.guardian.removed": gettext_lazy("удалён законный представитель"),
+    "administration.import.uploaded": gettext_lazy("загружен файл для проверки"),
+    "administration.import.applied": gettext_lazy("загружены данные из файла"),
     "administration.students.viewed": gettext_lazy("открыт список обучающихся школы"),
     "administration.student.viewed": gettext_lazy("открыта страница обучающегося"),
 }

@@ -29,7 +29,12 @@ READS = (
     | Q(action__endswith="downloaded")
     | Q(action__endswith=".exported")
 )
-MARKS = Q(action__startswith="journal.mark.") | Q(action__startswith="journal.reason.")
+MARKS = (
+    Q(action__startswith="journal.mark.")
+    | Q(action__startswith="journal.reason.")
+    # Marks from the regional e-journal (exchange app): imports, letters, conflicts.
+    | (Q(action__startswith="exchange.") & ~READS)
+)
 EXCUSES = Q(action__in=["journal.excuse.registered", "journal.excuse.withdrawn"])
 
 # The kinds of action the search offers: code → (label, condition).
@@ -95,6 +100,12 @@ ACTION_LABELS = {
     "administration.import.applied": gettext_lazy("загружены данные из файла"),
     "administration.students.viewed": gettext_lazy("открыт список обучающихся школы"),
     "administration.student.viewed": gettext_lazy("открыта страница обучающегося"),
+    "exchange.ejournal.checked": gettext_lazy("проверена выгрузка электронного журнала"),
+    "exchange.ejournal.applied": gettext_lazy("применена выгрузка электронного журнала"),
+    "exchange.ejournal.viewed": gettext_lazy("открыт отчёт загрузки из электронного журнала"),
+    "exchange.conflicts.viewed": gettext_lazy("открыт список расхождений с электронным журналом"),
+    "exchange.letters.changed": gettext_lazy("изменены обозначения электронного журнала"),
+    "exchange.conflict.resolved": gettext_lazy("разобрано расхождение с электронным журналом"),
 }
 ADMIN_VERBS = {
     "added": gettext_lazy("добавлено в панели администрирования"),

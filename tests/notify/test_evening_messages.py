@@ -188,3 +188,17 @@ def test_yesterdays_absences_are_not_messaged_today(lessons, student, mother, to
     yesterday = today - datetime.timedelta(days=1)
     mark_absent(make_lesson(lessons[0].school_class, yesterday, 1), student)
     assert services.run_due(now=evening(today)).notices == 0
+
+
+def test_the_command_messages_every_school_now_and_nothing_twice(absent_today, today):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("message_parents", "--now", stdout=out)
+    assert "детей: 1, отправлено: 2" in out.getvalue()
+    out = StringIO()
+    call_command("message_parents", "--now", stdout=out)
+    assert "детей: 0, отправлено: 0" in out.getvalue()
+    assert len(mail.outbox) == 1 and len(sms.outbox) == 1

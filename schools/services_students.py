@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 
-from .models import Enrollment, Guardian, School, SchoolClass, Student
+from .models import Enrollment, Guardian, LeavingCategory, School, SchoolClass, Student
 from .services import EnrollmentError, enroll_student
 
 # What the pages change of a student, and of a guardian.
@@ -199,6 +199,34 @@ def _diff(old: dict, new: dict) -> tuple[dict, dict]:
     return {n: old[n] for n in changed}, {n: new[n] for n in changed}
 
 
+def _namesakes(clean: dict):
+    """Students with the same names and birth date (letter case and ё aside)."""
+    return Student.objects.filter(
+        last_name__iexact=clean["last_name"],
+        first_name__iexact=clean["first_name"],
+        patronymic__iexact=clean["patronymic"],
+        birth_date=clean["birth_date"],
+    )
+
+
+def _transferred_in(clean: dict, start_date: datetime.date) -> Student | None:
+    """The child of this name and birth date who left another school by a transfer before
+    ``start_date`` and studies nowhere since: the receiving school admits that record (its
+    history continues) rather than a second one."""
+    for candidate in _namesakes(clean).prefetch_related("enrollments"):
+        enrollments = sorted(candidate.enrollments.all(), key=lambda e: (e.start_date, e.pk))
+        if not enrollments:
+            continue
+        latest = enrollments[-1]
+        if (
+            latest.leaving_category == LeavingCategory.TRANSFERRED
+            and latest.end_date is not None
+            and latest.end_date < start_date
+        ):
+            return candidate
+    return None
+
+
 @transaction.atomic
 def add_student(
     *,
@@ -209,19 +237,35 @@ def add_student(
     **fields,
 ) -> Student:
     """A new student, admitted to ``school_class`` from ``start_date`` (a student without an
-    enrollment would belong to no school). The enrollment goes through ``enroll_student``."""
+    enrollment would belong to no school). The enrollment goes through ``enroll_student``.
+
+    A child of the same names and birth date already known to this school is refused (they
+    are admitted again on their page); one who came by a transfer from another school keeps
+    their record: it is admitted here and its data updated as typed (audited)."""
     school = school_class.school
     _check_manager(acting_user, school)
     clean = clean_student_fields(fields)
-    student = Student.objects.create(**clean)
-    log_action(
-        actor=acting_user,
-        action="schools.student.added",
-        obj=student,
-        school=school,
-        student_id=student.pk,
-        data={"new": clean},
-    )
+    known = _namesakes(clean).filter(enrollments__school=school).first()
+    if known is not None:
+        raise StudentError(
+            _(
+                "%(name)s (%(birth)s) уже есть среди обучающихся школы: зачислите его (её) "
+                "снова на странице обучающегося."
+            )
+            % {"name": known.full_name, "birth": known.birth_date.strftime("%d.%m.%Y")}
+        )
+    student = _transferred_in(clean, start_date)
+    reused = student is not None
+    if not reused:
+        student = Student.objects.create(**clean)
+        log_action(
+            actor=acting_user,
+            action="schools.student.added",
+            obj=student,
+            school=school,
+            student_id=student.pk,
+            data={"new": clean},
+        )
     try:
         enroll_student(
             student=student,
@@ -232,6 +276,19 @@ def add_student(
         )
     except EnrollmentError as error:
         raise StudentError(str(error)) from error
+    if reused:
+        old, new = _diff(_state(student, clean), clean)
+        if new:
+            Student.objects.filter(pk=student.pk).update(**new)
+            log_action(
+                actor=acting_user,
+                action="schools.student.changed",
+                obj=student,
+                school=school,
+                student_id=student.pk,
+                data={"old": old, "new": new, "on_admission": True},
+            )
+            student.refresh_from_db()
     return student
 
 

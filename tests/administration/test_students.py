@@ -125,6 +125,54 @@ def test_add_student_outside_the_year_adds_nothing(staffed):
     assert not Student.objects.exists() and AuditEntry.objects.count() == logged
 
 
+def test_a_known_student_is_not_added_twice(staffed):
+    first, _second = _classes(staffed)
+    add_student(
+        school_class=first, start_date=_today(), acting_user=staffed.admin, **_student_fields()
+    )
+    with pytest.raises(StudentError, match="уже есть среди обучающихся школы"):
+        add_student(
+            school_class=first,
+            start_date=_today(),
+            acting_user=staffed.admin,
+            **_student_fields(last_name="ПЕТРОВ"),
+        )
+    assert Student.objects.count() == 1
+
+
+def test_a_child_transferred_from_another_school_keeps_their_record(staffed):
+    first, _second = _classes(staffed)
+    neighbour_class = factories.SchoolClassFactory(
+        school=staffed.neighbour, academic_year=staffed.neighbour.academic_years.get()
+    )
+    fields = _student_fields()
+    child = factories.enrolled_student(
+        neighbour_class,
+        **{k: fields[k] for k in ("last_name", "first_name", "patronymic")},
+        birth_date=fields["birth_date"],
+    )
+    withdraw_student(
+        student=child,
+        last_day=_today() - datetime.timedelta(days=1),
+        category=LeavingCategory.TRANSFERRED,
+        destination=str(staffed.school),
+        acting_user=staffed.neighbour_admin,
+    )
+    student = add_student(
+        school_class=first, start_date=_today(), acting_user=staffed.admin, **fields
+    )
+    assert student.pk == child.pk and Student.objects.count() == 1
+    assert student.actual_address == "ул. Ленина, 1" and student.large_family
+    assert list(
+        Enrollment.objects.filter(student=child)
+        .order_by("start_date")
+        .values_list("school_id", flat=True)
+    ) == [staffed.neighbour.pk, staffed.school.pk]
+    assert not entries("schools.student.added").exists()
+    changed = entries("schools.student.changed").get()
+    assert changed.data["on_admission"] and changed.data["new"]["large_family"] is True
+
+
 def test_only_the_managers_admit_and_transfer(staffed):
     first, second = _classes(staffed)
     with pytest.raises(StudentError, match="администратор и директор"):

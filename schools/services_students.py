@@ -200,7 +200,7 @@ def _diff(old: dict, new: dict) -> tuple[dict, dict]:
 
 
 def _namesakes(clean: dict):
-    """Students with the same names and birth date (letter case and ё aside)."""
+    """Students with the same names and birth date (in any letter case)."""
     return Student.objects.filter(
         last_name__iexact=clean["last_name"],
         first_name__iexact=clean["first_name"],

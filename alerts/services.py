@@ -10,12 +10,14 @@ Uniqueness constraints make a concurrent or repeated run harmless.
 """
 
 import datetime
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -390,7 +392,7 @@ def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
                     f.episode,
                     f.period_start,
                     f.period_end,
-                    f.evidence,
+                    json.dumps(f.evidence, cls=DjangoJSONEncoder, ensure_ascii=False),
                     f.digest,
                     Alert.Status.OPEN,
                     now,
@@ -527,16 +529,13 @@ def _open_cases(raised: list[RaisedAlert], found, staff: "_Staff") -> None:
 
 
 def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
-    """Each school's calendar over the span its new tasks' due dates need (one load)."""
-    spans: dict[int, list] = {}
-    for f in found:
-        low, high = spans.get(f.school_id, (f.trigger_day, f.trigger_day))
-        spans[f.school_id] = (min(low, f.trigger_day), max(high, f.trigger_day))
-    schools = School.objects.in_bulk(list(spans))
-    return {
-        sid: SchoolCalendar.for_school(schools[sid], low, high + datetime.timedelta(days=40))
-        for sid, (low, high) in spans.items()
-    }
+    """Each school's calendar over the span its new tasks' due dates need (one load for
+    all the schools)."""
+    days = [f.trigger_day for f in found]
+    schools = School.objects.in_bulk({f.school_id for f in found})
+    return SchoolCalendar.for_schools(
+        schools.values(), min(days), max(days) + datetime.timedelta(days=40)
+    )
 
 
 def _notify(

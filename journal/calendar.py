@@ -42,7 +42,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from journal.models import (
     CalendarOverride,
@@ -88,32 +88,47 @@ class SchoolCalendar:
     @classmethod
     def for_school(cls, school, start: datetime.date, end: datetime.date) -> SchoolCalendar:
         """Load everything needed for ``school`` between ``start`` and ``end`` (six queries)."""
+        return cls.for_schools([school], start, end)[school.pk]
+
+    @classmethod
+    def for_schools(
+        cls, schools, start: datetime.date, end: datetime.date
+    ) -> dict[int, SchoolCalendar]:
+        """Each school's calendar between ``start`` and ``end``, by school id, in six queries
+        whatever the number of schools (the threshold engine dates a region's tasks)."""
         if start > end:
             raise ValueError(f"start {start} is after end {end}")
+        schools = list(schools)
+        ids = [school.pk for school in schools]
         overlapping = Q(start_date__lte=end, end_date__gte=start)
-        public_rows = PublicCalendarDay.objects.filter(date__range=(start, end)).filter(
-            Q(region__isnull=True) | Q(region__municipalities__schools=school)
+        # A regional row comes once per school of its region asked for (``owner``), a
+        # national one once with no owner.
+        public_rows = (
+            PublicCalendarDay.objects.filter(date__range=(start, end))
+            .filter(Q(region__isnull=True) | Q(region__municipalities__schools__in=ids))
+            .annotate(owner=F("region__municipalities__schools"))
         )
-        public_days = {}
+        calendars = {
+            school.pk: cls(school=school, start=start, end=end, public_days={})
+            for school in schools
+        }
         # National rows first, so that a regional row for the same date replaces them.
         for row in sorted(public_rows, key=lambda row: row.region_id is not None):
-            public_days[row.date] = row
-        return cls(
-            school=school,
-            start=start,
-            end=end,
-            public_days=public_days,
-            overrides={
-                row.date: row
-                for row in CalendarOverride.objects.filter(school=school, date__range=(start, end))
-            },
-            vacations=list(Vacation.objects.filter(overlapping, academic_year__school=school)),
-            quarantines=list(Quarantine.objects.filter(overlapping, school=school)),
-            grade_weeks=list(GradeBandWeek.objects.filter(school=school).order_by("grade_from")),
-            academic_years={
-                year.pk: year for year in AcademicYear.objects.filter(overlapping, school=school)
-            },
-        )
+            for calendar in [calendars[row.owner]] if row.owner else calendars.values():
+                calendar.public_days[row.date] = row
+        for row in CalendarOverride.objects.filter(school_id__in=ids, date__range=(start, end)):
+            calendars[row.school_id].overrides[row.date] = row
+        for row in Vacation.objects.filter(overlapping, academic_year__school_id__in=ids).annotate(
+            owner=F("academic_year__school_id")
+        ):
+            calendars[row.owner].vacations.append(row)
+        for row in Quarantine.objects.filter(overlapping, school_id__in=ids):
+            calendars[row.school_id].quarantines.append(row)
+        for row in GradeBandWeek.objects.filter(school_id__in=ids).order_by("grade_from"):
+            calendars[row.school_id].grade_weeks.append(row)
+        for year in AcademicYear.objects.filter(overlapping, school_id__in=ids):
+            calendars[year.school_id].academic_years[year.pk] = year
+        return calendars
 
     def _check_range(self, day: datetime.date) -> None:
         if not self.start <= day <= self.end:

@@ -213,6 +213,33 @@ def test_regional_holiday_applies_to_schools_of_that_region_only(school_class, o
     assert calendar.is_school_day(other_class, D(2026, 2, 18)) is True
 
 
+def test_calendars_of_many_schools_load_at_once_each_with_its_own_region(
+    school_class, other_school, django_assert_num_queries
+):
+    """SchoolCalendar.for_schools (the threshold engine dates a region's tasks with it):
+    six queries for any number of schools, each school with its region's days only."""
+    here = school_class.school
+    neighbour = factories.SchoolFactory(municipality=here.municipality)
+    PublicCalendarDay.objects.create(
+        date=D(2026, 2, 18),
+        kind=PublicCalendarDay.Kind.HOLIDAY,
+        name="Сагаалган",
+        region=here.municipality.region,
+    )
+    factories.VacationFactory(academic_year=school_class.academic_year)
+    with django_assert_num_queries(6):
+        calendars = SchoolCalendar.for_schools(
+            [here, neighbour, other_school], D(2025, 9, 1), D(2026, 5, 31)
+        )
+    for school in (here, neighbour, other_school):
+        alone = SchoolCalendar.for_school(school, D(2025, 9, 1), D(2026, 5, 31))
+        assert calendars[school.pk].public_days == alone.public_days
+        assert calendars[school.pk].vacations == alone.vacations
+    assert D(2026, 2, 18) in calendars[neighbour.pk].public_days
+    assert D(2026, 2, 18) not in calendars[other_school.pk].public_days
+    assert calendars[here.pk].vacations and not calendars[other_school.pk].vacations
+
+
 def test_regional_row_wins_over_the_national_row_of_the_same_date(school_class):
     PublicCalendarDay.objects.create(
         date=D(2025, 11, 1),

@@ -15,17 +15,20 @@ plan the user previewed in one transaction, and refuses when the plan has change
   with the leaving category «завершил обучение» (R-J-7);
 * a first grade opens, empty, for each letter of this year's first grades.
 
+Pupils the user keeps in their grade (оставлены на повторное обучение, chosen on the
+preview) join the same grade and letter of the next year instead, marked ``repeats_grade``.
+
 A pupil already enrolled somewhere from the first day of the next year is left alone (a
 transfer done by hand); a pupil who left during the year, or whose enrollment already has
-a leaving category, is not on the list. So running the
-rollover a second time finds nothing to do. Pupils who repeat a grade are transferred back by
-hand afterwards (``schools.services.transfer_student``).
+a leaving category, is not on the list. So running the rollover a second time finds
+nothing to do.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -76,6 +79,10 @@ class RolloverPlan:
     first_grades: list[SchoolClass] = field(default_factory=list)  # unsaved, to open
     # Each source enrollment to end, keyed by student id.
     _enrollments: dict[int, Enrollment] = field(default_factory=dict, repr=False)
+    # The next year's classes by (grade, letter), those the plan opens included.
+    _next_classes: dict[tuple[int, str], SchoolClass] = field(default_factory=dict, repr=False)
+    # Pupils kept in their grade (``apply_rollover``'s ``repeaters``), set when applied.
+    repeaters: list[Student] = field(default_factory=list)
 
     @property
     def creates_year(self) -> bool:
@@ -87,11 +94,21 @@ class RolloverPlan:
 
     @property
     def promoted_count(self) -> int:
-        return sum(len(s.students) for s in self.steps if not s.graduates)
+        kept = {s.pk for s in self.repeaters}
+        return sum(
+            1
+            for step in self.steps
+            if not step.graduates
+            for s in step.students
+            if s.pk not in kept
+        )
 
     @property
     def graduate_count(self) -> int:
-        return sum(len(s.students) for s in self.steps if s.graduates)
+        kept = {s.pk for s in self.repeaters}
+        return sum(
+            1 for step in self.steps if step.graduates for s in step.students if s.pk not in kept
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -199,12 +216,18 @@ def plan_rollover(*, year: AcademicYear, lock: bool = False) -> RolloverPlan:
             first = SchoolClass(school_id=year.school_id, grade=1, letter=school_class.letter)
             next_classes[(1, school_class.letter)] = first
             plan.first_grades.append(first)
+    plan._next_classes = next_classes
     return plan
 
 
 @transaction.atomic
-def apply_rollover(*, year: AcademicYear, fingerprint: str, acting_user) -> RolloverPlan:
-    """Apply the rollover of ``year`` the user previewed (see the module docstring)."""
+def apply_rollover(
+    *, year: AcademicYear, fingerprint: str, acting_user, repeaters: Iterable[int] = ()
+) -> RolloverPlan:
+    """Apply the rollover of ``year`` the user previewed (see the module docstring).
+
+    ``repeaters``: ids of pupils of the plan kept in their grade (оставлены на повторное
+    обучение): they join the same grade and letter of the next year, ``repeats_grade`` set."""
     if acting_user is not None and not acting_user.has_perm("schools.manage_school", year.school):
         raise RolloverError(_("Переход в новый учебный год выполняют администратор и директор."))
     AcademicYear.objects.select_for_update().get(pk=year.pk)
@@ -216,6 +239,13 @@ def apply_rollover(*, year: AcademicYear, fingerprint: str, acting_user) -> Roll
                 "Проверьте изменения ещё раз."
             )
         )
+    listed = {s.pk: s for step in plan.steps for s in step.students}
+    repeaters = set(repeaters)
+    if not repeaters <= listed.keys():
+        raise RolloverError(
+            _("На повторное обучение оставляют только обучающихся из списка перехода.")
+        )
+    plan.repeaters = [listed[pk] for pk in sorted(repeaters)]
     if plan.is_empty:
         return plan
     target = plan.target
@@ -247,6 +277,7 @@ def apply_rollover(*, year: AcademicYear, fingerprint: str, acting_user) -> Roll
                 "rollover_from_year_id": year.pk,
             },
         )
+    _open_repeaters_classes(plan, acting_user)
     _move_students(plan, acting_user)
     log_action(
         actor=acting_user,
@@ -256,6 +287,7 @@ def apply_rollover(*, year: AcademicYear, fingerprint: str, acting_user) -> Roll
             "target_year_id": target.pk,
             "promoted": plan.promoted_count,
             "graduated": plan.graduate_count,
+            "repeaters": [s.pk for s in plan.repeaters],
             "first_grades": [c.letter for c in plan.first_grades],
             "classes": {
                 str(step.source.pk): {
@@ -269,20 +301,67 @@ def apply_rollover(*, year: AcademicYear, fingerprint: str, acting_user) -> Roll
     return plan
 
 
+def _open_repeaters_classes(plan: RolloverPlan, acting_user) -> None:
+    """The class of the same grade and letter in the next year for each repeater, opened
+    (empty but for them) when the rollover does not otherwise open it."""
+    for student in plan.repeaters:
+        source = plan._enrollments[student.pk].school_class
+        key = (source.grade, source.letter)
+        if key in plan._next_classes and plan._next_classes[key].pk is not None:
+            continue
+        school_class = SchoolClass.objects.create(
+            school_id=source.school_id,
+            academic_year=plan.target,
+            grade=source.grade,
+            letter=source.letter,
+        )
+        plan._next_classes[key] = school_class
+        log_action(
+            actor=acting_user,
+            action="schools.class.opened",
+            obj=school_class,
+            data={
+                "year_id": plan.target.pk,
+                "grade": school_class.grade,
+                "letter": school_class.letter,
+                "class_teacher_id": None,
+                "rollover_from_year_id": plan.source.pk,
+            },
+        )
+
+
 def _move_students(plan: RolloverPlan, acting_user) -> None:
     year, target = plan.source, plan.target
     ended, created, entries = [], [], []
+    kept = {s.pk for s in plan.repeaters}
     for step in plan.steps:
         for student in step.students:
             enrollment = plan._enrollments[student.pk]
             enrollment.end_date = year.end_date
-            if step.graduates:
+            if student.pk in kept:
+                same = plan._next_classes[(step.source.grade, step.source.letter)]
+                enrollment.leaving_category = ""
+                enrollment.leaving_reason = _("Оставлен на повторное обучение")
+                created.append(
+                    Enrollment(
+                        student=student,
+                        school_class=same,
+                        school_id=same.school_id,
+                        start_date=target.start_date,
+                        admission_basis=_("Повторное обучение в %(cls)s") % {"cls": same},
+                        repeats_grade=True,
+                    )
+                )
+                action = "schools.enrollment.repeats_grade"
+                to_class = same
+            elif step.graduates:
                 enrollment.leaving_category = LeavingCategory.GRADUATED
                 enrollment.leaving_reason = _("Завершил обучение (%(cls)s, %(year)s)") % {
                     "cls": step.source,
                     "year": year,
                 }
                 action = "schools.enrollment.graduated"
+                to_class = None
             else:
                 enrollment.leaving_category = ""
                 enrollment.leaving_reason = _("Переведён в %(cls)s") % {"cls": step.target}
@@ -297,6 +376,7 @@ def _move_students(plan: RolloverPlan, acting_user) -> None:
                     )
                 )
                 action = "schools.enrollment.promoted"
+                to_class = step.target
             ended.append(enrollment)
             entries.append(
                 audit_entry(
@@ -306,7 +386,7 @@ def _move_students(plan: RolloverPlan, acting_user) -> None:
                     student_id=student.pk,
                     data={
                         "from_class_id": step.source.pk,
-                        "to_class_id": step.target.pk if step.target else None,
+                        "to_class_id": to_class.pk if to_class else None,
                         "last_day": year.end_date.isoformat(),
                     },
                 )

@@ -8,12 +8,21 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.inputs import InputError, parse_id
 from audit.services import log_read
 from schools.models import AcademicYear
 from schools.rollover import RolloverError, apply_rollover, plan_rollover
 
 from ..forms_rollover import ApplyRolloverForm, RolloverForm
 from ..selectors import current_year, get_managed_school
+
+
+def _ids(values) -> list[int] | None:
+    """The repeaters' ids; None when one is not an id."""
+    try:
+        return [parse_id(value) for value in values]
+    except InputError:
+        return None
 
 
 @login_required
@@ -23,12 +32,14 @@ def rollover(request, school_id: int):
     years = AcademicYear.objects.filter(school=school).order_by("-start_date")
     if request.method == "POST":
         form = ApplyRolloverForm(request.POST, years=years)
-        if form.is_valid():
+        repeaters = _ids(request.POST.getlist("repeaters"))
+        if form.is_valid() and repeaters is not None:
             year = form.cleaned_data["year"]
             try:
                 plan = apply_rollover(
                     year=year,
                     fingerprint=form.cleaned_data["fingerprint"],
+                    repeaters=repeaters,
                     acting_user=request.user,
                 )
             except RolloverError as error:
@@ -38,18 +49,20 @@ def rollover(request, school_id: int):
                     request,
                     _(
                         "Переход в %(year)s учебный год выполнен: переведено %(promoted)d, "
-                        "выпущено %(graduated)d, открыто первых классов: %(first)d."
+                        "выпущено %(graduated)d, оставлено на повторное обучение "
+                        "%(repeaters)d, открыто первых классов: %(first)d."
                     )
                     % {
                         "year": plan.target,
                         "promoted": plan.promoted_count,
                         "graduated": plan.graduate_count,
+                        "repeaters": len(plan.repeaters),
                         "first": len(plan.first_grades),
                     },
                 )
             url = reverse("administration:rollover", args=[school.pk])
             return redirect(f"{url}?{urlencode({'year': year.pk})}")
-        messages.error(request, _("Выберите учебный год из списка."))
+        messages.error(request, _("Выберите учебный год и обучающихся из списка."))
     default = current_year(school)
     form = RolloverForm(
         request.GET or None, years=years, initial={"year": default.pk if default else None}

@@ -213,3 +213,45 @@ def test_preview_queries_do_not_grow_with_classes(client, staffed):
     few = count()
     _school(staffed, classes=[(g, "Б") for g in range(1, 12)], per_class=4)
     assert count() == few
+
+
+def test_pupils_kept_in_their_grade_repeat_it_next_year(client, staffed):
+    classes = _school(staffed, classes=[(3, "А"), (11, "А")], per_class=2)
+    repeater = Enrollment.objects.filter(school_class=classes[(3, "А")]).first().student
+    senior = Enrollment.objects.filter(school_class=classes[(11, "А")]).first().student
+    plan = plan_rollover(year=staffed.year)
+    client.force_login(staffed.admin)
+    url = reverse("administration:rollover", args=[staffed.school.pk])
+    # An id not on the list is refused, nothing changes.
+    stranger = factories.enrolled_student(factories.SchoolClassFactory(school=staffed.neighbour))
+    before = _snapshot()
+    response = client.post(
+        url,
+        {"year": staffed.year.pk, "fingerprint": plan.fingerprint, "repeaters": [stranger.pk]},
+        follow=True,
+    )
+    assert "только обучающихся из списка" in response.content.decode()
+    assert client.post(url, {"year": staffed.year.pk, "repeaters": ["x"]}).status_code == 200
+    assert _snapshot() == before
+    client.post(
+        url,
+        {
+            "year": staffed.year.pk,
+            "fingerprint": plan.fingerprint,
+            "repeaters": [repeater.pk, senior.pk],
+        },
+    )
+    following = AcademicYear.objects.get(
+        school=staffed.school, start_date__gt=staffed.year.end_date
+    )
+    for student, grade in ((repeater, 3), (senior, 11)):
+        again = Enrollment.objects.get(student=student, school_class__academic_year=following)
+        assert (again.school_class.grade, again.school_class.letter, again.repeats_grade) == (
+            grade,
+            "А",
+            True,
+        )
+    senior_old = Enrollment.objects.get(student=senior, school_class=classes[(11, "А")])
+    assert senior_old.leaving_category == ""  # not a graduate
+    assert plan_rollover(year=staffed.year).is_empty
+    assert AuditEntry.objects.filter(action="schools.enrollment.repeats_grade").count() == 2

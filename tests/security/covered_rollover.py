@@ -5,6 +5,7 @@ from tests.security.kinds import ACTION, Inputs, ref
 
 COVERED: dict[str, Inputs] = {
     "administration:rollover": Inputs(
-        post={"year": ref("year"), "fingerprint": ACTION}, query={"year": ref("year")}
+        post={"year": ref("year"), "fingerprint": ACTION, "repeaters": ref("student")},
+        query={"year": ref("year")},
     ),
 }

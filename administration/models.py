@@ -3,8 +3,8 @@
 An ``ImportJob`` is one uploaded file and what became of it: checked (a dry run with a
 row-by-row report), then applied in one transaction or not at all. The file itself is kept
 in the row (a few megabytes at most, ``settings.UPLOAD_MAX_BYTES``) so that a Celery worker
-on another machine reads the same bytes the administrator uploaded; it is wiped when the
-job is applied.
+on another machine reads the same bytes the administrator uploaded; it is wiped once the
+job is applied or refused (only a checked job waiting for «Загрузить» keeps it).
 """
 
 from django.conf import settings

@@ -99,6 +99,7 @@ def _checked(job: ImportJob):
         _finish(
             job,
             status=ImportJob.Status.INVALID,
+            content=b"",
             errors=[{"row": 0, "column": "", "message": " ".join(error.messages)}],
             total=0,
             done=0,
@@ -108,6 +109,7 @@ def _checked(job: ImportJob):
         _finish(
             job,
             status=ImportJob.Status.INVALID,
+            content=b"",
             errors=[
                 {"row": 0, "column": "", "message": _("В файле нет ни одной строки с данными.")}
             ],
@@ -126,6 +128,7 @@ def _checked(job: ImportJob):
         _finish(
             job,
             status=ImportJob.Status.INVALID,
+            content=b"",
             errors=job.errors,
             summary=job.summary,
             done=job.done,
@@ -197,7 +200,7 @@ def apply_job(job: ImportJob) -> ImportJob:
 
 def _failed(job: ImportJob, message: str) -> None:
     job.refresh_from_db(fields=["summary"])
-    _finish(job, status=ImportJob.Status.FAILED, failure=message, stage="")
+    _finish(job, status=ImportJob.Status.FAILED, failure=message, stage="", content=b"")
 
 
 def run_safely(job_id: int, step) -> None:

@@ -337,11 +337,11 @@ class StudentImport:
             [
                 audit_entry(
                     actor=self.acting_user,
-                    action="schools.student.created",
+                    action="schools.student.added",
                     obj=student,
                     school=self.school,
                     student_id=student.pk,
-                    data={"student_id": student.pk, "source": "import"},
+                    data={"new": _fields(student, STUDENT_FIELDS), "source": "import"},
                 )
                 for student in students
             ]
@@ -366,15 +366,33 @@ class StudentImport:
             [
                 audit_entry(
                     actor=self.acting_user,
-                    action="schools.guardian.created",
+                    action="schools.guardian.added",
                     obj=guardian,
                     school=self.school,
                     student_id=guardian.student_id,
-                    data={"student_id": guardian.student_id, "source": "import"},
+                    data={"new": _fields(guardian, GUARDIAN_FIELDS), "source": "import"},
                 )
                 for guardian in guardians
             ]
         )
+
+
+STUDENT_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_date",
+    "gender",
+    "registration_address",
+    "actual_address",
+    *(column.key for column in FLAGS),
+)
+GUARDIAN_FIELDS = ("full_name", "relation", "phone", "email")
+
+
+def _fields(obj, names) -> dict:
+    """The values written, as the students pages log them (``data["new"]``)."""
+    return {name: getattr(obj, name) for name in names}
 
 
 __all__ = ["COLUMNS", "EnrollmentError", "StudentImport"]

@@ -211,15 +211,29 @@ class TimetableImport:
             [
                 audit_entry(
                     actor=self.acting_user,
-                    action="journal.timetable_entry.created",
+                    action="journal.timetable_entry.added",
                     obj=entry,
                     school=self.school,
-                    data={"class_id": entry.school_class_id, "source": "import"},
+                    data={**_entry_state(entry), "source": "import"},
                 )
                 for entry in entries
             ]
         )
         return plan.summary()
+
+
+def _entry_state(entry: TimetableEntry) -> dict:
+    """The line as the timetable pages log it (``journal.timetable_template``)."""
+    return {
+        "weekday": entry.weekday,
+        "period": entry.period,
+        "subject_id": entry.subject_id,
+        "teacher_id": entry.teacher_id,
+        "group_id": entry.group_id,
+        "room": entry.room,
+        "valid_from": entry.valid_from.isoformat(),
+        "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
+    }
 
 
 def _overlap(entry: TimetableEntry, start: datetime.date, end: datetime.date | None) -> bool:

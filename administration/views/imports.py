@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_object_for_user
+from audit.services import log_action
 from printing.xlsx import Sheet, Table, render_xlsx
 
 from ..forms_import import ImportForm
@@ -49,6 +50,13 @@ def import_index(request, school_id: int):
             content=form.content,
             school_class=data["school_class"] if data["kind"] == ImportJob.Kind.STUDENTS else None,
             start_date=data["start_date"] if data["kind"] == ImportJob.Kind.STUDENTS else None,
+        )
+        log_action(
+            actor=request.user,
+            action="administration.import.uploaded",
+            obj=job,
+            school=school,
+            data={"kind": job.kind, "file": job.file_name, "bytes": len(form.content)},
         )
         if len(form.content) <= INLINE_CHECK_BYTES:
             check_job(ImportJob.objects.select_related("school", "created_by").get(pk=job.pk))

@@ -100,7 +100,8 @@ def counts() -> tuple:
         Student.objects.count(),
         Guardian.objects.count(),
         Enrollment.objects.count(),
-        AuditEntry.objects.exclude(action="administration.import.applied").count(),
+        # The import's own entries (the upload, the apply) aside.
+        AuditEntry.objects.exclude(action__startswith="administration.import.").count(),
     )
 
 
@@ -128,6 +129,7 @@ def test_error_in_row_17_changes_nothing(client, staffed, school_class):
     before = counts()
     job = upload(client, staffed, xlsx(HEADERS, rows))
     assert job.status == ImportJob.Status.INVALID
+    assert job.content == b""  # a refused file is not kept
     assert job.errors == [
         {
             "row": 17,
@@ -171,9 +173,12 @@ def test_same_file_twice_adds_nothing(client, staffed, school_class):
     assert job.summary["students_created"] == 25
     assert job.summary["guardians_created"] == 25
     assert Enrollment.objects.filter(school_class=school_class).count() == 25
-    assert AuditEntry.objects.filter(action="schools.student.created").count() == 25
+    assert AuditEntry.objects.filter(action="schools.student.added").count() == 25
     assert AuditEntry.objects.filter(action="schools.enrollment.created").count() == 25
     assert job.content == b""  # the file is not kept once applied
+    assert AuditEntry.objects.filter(action="administration.import.uploaded").count() == 1
+    applied = AuditEntry.objects.get(action="administration.import.applied")
+    assert (applied.actor, applied.data["students_created"]) == (staffed.admin, 25)
     after_first = counts()
 
     again = upload(client, staffed, content)

@@ -58,8 +58,23 @@ class Alert(models.Model):
         OPEN = "open", _("открыт")
         RESOLVED = "resolved", _("снят")
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
-    student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="alerts")
+    # The first run of a region inserts alerts and tasks by the hundred thousand (the bulk
+    # path of alerts.services): no index a composite one already starts with, and no
+    # database check of the school, which the engine takes from the enrollment it has just
+    # read (Django still cascades a deleted school's rows).
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # (school, status, rule)
+        db_constraint=False,
+    )
+    student = models.ForeignKey(
+        "schools.Student",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_index=False,  # one_alert_per_episode (student, rule, episode)
+    )
     rule = models.CharField(_("правило"), max_length=32, choices=Rule.choices)
     # Identifies the episode: streak start, day, week start, «2026-11», «term-12».
     episode = models.CharField(max_length=32)
@@ -163,10 +178,22 @@ class Task(models.Model):
         DONE = "done", _("выполнена")
         CANCELLED = "cancelled", _("отменена")
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    # As the alert's (above): indexes by the composite ones, the school unchecked.
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # (school, status, due_date)
+        db_constraint=False,
+    )
     student = models.ForeignKey("schools.Student", on_delete=models.CASCADE, related_name="tasks")
     alert = models.ForeignKey(
-        Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+        Alert,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        db_index=False,  # the unique (alert, kind, sequence) where alert is set
     )
     kind = models.CharField(_("задача"), max_length=32, choices=Kind.choices)
     # Which role must act; the assignee is resolved from it when the task is opened.
@@ -178,6 +205,7 @@ class Task(models.Model):
         blank=True,
         related_name="tasks",
         verbose_name=_("исполнитель"),
+        db_index=False,  # (assignee, status, due_date)
     )
     due_date = models.DateField(_("срок"))
     # What exactly, when the kind alone does not say (a council's assignment, the body to
@@ -238,7 +266,10 @@ class Notification(models.Model):
     page it leads to in ``link`` and keeps its own record of what it sent."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # (user, read_at)
     )
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="+"

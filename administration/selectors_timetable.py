@@ -85,9 +85,33 @@ def class_template(school_class: SchoolClass, week_length: int) -> list[Template
         .select_related("subject", "teacher", "group")
         .order_by("weekday", "period", "group__name", "valid_from")
     )
+    entries = list(entries)
+    busy = teacher_clashes(school_class, entries)
     for entry in entries:
+        entry.clashes = busy.get((entry.teacher_id, entry.weekday, entry.period), [])
         days[entry.weekday].entries.append(entry)
     return [day for day in days.values() if day.weekday <= week_length or day.entries]
+
+
+def teacher_clashes(school_class: SchoolClass, entries) -> dict[tuple, list[SchoolClass]]:
+    """Other classes where the teachers of ``entries`` teach at the same weekday and period
+    (one query): a double booking, or a lesson of two classes' subgroups together — the
+    page shows it for the administrator to judge."""
+    teacher_ids = {entry.teacher_id for entry in entries}
+    busy: dict[tuple, list[SchoolClass]] = {}
+    if not teacher_ids:
+        return busy
+    others = (
+        current_entries(school_class__school_id=school_class.school_id, teacher_id__in=teacher_ids)
+        .exclude(school_class=school_class)
+        .select_related("school_class")
+        .order_by("school_class__grade", "school_class__letter")
+    )
+    for other in others:
+        busy.setdefault((other.teacher_id, other.weekday, other.period), []).append(
+            other.school_class
+        )
+    return busy
 
 
 def bell_periods(school: School) -> list[BellPeriod]:

@@ -517,3 +517,21 @@ def test_timetable_page_queries_do_not_grow_with_rows(client, setup, page):
     many = _queries(client, url, params)
     assert many == few, (few, many)
     assert many <= 20
+
+
+def test_class_page_shows_a_teacher_busy_in_another_class_at_the_same_time(client, setup):
+    other = factories.SchoolClassFactory(
+        school=setup.school, academic_year=setup.year, grade=6, letter="Б"
+    )
+    add_entry(
+        school_class=other,
+        weekday=1,
+        period=1,
+        subject=setup.russian,
+        teacher=setup.subject_teacher,
+        acting_user=setup.admin,
+    )
+    client.force_login(setup.admin)
+    page = client.get(reverse("administration:timetable_class", args=[setup.school_class.pk]))
+    text = page.content.decode()
+    assert "также ведёт" in text and "6 «Б»" in text

@@ -177,7 +177,15 @@ def plan_lessons(
 
     calendar = SchoolCalendar.for_school(school, start, end)
     entries = _entries_by_class_and_weekday(classes, start, end)
-    existing = _existing_lessons(classes, start, end, lock=lock)
+    if additions_only:
+        # Only which slots are taken matters: no need to load the lessons themselves.
+        existing = set(
+            Lesson.objects.filter(school_class__in=classes, date__range=(start, end)).values_list(
+                "school_class_id", "group_id", "date", "period"
+            )
+        )
+    else:
+        existing = _existing_lessons(classes, start, end, lock=lock)
     wanted: dict[tuple, TimetableEntry] = {}
     for current_class in classes:
         for day in calendar.school_days(current_class):

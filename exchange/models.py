@@ -75,15 +75,24 @@ class LetterMapping(models.Model):
 
 class EjournalImport(models.Model):
     class Status(models.TextChoices):
+        CHECKING = "checking", _("проверяется")
         CHECKED = "checked", _("проверен, не применён")
+        APPLYING = "applying", _("применяется")
         APPLIED = "applied", _("применён")
+        FAILED = "failed", _("не удалось")
+
+    RUNNING = (Status.CHECKING, Status.APPLYING)
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(_("файл"), max_length=255)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(
-        _("состояние"), max_length=8, choices=Status.choices, default=Status.CHECKED
+        _("состояние"), max_length=8, choices=Status.choices, default=Status.CHECKING
     )
+    # Progress of the check or the application (rows done of total), and why it failed.
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=300, blank=True)
     # The rows read from the file (exchange.reader.SourceRow.as_dict): apply plans them
     # again against the journal as it is then.
     rows = models.JSONField(default=list)
@@ -111,6 +120,14 @@ class EjournalImport(models.Model):
     @property
     def audit_school(self):
         return self.school
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
 
 
 class EjournalRecord(models.Model):

@@ -18,10 +18,11 @@ import itself set, and nobody changed since, follows the e-journal's later expor
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +40,7 @@ from .models import EjournalImport, EjournalRecord, LetterMapping, LetterMeaning
 from .reader import SourceRow, read_export
 
 State = EjournalRecord.State
+logger = logging.getLogger(__name__)
 
 
 class ExchangeError(Exception):
@@ -202,30 +204,51 @@ def check_can_import(user, school: School) -> None:
         raise PermissionDenied
 
 
-def check_export(*, school: School, uploaded, acting_user) -> EjournalImport:
-    """Read an export and run it rolled back: the dry run's report. Raises
-    reader.ExportFileError when the file cannot be read at all."""
+def upload_export(*, school: School, uploaded, acting_user) -> EjournalImport:
+    """Read an export into a new import waiting for its check (``check_upload``, a task).
+    Raises reader.ExportFileError when the file cannot be read at all."""
     check_can_import(acting_user, school)
     content_hash = _sha256(uploaded)
     rows = read_export(uploaded)
-    report, counts = _run(school, rows, acting_user, key_prefix="ejournal-check", dry=True)
-    with transaction.atomic():
-        ejournal_import = EjournalImport.objects.create(
-            school=school,
-            file_name=_clean_name(uploaded.name),
-            sha256=content_hash,
-            rows=[row.as_dict() for row in rows],
-            report=report,
-            counts=counts,
-            uploaded_by=acting_user,
+    return EjournalImport.objects.create(
+        school=school,
+        file_name=_clean_name(uploaded.name),
+        sha256=content_hash,
+        rows=[row.as_dict() for row in rows],
+        total=len(rows),
+        uploaded_by=acting_user,
+    )
+
+
+def check_upload(ejournal_import: EjournalImport) -> EjournalImport:
+    """The dry run: every row through the journal, rolled back; the report is stored."""
+    rows = [SourceRow.from_dict(data) for data in ejournal_import.rows]
+    with Progress(ejournal_import) as progress:
+        report, counts = _run(
+            ejournal_import.school,
+            rows,
+            ejournal_import.uploaded_by,
+            key_prefix="ejournal-check",
+            dry=True,
+            progress=progress,
         )
+    with transaction.atomic():
+        ejournal_import.status = EjournalImport.Status.CHECKED
+        ejournal_import.report, ejournal_import.counts = report, counts
+        ejournal_import.done = len(rows)
+        ejournal_import.save(update_fields=["status", "report", "counts", "done"])
         log_action(
-            actor=acting_user,
+            actor=ejournal_import.uploaded_by,
             action="exchange.ejournal.checked",
             obj=ejournal_import,
             data={"file": ejournal_import.file_name, "rows": len(rows), "counts": counts},
         )
     return ejournal_import
+
+
+def check_export(*, school: School, uploaded, acting_user) -> EjournalImport:
+    """Upload and check at once (tests, the shell)."""
+    return check_upload(upload_export(school=school, uploaded=uploaded, acting_user=acting_user))
 
 
 def _clean_name(name) -> str:
@@ -243,41 +266,66 @@ def _sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
-def apply_import(*, ejournal_import: EjournalImport, acting_user) -> EjournalImport:
-    """Apply a checked export in one transaction: every row, or nothing (ExchangeError)."""
-    school = ejournal_import.school
-    check_can_import(acting_user, school)
-    with transaction.atomic():
-        locked = EjournalImport.objects.select_for_update().get(pk=ejournal_import.pk)
-        if locked.status == EjournalImport.Status.APPLIED:
+def start_apply(*, ejournal_import: EjournalImport, acting_user) -> None:
+    """Claim a checked import for applying (``apply_started``, a task): a second click, or
+    a second deputy, finds it claimed and changes nothing."""
+    check_can_import(acting_user, ejournal_import.school)
+    if ejournal_import.status == EjournalImport.Status.APPLIED:
+        raise ExchangeError(_("Этот файл уже применён."))
+    if ejournal_import.counts.get(Outcome.ERROR):
+        raise ExchangeError(
+            _("В файле есть строки с ошибками: исправьте их и загрузите файл снова.")
+        )
+    claimed = EjournalImport.objects.filter(
+        pk=ejournal_import.pk, status=EjournalImport.Status.CHECKED
+    ).update(status=EjournalImport.Status.APPLYING, applied_by=acting_user, done=0)
+    if not claimed:
+        raise ExchangeError(_("Этот файл уже применяется или применён."))
+    ejournal_import.status = EjournalImport.Status.APPLYING
+    ejournal_import.applied_by = acting_user
+
+
+def apply_started(ejournal_import: EjournalImport) -> EjournalImport:
+    """Apply a claimed import in one transaction: every row, or nothing (ExchangeError,
+    and the import is checked again with the report of what now fails)."""
+    school, user = ejournal_import.school, ejournal_import.applied_by
+    rows = [SourceRow.from_dict(data) for data in ejournal_import.rows]
+    failed = None
+    with Progress(ejournal_import) as progress, transaction.atomic():
+        # Not locked FOR UPDATE: the progress connection writes its ``done`` meanwhile;
+        # start_apply's claim is what lets one application run.
+        locked = EjournalImport.objects.get(pk=ejournal_import.pk)
+        if locked.status != EjournalImport.Status.APPLYING:
             raise ExchangeError(_("Этот файл уже применён."))
-        if locked.counts.get(Outcome.ERROR):
-            raise ExchangeError(
-                _("В файле есть строки с ошибками: исправьте их и загрузите файл снова.")
-            )
         _lock_school_imports(school)
-        rows = [SourceRow.from_dict(data) for data in locked.rows]
         report, counts = _run(
-            school, rows, acting_user, key_prefix=f"ejournal-{locked.pk}", dry=False, source=locked
+            school,
+            rows,
+            user,
+            key_prefix=f"ejournal-{locked.pk}",
+            dry=False,
+            source=locked,
+            progress=progress,
         )
         if counts.get(Outcome.ERROR):
             # The journal changed since the check: nothing is applied, the report says why.
             transaction.set_rollback(True)
             failed = (report, counts)
         else:
-            failed = None
             locked.status = EjournalImport.Status.APPLIED
-            locked.report, locked.counts = report, counts
-            locked.applied_by, locked.applied_at = acting_user, timezone.now()
-            locked.save(update_fields=["status", "report", "counts", "applied_by", "applied_at"])
+            locked.report, locked.counts, locked.done = report, counts, len(rows)
+            locked.applied_at = timezone.now()
+            locked.save(update_fields=["status", "report", "counts", "done", "applied_at"])
             log_action(
-                actor=acting_user,
+                actor=user,
                 action="exchange.ejournal.applied",
                 obj=locked,
                 data={"file": locked.file_name, "rows": len(rows), "counts": counts},
             )
     if failed is not None:
-        EjournalImport.objects.filter(pk=locked.pk).update(report=failed[0], counts=failed[1])
+        EjournalImport.objects.filter(pk=locked.pk).update(
+            status=EjournalImport.Status.CHECKED, report=failed[0], counts=failed[1]
+        )
         raise ExchangeError(
             _(
                 "С момента проверки журнал изменился, и некоторые строки теперь не переносятся: "
@@ -285,6 +333,54 @@ def apply_import(*, ejournal_import: EjournalImport, acting_user) -> EjournalImp
             )
         )
     return locked
+
+
+def apply_import(*, ejournal_import: EjournalImport, acting_user) -> EjournalImport:
+    """Claim and apply at once (tests, the shell)."""
+    start_apply(ejournal_import=ejournal_import, acting_user=acting_user)
+    return apply_started(ejournal_import)
+
+
+def fail(ejournal_import: EjournalImport, message: str) -> None:
+    """An unexpected error in a task: nothing was written (each step is one transaction);
+    the page says so instead of «проверяется» for ever."""
+    EjournalImport.objects.filter(pk=ejournal_import.pk).update(
+        status=EjournalImport.Status.FAILED, failure=message[:300]
+    )
+
+
+class Progress:
+    """Rows done, stored through a connection of its own (autocommit): the check and the
+    application each run in one transaction, and the page polls the progress meanwhile."""
+
+    EVERY = 25
+
+    def __init__(self, ejournal_import: EjournalImport):
+        self.import_id = ejournal_import.pk
+        self.connection = None
+
+    def __enter__(self):
+        main = connections[DEFAULT_DB_ALIAS]
+        self.connection = type(main)(dict(main.settings_dict), alias="exchange_progress")
+        return self
+
+    def __exit__(self, *exc):
+        self.connection.close()
+        return False
+
+    def __call__(self, done: int) -> None:
+        if done % self.EVERY:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {EjournalImport._meta.db_table} SET done = %s WHERE id = %s",
+                    [done, self.import_id],
+                )
+        except DatabaseError:
+            logger.warning(
+                "E-journal import %s: progress not stored", self.import_id, exc_info=True
+            )
 
 
 def _lock_school_imports(school: School) -> None:
@@ -310,7 +406,7 @@ class Statement:
         }
 
 
-def _run(school, rows, user, *, key_prefix: str, dry: bool, source=None):
+def _run(school, rows, user, *, key_prefix: str, dry: bool, source=None, progress=None):
     """Every row through the journal's services; rolled back when ``dry``."""
     mapping = mapping_of(school)
     report, counts = [], {}
@@ -323,6 +419,8 @@ def _run(school, rows, user, *, key_prefix: str, dry: bool, source=None):
             )
             report.append(entry)
             counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1
+            if progress is not None:
+                progress(len(report))
         if dry:
             transaction.set_rollback(True)
     return report, counts

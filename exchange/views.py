@@ -2,22 +2,25 @@
 row-by-row report and its application, the letters, the conflicts. Thin: the services
 decide and write (exchange/services.py)."""
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import log_read
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import ConflictDecisionForm, ExportUploadForm, LetterFormSet
 from .reader import ExportFileError
 
+logger = logging.getLogger(__name__)
 REPORT_PAGE = 100
 CONFLICTS_PAGE = 50
 OUTCOME_FILTERS = {
@@ -36,13 +39,14 @@ def ejournal(request, school_id: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                checked = services.check_export(
+                uploaded = services.upload_export(
                     school=school, uploaded=form.cleaned_data["file"], acting_user=request.user
                 )
             except ExportFileError as error:
                 form.add_error("file", error.message)
             else:
-                return redirect("exchange:import", import_id=checked.pk)
+                _queue(tasks.check_ejournal, uploaded)
+                return redirect("exchange:import", import_id=uploaded.pk)
     context = {
         "school": school,
         "form": form,
@@ -54,9 +58,25 @@ def ejournal(request, school_id: int):
     return render(request, "exchange/ejournal.html", context)
 
 
+def _queue(task, ejournal_import) -> None:
+    """The import is committed already (no transaction around the view): queue at once."""
+    try:
+        task.delay(ejournal_import.pk)
+    except Exception:  # noqa: BLE001 (the broker is down: say so rather than wait for ever)
+        logger.exception("Could not queue e-journal import %s", ejournal_import.pk)
+        services.fail(
+            ejournal_import,
+            _("Очередь фоновых задач недоступна: ничего не изменено. Повторите через минуту."),
+        )
+
+
 @login_required
 def import_report(request, import_id: int):
     checked = selectors.get_import(request.user, import_id)
+    if request.htmx:
+        if not checked.running:
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return render(request, "exchange/_status.html", {"checked": checked})
     shown = request.GET.get("outcome", "")
     rows = checked.report
     if shown in OUTCOME_FILTERS:
@@ -124,16 +144,11 @@ def _applied_before(checked):
 def import_apply(request, import_id: int):
     checked = selectors.get_import(request.user, import_id, perm="exchange.import_ejournal")
     try:
-        applied = services.apply_import(ejournal_import=checked, acting_user=request.user)
+        services.start_apply(ejournal_import=checked, acting_user=request.user)
     except services.ExchangeError as error:
         messages.error(request, str(error))
     else:
-        changed = sum(applied.counts.get(o, 0) for o in services.Outcome.CHANGING)
-        messages.success(
-            request,
-            _("Файл применён: изменено строк — %(changed)s, без изменений — %(same)s.")
-            % {"changed": changed, "same": len(applied.report) - changed},
-        )
+        _queue(tasks.apply_ejournal, checked)
     return redirect("exchange:import", import_id=checked.pk)
 
 

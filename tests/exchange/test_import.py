@@ -340,7 +340,7 @@ def test_only_the_deputy_imports(world):
     with pytest.raises(PermissionDenied):
         apply_import(ejournal_import=checked, acting_user=director)
     apply_import(ejournal_import=checked, acting_user=world.deputy)
-    with pytest.raises(ExchangeError, match="уже применён"):
+    with pytest.raises(ExchangeError, match="уже примен"):
         apply_import(ejournal_import=checked, acting_user=world.deputy)
 
 

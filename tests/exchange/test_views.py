@@ -151,3 +151,45 @@ def test_the_deputy_and_the_administrator_find_the_pages(client, world):
     assert reverse("exchange:ejournal", args=[world.school.pk]) in home
     tabs = client.get(reverse("administration:classes", args=[world.school.pk])).content.decode()
     assert 'data-testid="admin-tab-ejournal"' in tabs
+
+
+def test_the_page_shows_progress_while_the_file_is_processed(deputy, world):
+    from exchange.services import upload_export
+
+    uploaded = upload_export(
+        school=world.school,
+        uploaded=csv_export([row(world, MON, 1, "Н")]),
+        acting_user=world.deputy,
+    )
+    url = reverse("exchange:import", args=[uploaded.pk])
+    page = deputy.get(url).content.decode()
+    assert "Файл проверяется" in page and "0 из 1 строк" in page
+    assert "import-report" not in page
+    polled = deputy.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in polled.content.decode()
+    from exchange.tasks import check_ejournal
+
+    check_ejournal(uploaded.pk)
+    done = deputy.get(url, headers={"HX-Request": "true"})
+    assert done.headers["HX-Refresh"] == "true"
+    assert "будет перенесена" in deputy.get(url).content.decode()
+
+
+def test_an_unexpected_error_fails_the_import_in_russian(deputy, world, monkeypatch):
+    from exchange import services
+    from exchange.tasks import check_ejournal
+
+    uploaded = services.upload_export(
+        school=world.school,
+        uploaded=csv_export([row(world, MON, 1, "Н")]),
+        acting_user=world.deputy,
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "_run", broken)
+    check_ejournal(uploaded.pk)
+    page = deputy.get(reverse("exchange:import", args=[uploaded.pk])).content.decode()
+    assert "при обработке файла произошла ошибка" in page
+    assert EjournalImport.objects.get().status == EjournalImport.Status.FAILED

@@ -26,6 +26,9 @@ def build_exchange(world, side) -> dict:
         rows=[row],
         report=[{"row": 2, "cells": row["shown"], "outcome": "conflict", "text": "", "note": ""}],
         counts={"conflict": 1},
+        status=EjournalImport.Status.CHECKED,
+        total=1,
+        done=1,
     )
     # The e-journal says late where the subject teacher marked an absence.
     conflict = EjournalRecord.objects.create(

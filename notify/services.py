@@ -34,6 +34,9 @@ ENABLED_SETTING = "notify.parent_messages"
 TIME_SETTING = "notify.parent_message_time"
 # Nobody gets a message about school late in the evening: the task keeps trying until then.
 QUIET_FROM = datetime.time(21, 0)
+# A delivery still queued this long after its notice was made lost its sender (a worker
+# that died between the commit and the send): the next run sends it.
+STALE_QUEUED = datetime.timedelta(minutes=15)
 MIN_PHONE_DIGITS = 10
 
 ACTION_SENT = "notify.parents_messaged"
@@ -83,6 +86,39 @@ def run_due(now: datetime.datetime | None = None) -> RunResult:
         result.notices += partial.notices
         result.sent += partial.sent
         result.failed += partial.failed
+    if timezone.localtime(now).time() < QUIET_FROM:
+        partial = send_stale_queued(day, now)
+        result.sent += partial.sent
+        result.failed += partial.failed
+    return result
+
+
+def send_stale_queued(day: datetime.date, now: datetime.datetime) -> RunResult:
+    """Send the day's deliveries left queued by a sender that died before sending."""
+    result = RunResult()
+    stale = Delivery.objects.filter(
+        status=Delivery.Status.QUEUED,
+        notice__date=day,
+        created_at__lt=now - STALE_QUEUED,
+    ).select_related("notice")
+    for delivery in stale.order_by("pk"):
+        # Claimed by one run only: the row is skipped by a run that finds it locked.
+        with transaction.atomic():
+            claimed = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(pk=delivery.pk, status=Delivery.Status.QUEUED)
+                .first()
+            )
+            if claimed is None:
+                continue
+            school = School.objects.select_related("message_template").get(
+                pk=delivery.notice.school_id
+            )
+            _deliver(claimed, delivery.notice, texts.wording_for(school), school)
+        if claimed.status == Delivery.Status.SENT:
+            result.sent += 1
+        else:
+            result.failed += 1
     return result
 
 

@@ -202,3 +202,19 @@ def test_the_command_messages_every_school_now_and_nothing_twice(absent_today, t
     call_command("message_parents", "--now", stdout=out)
     assert "детей: 0, отправлено: 0" in out.getvalue()
     assert len(mail.outbox) == 1 and len(sms.outbox) == 1
+
+
+def test_a_delivery_left_queued_by_a_dead_sender_goes_out_on_a_later_run(
+    absent_today, student, mother, school, today
+):
+    notice = AbsenceNotice.objects.create(school=school, student=student, date=today, absences=2)
+    delivery = Delivery.objects.create(
+        notice=notice, guardian=mother, channel=Delivery.Channel.SMS, recipient=mother.phone
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=evening(today, 19, 30))
+    # Not yet stale ten minutes later.
+    assert services.run_due(now=evening(today, 19, 40)).sent == 0
+    result = services.run_due(now=evening(today, 20, 0))
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and result.sent == 1
+    assert len(sms.outbox) == 1 and result.notices == 0

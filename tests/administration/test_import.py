@@ -433,3 +433,33 @@ def test_progress_is_polled_while_a_job_runs(client, staffed, school_class):
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "every 1s" not in fragment and "Файл загружен." in fragment
+
+
+def test_import_page_queries_do_not_grow_with_jobs(client, staffed, school_class):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staffed.admin)
+    url = reverse("administration:import", args=[staffed.school.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add_jobs(count):
+        for n in range(count):
+            teacher = factories.staff_user(Role.SCHOOL_ADMIN, staffed.school)
+            ImportJob.objects.create(
+                school=staffed.school,
+                kind=ImportJob.Kind.STAFF,
+                created_by=teacher,
+                file_name=f"{n}.csv",
+                file_format="csv",
+            )
+
+    add_jobs(2)
+    few = queries()
+    add_jobs(20)
+    assert queries() == few
+    assert client.get(url).content.decode().count("/administration/import/") == 10

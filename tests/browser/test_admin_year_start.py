@@ -136,6 +136,10 @@ def test_school_administrator_starts_the_year_and_a_teacher_marks_a_lesson(
     assert "«31.02.2015» — не дата" in errors.locator("tr[data-row='5']").inner_text()
     assert "мать, отец, опекун" in errors.locator("tr[data-row='12']").inner_text()
     assert Student.objects.count() == 0
+    # The report fits a phone: the table scrolls inside its frame, not the page.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The fixed file: checked, then applied.
     page.get_by_text("Загрузить другой файл").click()

@@ -24,6 +24,7 @@ from accounts.roles import Role
 from accounts.services import assign_role
 from demo import generators
 from demo.casework import seed_casework
+from demo.notify import seed_parent_messages
 from demo.reporting import seed_reports
 from journal.models import (
     BellPeriod,
@@ -192,6 +193,11 @@ class DemoBuilder:
             ).items():
                 self.summary[key] += value
         self.log(f"  отчёты за {time.monotonic() - step:.1f} с")
+        for school, _admin in schools:
+            for key, value in seed_parent_messages(
+                school=school, today=self.today, rng=self.rng
+            ).items():
+                self.summary[key] += value
         return dict(self.summary)
 
     # --- People -----------------------------------------------------------------------

@@ -43,6 +43,9 @@ class Column:
     hint: str = ""
     # Other headers accepted for the column (what other systems' exports call it).
     aliases: Sequence[str] = ()
+    # Whether the sample value tells the template's sample row (not a school's own choice,
+    # which the administrator may have adjusted on that row: the class).
+    in_sample: bool = True
 
 
 @dataclass
@@ -270,6 +273,22 @@ def data_rows(dataset: tablib.Dataset, columns: Sequence[Column]) -> list[Row]:
         cells = {key: values[position] for key, position in positions.items()}
         rows.append(Row(number=offset, cells=cells))
     return rows
+
+
+def mark_samples(rows: list[Row], columns: Sequence[Column]) -> None:
+    """A row left as the template's sample (every sample value in place, a school's own
+    choices such as the class aside) is an error: it would add «Иванов Пётр» to the school."""
+    probe = Row(
+        number=0,
+        cells={c.key: c.sample for c in columns if c.in_sample and c.sample not in ("", None)},
+    )
+    sample = {key: probe.text(key) for key in probe.cells}
+    if not sample:
+        return
+    first = next(c for c in columns if c.key in sample)
+    for row in rows:
+        if all(fold(row.text(key)) == fold(value) for key, value in sample.items()):
+            row.error(first, _("Это строка-образец из шаблона: замените её своими данными."))
 
 
 Progress = Callable[[int], None]

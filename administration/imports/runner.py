@@ -23,7 +23,7 @@ from schools.services import EnrollmentError
 
 from ..models import ImportJob
 from ..selectors import current_year
-from .base import ImportFileError, data_rows, load_dataset
+from .base import ImportFileError, data_rows, load_dataset, mark_samples
 from .staff import StaffImport
 from .students import StudentImport
 from .timetable import TimetableImport
@@ -120,6 +120,7 @@ def _checked(job: ImportJob):
     ImportJob.objects.filter(pk=job.pk).update(total=len(rows), done=0, stage="check")
     job.total = len(rows)
     plan = importer.check(rows, _progress(job, "check"))
+    mark_samples(rows, importer.columns)
     errors = [error.as_dict() for row in rows for error in row.errors]
     job.errors = errors[:MAX_ERRORS]
     job.summary = {**plan.summary(), "rows": len(rows), "rows_with_errors": _rows(errors)}

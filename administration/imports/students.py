@@ -32,7 +32,11 @@ PATRONYMIC = Column("patronymic", "Отчество", "Сергеевич")
 BIRTH = Column("birth_date", "Дата рождения", datetime.date(2015, 3, 14), required=True)
 GENDER = Column("gender", "Пол", "м", hint="м или ж")
 CLASS = Column(
-    "school_class", "Класс", "1А", hint="например 5Б; пусто — класс, выбранный при загрузке"
+    "school_class",
+    "Класс",
+    "1А",
+    hint="например 5Б; пусто — класс, выбранный при загрузке",
+    in_sample=False,
 )
 START = Column("start_date", "Дата зачисления", "", hint="пусто — дата, выбранная при загрузке")
 REG_ADDRESS = Column("registration_address", "Адрес регистрации", "ул. Ленина, д. 1, кв. 2")

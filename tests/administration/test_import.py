@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from administration.imports.students import CLASS as CLASS_COLUMN
 from administration.imports.students import COLUMNS as STUDENT_COLUMNS
 from administration.models import ImportJob
 from audit.models import AuditEntry
@@ -463,3 +464,22 @@ def test_import_page_queries_do_not_grow_with_jobs(client, staffed, school_class
     add_jobs(20)
     assert queries() == few
     assert client.get(url).content.decode().count("/administration/import/") == 10
+
+
+def test_the_templates_sample_row_is_not_imported(client, staffed, school_class):
+    client.force_login(staffed.admin)
+    url = reverse("administration:import_template", args=[staffed.school.pk, "students"])
+    template = client.get(url).content
+    sheet = load_workbook(io.BytesIO(template)).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows[1][STUDENT_COLUMNS.index(CLASS_COLUMN)] = "5А"
+    mine = list(rows[1])
+    mine[0], mine[1] = "Сидорова", "Анна"
+    job = upload(client, staffed, xlsx(rows[0], [rows[1], mine]))
+    assert job.errors == [
+        {
+            "row": 2,
+            "column": "Фамилия",
+            "message": "Это строка-образец из шаблона: замените её своими данными.",
+        }
+    ]

@@ -193,3 +193,18 @@ def test_an_unexpected_error_fails_the_import_in_russian(deputy, world, monkeypa
     page = deputy.get(reverse("exchange:import", args=[uploaded.pk])).content.decode()
     assert "при обработке файла произошла ошибка" in page
     assert EjournalImport.objects.get().status == EjournalImport.Status.FAILED
+
+
+def test_the_director_sees_conflicts_without_resolving_them(client, world):
+    _conflicts(world, 1)
+    director = factories.staff_user(Role.DIRECTOR, world.school)
+    client.force_login(director)
+    page = client.get(reverse("exchange:conflicts", args=[world.school.pk])).content.decode()
+    assert page.count('data-testid="conflict"') == 1
+    assert "Принять из электронного журнала" not in page
+    record = EjournalRecord.objects.get()
+    response = client.post(
+        reverse("exchange:conflict_resolve", args=[record.pk]), {"decision": "take_ejournal"}
+    )
+    assert response.status_code == 403
+    assert EjournalRecord.objects.get().state == "conflict"

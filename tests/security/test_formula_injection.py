@@ -230,9 +230,13 @@ WRITERS = re.compile(
     re.MULTILINE,
 )
 THE_WRITER = Path("printing/xlsx.py")
-# Modules that read uploaded spreadsheets (the bulk import, the e-journal's export): they
-# import a reader and write none (checked below).
-READERS = {Path("administration/imports/base.py"), Path("exchange/reader.py")}
+# Modules that read uploaded spreadsheets (the bulk import, the e-journal's export) or name
+# the types an upload accepts: they import a reader and write none (checked below).
+READERS = {
+    Path("administration/imports/base.py"),
+    Path("exchange/reader.py"),
+    Path("exchange/forms.py"),
+}
 WRITER_CALLS = re.compile(r"csv\.(writer|DictWriter)|Workbook\(|\.save\(|\.export\(|HttpResponse")
 # Modules that write CSV only into PostgreSQL's COPY (the threshold engine's bulk inserts):
 # the text never reaches a person, so nothing to neutralise; they hand it to nothing else.

@@ -636,7 +636,7 @@ def target_of(name: str, world, discovered) -> Target | None:
 POST_NAMES = sorted(name for name, inputs in COVERED.items() if inputs.post)
 QUERY_NAMES = sorted(name for name, inputs in COVERED.items() if inputs.query)
 ACCEPTED = {200, 201, 204, 302}
-REFUSED = {400, 403, 404, 405, 409, 422}
+REFUSED = {400, 403, 404, 405, 409, 422, 429}  # 429: too many posts from one link
 DEBUG_PAGE = re.compile(r"Traceback|Exception Value|django/core/handlers", re.ASCII)
 
 

@@ -11,19 +11,22 @@ from .models import MessageTemplate
 
 
 class TemplateForm(forms.Form):
+    # The texts go to the parents, and their placeholders ({ученик} …) are Russian whatever
+    # the interface language: the fields say so (lang="ru").
     email_subject = forms.CharField(
         label=_("Тема письма"),
         max_length=MessageTemplate._meta.get_field("email_subject").max_length,
+        widget=forms.TextInput(attrs={"lang": "ru"}),
     )
     email_body = forms.CharField(
         label=_("Текст письма"),
         max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "ru"}),
     )
     sms_body = forms.CharField(
         label=_("Текст SMS"),
         max_length=MessageTemplate._meta.get_field("sms_body").max_length,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
         help_text=_("Короче — дешевле: одно SMS кириллицей вмещает 70 знаков."),
     )
 

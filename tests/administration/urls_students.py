@@ -30,7 +30,7 @@ def _student(side):
 def _guardian_of(side) -> Guardian:
     guardian, _created = Guardian.objects.get_or_create(
         student=side.student,
-        full_name="Матрицева Ирина Олеговна",
+        full_name="Matritseva Irina Olegovna",
         defaults={"relation": Guardian.Relation.MOTHER, "phone": "+7 900 111-22-33"},
     )
     return guardian
@@ -70,7 +70,7 @@ URLS: dict = {
         Case(
             "own school, searched",
             kwargs=_school(_a),
-            query=lambda w: f"?q=а&status=all&school_class={w.a.school_class.pk}&page=2",
+            query=lambda w: f"?q=a&status=all&school_class={w.a.school_class.pk}&page=2",
             expect=OWN,
         ),
         Case("other school", kwargs=_school(_b), expect=other_school()),

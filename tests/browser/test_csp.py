@@ -27,8 +27,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
     (event.sample ? ` (${event.sample})` : ''));
 });
 """
-# The admin's JavaScript catalogue is a script, not a page.
-NOT_PAGES = {"admin:jsi18n"}
+# The admin's JavaScript catalogue is a script, and the import's template and error report
+# are spreadsheets to download: not pages.
+NOT_PAGES = {"admin:jsi18n", "administration:import_template", "administration:import_report"}
 
 
 def admin_pages(role: str, world: World) -> list[Page]:

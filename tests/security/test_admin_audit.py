@@ -64,6 +64,9 @@ def _student_form(student) -> dict:
             f"guardians-{n}-full_name": guardian.full_name,
             f"guardians-{n}-relation": guardian.relation,
             f"guardians-{n}-phone": guardian.phone,
+            f"guardians-{n}-email": guardian.email,
+            # A checkbox is sent only when ticked.
+            **({f"guardians-{n}-lives_with_student": "on"} if guardian.lives_with_student else {}),
         }
     return data
 

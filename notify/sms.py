@@ -6,6 +6,7 @@ and raises :class:`SmsError` with the gateway's answer when a message is refused
 caller records it in the delivery log.
 """
 
+import abc
 import logging
 import sys
 
@@ -19,9 +20,11 @@ class SmsError(Exception):
     """The gateway did not take the message; the text is what the log shows."""
 
 
-class BaseSmsBackend:
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+class BaseSmsBackend(abc.ABC):
+    """What every gateway does: deliver one text to one phone, or raise SmsError."""
+
+    @abc.abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class ConsoleSmsBackend(BaseSmsBackend):

@@ -217,14 +217,26 @@ class Task(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (Meta): an open task has neither, and a region's first
+    # evaluation writes tasks by the hundred thousand.
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     note = models.CharField(_("отметка о выполнении"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("причина отмены"), max_length=300, blank=True)
     # What was done: a parent contact, a home-visit act, a council session … (casework).
     result_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     result_id = models.CharField(max_length=64, blank=True)
     result = GenericForeignKey("result_type", "result_id")
@@ -243,6 +255,14 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["assignee", "status", "due_date"]),
             models.Index(fields=["school", "status", "due_date"]),
+            models.Index(
+                fields=["done_by"], condition=Q(done_by__isnull=False), name="task_done_by"
+            ),
+            models.Index(
+                fields=["result_type"],
+                condition=Q(result_type__isnull=False),
+                name="task_result_type",
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,6 @@ Uniqueness constraints make a concurrent or repeated run harmless.
 """
 
 import datetime
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +29,7 @@ from policy.catalog import HOURS_BANDS
 from schools.models import AcademicYear, Enrollment, School, SchoolClass, Student
 
 from . import detect as detection
-from .bulk import copy_insert
+from .bulk import copy_insert, copy_update
 from .config import ThresholdConfig
 from .models import Alert, EvaluationRun, Notification, Rule, Task
 from .signals import CaseRequest, RaisedAlert, cases_needed
@@ -164,21 +161,21 @@ def _classes(found) -> dict[int, tuple[int, int]]:
     }
 
 
-EXISTING_CHUNK = 5000  # students per query for the stored alerts of changed rows
-
-
 def _existing(considered) -> dict[tuple, tuple[int, str, str]]:
     """{(student, rule, episode): (id, status, digest)} of the considered keys, without
-    building model instances."""
+    building model instances. One statement with array parameters: a region's first night
+    considers some 60,000 students, whose ``IN`` list Django would build value by value."""
     if not considered:
         return {}
     students = sorted({key[0] for key in considered})
-    episodes = {key[2] for key in considered}
-    rows = []
-    for chunk in range(0, len(students), EXISTING_CHUNK):
-        rows += Alert.objects.filter(
-            student_id__in=students[chunk : chunk + EXISTING_CHUNK], episode__in=episodes
-        ).values_list("pk", "student_id", "rule", "episode", "status", "digest")
+    episodes = sorted({key[2] for key in considered})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, student_id, rule, episode, status, digest FROM {Alert._meta.db_table}"
+            " WHERE student_id = ANY(%s) AND episode = ANY(%s)",
+            [students, episodes],
+        )
+        rows = cursor.fetchall()
     return {
         (student_id, rule, episode): (pk, status, digest)
         for pk, student_id, rule, episode, status, digest in rows
@@ -203,14 +200,7 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
         if status != Alert.Status.OPEN:
             reopen.append(pk)
         if digest != finding.digest:
-            update.append(
-                Alert(
-                    pk=pk,
-                    period_end=finding.period_end,
-                    evidence=finding.evidence,
-                    digest=finding.digest,
-                )
-            )
+            update.append((pk, finding))
     resolve = [
         pk
         for key, (pk, status, _digest) in existing.items()
@@ -320,36 +310,18 @@ def _held_by_band_siblings(alerts: list[RaisedAlert]) -> set[tuple[int, str]]:
     }
 
 
-# Alerts written by one statement of _update_alerts.
-_UPDATE_BATCH = 1000
-
-
-def _update_alerts(alerts: list[Alert]) -> None:
-    """Write the period end, evidence and digest of ``alerts`` with one UPDATE … FROM
-    (VALUES …) per thousand. Django's bulk_update builds a CASE expression per field and
-    row in Python, ~0.7 ms an alert: two minutes when a changed threshold rewrites every
-    alert of a region."""
-    fields = [Alert._meta.get_field(name) for name in ("period_end", "evidence", "digest")]
-    # PostgreSQL types the columns of VALUES from their values.
-    row = "(%s, CAST(%s AS date), CAST(%s AS jsonb), %s)"
-    table = Alert._meta.db_table
-    assignments = ", ".join(f"{f.column} = v.column{n}" for n, f in enumerate(fields, start=2))
-    with connection.cursor() as cursor:
-        for start in range(0, len(alerts), _UPDATE_BATCH):
-            batch = alerts[start : start + _UPDATE_BATCH]
-            params = [
-                value
-                for alert in batch
-                for value in (
-                    alert.pk,
-                    *(f.get_db_prep_save(getattr(alert, f.attname), connection) for f in fields),
-                )
-            ]
-            cursor.execute(
-                f"UPDATE {table} SET {assignments}"
-                f" FROM (VALUES {', '.join([row] * len(batch))}) AS v WHERE {table}.id = v.column1",
-                params,
-            )
+def _update_alerts(alerts: list[tuple[int, Finding]]) -> None:
+    """Write the period end, evidence and digest of the alerts (id, the finding now) in
+    one statement (alerts.bulk): a changed threshold rewrites every alert of a region."""
+    evidence_json = DjangoJSONEncoder(ensure_ascii=False).encode
+    copy_update(
+        Alert._meta.db_table,
+        ("id", "period_end", "evidence", "digest"),
+        (
+            (pk, finding.period_end, evidence_json(finding.evidence), finding.digest)
+            for pk, finding in alerts
+        ),
+    )
 
 
 class _Staff:
@@ -379,6 +351,7 @@ def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
     set-based (alerts.bulk): the first run of a region raises them by the hundred thousand.
     The alerts a concurrent run inserted first are left to it. (alerts raised, tasks)."""
     by_key = {f.key: f for f in new}
+    evidence_json = DjangoJSONEncoder(ensure_ascii=False).encode  # one encoder for all
     raised = [
         RaisedAlert(pk, school_id, student_id, rule, episode, start, end)
         for pk, school_id, student_id, rule, episode, start, end in copy_insert(
@@ -392,7 +365,7 @@ def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
                     f.episode,
                     f.period_start,
                     f.period_end,
-                    json.dumps(f.evidence, cls=DjangoJSONEncoder, ensure_ascii=False),
+                    evidence_json(f.evidence),
                     f.digest,
                     Alert.Status.OPEN,
                     now,
@@ -410,11 +383,13 @@ def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
         {f.school_id for f in found.values()}, {f.school_class_id for f in found.values()}
     )
     tasks = _open_tasks(raised, found, staff, configs, now)
-    names = dict(
-        Student.objects.filter(pk__in={a.student_id for a in raised})
-        .annotate(short=Concat("last_name", Value(" "), "first_name"))
-        .values_list("pk", "short")
-    )
+    with connection.cursor() as cursor:  # an array parameter: see _existing
+        cursor.execute(
+            f"SELECT id, last_name || ' ' || first_name FROM {Student._meta.db_table}"
+            " WHERE id = ANY(%s)",
+            [sorted({a.student_id for a in raised})],
+        )
+        names = dict(cursor.fetchall())
     _notify(tasks, raised, found, staff, names, now)
     _open_cases(raised, found, staff)
     return len(raised), len(tasks)
@@ -467,9 +442,20 @@ def _open_tasks(raised: list[RaisedAlert], found, staff: "_Staff", configs, now)
     calendars = _deadline_calendars(found.values())
     held = _held_by_band_siblings(raised)
     rows = []
+    due_dates = {}  # (school, trigger day, working days): the due date; few distinct ones
+
+    def due_date(school_id, day, working_days):
+        key = (school_id, day, working_days)
+        if key not in due_dates:
+            calendar = calendars[school_id]
+            # Beyond the loaded span (a long deadline) the calendar is read again.
+            due_dates[key] = calendar.add_working_days(day, working_days) or add_working_days(
+                calendar.school, day, working_days
+            )
+        return due_dates[key]
+
     for alert in raised:
         finding, config = found[alert.pk], configs[alert.school_id]
-        calendar = calendars[alert.school_id]
         for spec in TASKS[alert.rule]:
             if (alert.pk, spec.kind) in held:
                 continue
@@ -483,9 +469,7 @@ def _open_tasks(raised: list[RaisedAlert], found, staff: "_Staff", configs, now)
                     spec.kind,
                     spec.role,
                     assignees[0] if assignees else None,
-                    # Beyond the loaded span (a long deadline) the calendar is read again.
-                    calendar.add_working_days(finding.trigger_day, due_in)
-                    or add_working_days(calendar.school, finding.trigger_day, due_in),
+                    due_date(alert.school_id, finding.trigger_day, due_in),
                     spec.recurrence_days(config),
                     1,
                     Task.Status.OPEN,

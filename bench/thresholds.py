@@ -302,6 +302,24 @@ def main():
     print(f"    {alone}")
     settings.THRESHOLD_FULL_RUN_WORKERS = workers
 
+    # The region lowers the monthly share of missed time from 30 % to 25 % (R-CFG): every
+    # school's fingerprint changes, so every row is evaluated again, and alerts fire.
+    from policy.models import PolicyValue
+    from schools.models import Region
+
+    PolicyValue.objects.update_or_create(
+        key="thresholds.month_percent_missed",
+        region=Region.objects.get(),
+        school=None,
+        defaults={"value": "25"},
+    )
+    changed, changed_time = timed(
+        "full evaluation after a threshold change", run_full, school_ids=None, now=NOW
+    )
+    print(f"    {changed}")
+    PolicyValue.objects.filter(key="thresholds.month_percent_missed").delete()
+    run_full(school_ids=None, now=NOW)  # back to the region's 30 % for the samples below
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT student_id FROM journal_mark")
         candidates = [row[0] for row in cursor.fetchall()]
@@ -315,7 +333,10 @@ def main():
     p95 = samples[int(0.95 * (len(samples) - 1))]
     print()
     print(f"bare SELECT count(*) GROUP BY student: {bare:.3f} s")
-    print(f"full evaluation (first run):  {first_time:.2f} s, ratio {first_time / bare:.1f}")
+    print(
+        f"full evaluation (first run):  {first_time:.2f} s, ratio {first_time / bare:.1f}"
+        "  (target ≤ 10 s at 100,000 students, ≤ 60 s at 1,000,000)"
+    )
     print(
         f"full evaluation (repeat run, {workers} connections): {repeat_time:.2f} s, "
         f"ratio {repeat_time / bare:.1f}  (target ≤ 5)"
@@ -324,6 +345,7 @@ def main():
         f"full evaluation (repeat run, one connection): {alone_time:.2f} s, "
         f"ratio {alone_time / bare:.1f}"
     )
+    print(f"full evaluation after a threshold change: {changed_time:.2f} s  (target ≤ 5 s)")
     print(
         f"incremental evaluation of one student: p50 {statistics.median(samples):.1f} ms, "
         f"p95 {p95:.1f} ms  (target p95 < 50 ms)"

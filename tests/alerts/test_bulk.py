@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from alerts.bulk import copy_insert
-from alerts.models import Alert, Notification
+from alerts.bulk import copy_insert, copy_update
+from alerts.models import Alert, Notification, Task
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,45 @@ def test_rows_that_conflict_are_skipped_and_not_returned():
         )
     assert len(first) == 1 and again == [("b",)]
     assert Alert.objects.get(episode="a").evidence == {"dates": ["2025-10-14"], "days": 1}
+
+
+
+def test_a_row_twice_in_one_call_is_inserted_once_and_other_errors_still_raise():
+    user = factories.UserFactory()
+    task = factories.TaskFactory()
+    now = timezone.now()
+    row = (user.pk, None, task.pk, "Одна и та же строка", "", now)
+    table = Notification._meta.db_table
+    with transaction.atomic():
+        # one_notification: the plain INSERT fails, the retry skips the second row.
+        returned = copy_insert(table, COLUMNS, [row, row], returning=("text",))
+    assert returned == [("Одна и та же строка",)]
+    assert Notification.objects.filter(user=user).count() == 1
+    # Anything but a unique violation is not taken for a conflict.
+    with pytest.raises(Exception, match="null value"), transaction.atomic():
+        copy_insert(table, COLUMNS, [(None, None, task.pk, "без адресата", "", now)])
+
+
+def test_copy_update_sets_each_row_its_own_values_and_leaves_the_others():
+    tasks = factories.TaskFactory.create_batch(3)
+    with transaction.atomic():
+        updated = copy_update(
+            Task._meta.db_table,
+            ("id", "note", "due_date"),
+            [
+                (tasks[0].pk, 'Позвонили; мама сказала "болеет"', datetime.date(2026, 12, 1)),
+                (tasks[1].pk, "", datetime.date(2026, 12, 2)),
+            ],
+        )
+    assert updated == 2
+    for task, (note, due) in zip(
+        tasks,
+        [
+            ('Позвонили; мама сказала "болеет"', datetime.date(2026, 12, 1)),
+            ("", datetime.date(2026, 12, 2)),
+            (tasks[2].note, tasks[2].due_date),
+        ],
+        strict=True,
+    ):
+        task.refresh_from_db()
+        assert (task.note, task.due_date) == (note, due)

@@ -134,8 +134,7 @@ def test_streak_growing_updates_the_evidence_of_the_same_alert(world):
     assert run(world).updated == 0  # the new digest was written with the evidence
 
 
-def test_alerts_updated_in_several_statements_each_get_their_own_values(world, monkeypatch):
-    monkeypatch.setattr("alerts.services._UPDATE_BATCH", 1)
+def test_alerts_updated_together_each_get_their_own_values(world):
     days = weekdays(D(2025, 10, 13), 5)
     world.miss(days[:4])
     run(world)

@@ -71,7 +71,6 @@ def test_rows_that_conflict_are_skipped_and_not_returned():
     assert Alert.objects.get(episode="a").evidence == {"dates": ["2025-10-14"], "days": 1}
 
 
-
 def test_a_row_twice_in_one_call_is_inserted_once_and_other_errors_still_raise():
     user = factories.UserFactory()
     task = factories.TaskFactory()

@@ -525,13 +525,21 @@ def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
 def _notify(
     tasks: list[_NewTask], raised: list[RaisedAlert], found, staff: _Staff, names, now
 ) -> None:
+    # Translated and formatted once, not once a row: a first night writes 300,000.
+    template = _("%(task)s: %(student)s, срок %(due)s")
+    kinds = {kind.value: str(kind.label) for kind in Task.Kind}
+    rules = {rule.value: str(rule.label) for rule in Rule}
+    dates: dict[datetime.date, str] = {}
     rows = []
     for task in tasks:
         if task.assignee_id:
-            text = _("%(task)s: %(student)s, срок %(due)s") % {
-                "task": Task.Kind(task.kind).label,
+            due = dates.get(task.due_date) or dates.setdefault(
+                task.due_date, task.due_date.strftime("%d.%m.%Y")
+            )
+            text = template % {
+                "task": kinds[task.kind],
                 "student": names[task.student_id],
-                "due": task.due_date.strftime("%d.%m.%Y"),
+                "due": due,
             }
             rows.append((task.assignee_id, None, task.pk, text[:500], "", now))
     emails = []
@@ -539,7 +547,7 @@ def _notify(
         finding = found[alert.pk]
         for role in ALSO_NOTIFY.get(alert.rule, ()):
             for user_id in staff.users(role, alert.school_id, finding.school_class_id):
-                text = f"{Rule(alert.rule).label}: {names[alert.student_id]}"
+                text = f"{rules[alert.rule]}: {names[alert.student_id]}"
                 rows.append((user_id, alert.pk, None, text[:500], "", now))
                 if alert.rule in EMAIL_AT_ONCE:
                     emails.append((user_id, alert.pk))

@@ -124,6 +124,37 @@ def generate(cursor, *, students: int, schools: int, school_days: list[datetime.
              ON c.k = s.k / %s""",
         [per_class],
     )
+    # Staff, as a real region has them: a class teacher for every class and a social
+    # pedagogue, psychologist, deputy and director in every school, so the first run also
+    # writes the inbox notifications of the tasks it assigns and the cases' responsibles.
+    cursor.execute(
+        """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
+                                      email, is_staff, is_active, date_joined, patronymic, phone, position)
+           SELECT '!', false, 'ct' || c.id, 'Классный', 'Руководитель ' || c.id, '', false, true,
+                  now(), '', '', ''
+           FROM schools_schoolclass c"""
+    )
+    cursor.execute(
+        """UPDATE schools_schoolclass c SET class_teacher_id = u.id
+           FROM accounts_user u WHERE u.username = 'ct' || c.id"""
+    )
+    cursor.execute(
+        """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
+                                      email, is_staff, is_active, date_joined, patronymic, phone, position)
+           SELECT '!', false, r.role || s.id, 'Сотрудник', 'Школы ' || s.id, '', false, true,
+                  now(), '', '', ''
+           FROM schools_school s
+           CROSS JOIN unnest(ARRAY['social_pedagogue', 'psychologist', 'deputy', 'director']) r(role)"""
+    )
+    cursor.execute(
+        """INSERT INTO accounts_roleassignment (user_id, role, school_id, created_at)
+           SELECT u.id, r.role, s.id, now()
+           FROM schools_school s
+           CROSS JOIN unnest(ARRAY['social_pedagogue', 'psychologist', 'deputy', 'director']) r(role)
+           JOIN accounts_user u ON u.username = r.role || s.id
+           UNION ALL
+           SELECT class_teacher_id, 'class_teacher', school_id, now() FROM schools_schoolclass"""
+    )
     days_sql = ", ".join(f"({i}, DATE '{d.isoformat()}')" for i, d in enumerate(school_days))
     cursor.execute(
         f"CREATE TEMP TABLE bench_days (idx int, date date); INSERT INTO bench_days VALUES {days_sql}"

@@ -102,8 +102,10 @@ def lessons(request, school_id: int):
     school = get_managed_school(request.user, school_id)
     year = current_year(school)
     classes = SchoolClass.objects.filter(academic_year=year) if year else SchoolClass.objects.none()
-    form = LessonDayForm(request.GET or None, classes=classes.order_by("grade", "letter"))
     day, school_class = timezone.localdate(), None
+    form = LessonDayForm(
+        request.GET or None, classes=classes.order_by("grade", "letter"), initial={"date": day}
+    )
     if form.is_bound:
         if form.is_valid():
             day = form.cleaned_data["date"] or day

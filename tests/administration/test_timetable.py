@@ -535,3 +535,11 @@ def test_class_page_shows_a_teacher_busy_in_another_class_at_the_same_time(clien
     page = client.get(reverse("administration:timetable_class", args=[setup.school_class.pk]))
     text = page.content.decode()
     assert "также ведёт" in text and "6 «Б»" in text
+
+
+def test_lessons_page_opens_on_today_with_the_date_field_filled(client, setup):
+    client.force_login(setup.admin)
+    page = client.get(reverse("administration:lessons", args=[setup.school.pk]))
+    today = timezone.localdate()
+    assert page.status_code == 200
+    assert f'value="{today:%Y-%m-%d}"' in page.content.decode()

@@ -13,6 +13,8 @@ from journal.models.calendar import WEEKDAY_CHOICES
 from schools.models import AcademicYear, ClassGroup, School, SchoolClass, Student, enrolled_on
 
 MANAGE = "schools.manage_school"
+# Replacements and cancellations: the deputy too (journal.rules).
+ARRANGE = "journal.arrange_lessons"
 
 
 def get_managed_entry(user, pk) -> TimetableEntry:
@@ -35,9 +37,15 @@ def get_managed_group(user, pk) -> ClassGroup:
     return get_object_for_user(user, queryset, perm=MANAGE, pk=pk)
 
 
-def get_managed_lesson(user, pk) -> Lesson:
+def get_arranged_lesson(user, pk) -> Lesson:
+    """A lesson whose replacement or cancellation the user arranges."""
     queryset = Lesson.objects.select_related("school", "school_class", "subject", "teacher")
-    return get_object_for_user(user, queryset, perm=MANAGE, pk=pk)
+    return get_object_for_user(user, queryset, perm=ARRANGE, pk=pk)
+
+
+def get_arranging_school(user, pk) -> School:
+    """A school whose lessons the user arranges: 404 for another school."""
+    return get_object_for_user(user, School.objects.all(), perm=ARRANGE, pk=pk)
 
 
 def current_entries(**lookup) -> QuerySet[TimetableEntry]:

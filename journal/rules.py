@@ -49,5 +49,13 @@ rules.add_perm("journal.lock_weeks", is_deputy | is_director)
 # by journal.selectors).
 # Unmarked lessons: the teacher's own, the class teacher's classes, the whole school.
 rules.add_perm("journal.view_unmarked_lessons", holds_school_role(*UNMARKED_LESSONS_READER_ROLES))
+# Replacements, cancellations and their undoing (obj: a School or a Lesson): in a Russian
+# school the deputy director arranges them; the administrator and the director may too.
+ARRANGING_ROLES = (Role.SCHOOL_ADMIN, Role.DIRECTOR, Role.DEPUTY)
+rules.add_perm("journal.arrange_lessons", rules.is_superuser | has_school_role(*ARRANGING_ROLES))
+# The dashboard's link, without an object.
+rules.add_perm(
+    "journal.arrange_any_lessons", rules.is_superuser | holds_school_role(*ARRANGING_ROLES)
+)
 # Registries: the whole school, or the classes a class teacher leads.
 rules.add_perm("journal.view_registries", holds_school_role(*REGISTRY_READER_ROLES))

@@ -25,7 +25,12 @@ from schools.models import SchoolClass
 
 from ..forms_timetable import ApplyForm, CancelForm, GenerationForm, LessonDayForm, ReplaceForm
 from ..selectors import current_year, get_managed_school
-from ..selectors_timetable import day_lessons, get_managed_lesson, year_terms
+from ..selectors_timetable import (
+    day_lessons,
+    get_arranged_lesson,
+    get_arranging_school,
+    year_terms,
+)
 
 # Rows of each list the preview shows; the counts are always whole.
 PREVIEW_ROWS = 200
@@ -98,8 +103,8 @@ def generation(request, school_id: int):
 @login_required
 def lessons(request, school_id: int):
     """A day's lessons of the school or of one class, each with its replacement and
-    cancellation."""
-    school = get_managed_school(request.user, school_id)
+    cancellation (the deputy arranges them; the other administration pages are not theirs)."""
+    school = get_arranging_school(request.user, school_id)
     year = current_year(school)
     classes = SchoolClass.objects.filter(academic_year=year) if year else SchoolClass.objects.none()
     day, school_class = timezone.localdate(), None
@@ -121,6 +126,7 @@ def lessons(request, school_id: int):
         "school_class": school_class,
         "lessons": day_lessons(school, day, school_class),
         "teachers": list(teacher_candidates(school)),
+        "manages_school": request.user.has_perm("schools.manage_school", school),
     }
     return render(request, "administration/lessons.html", context)
 
@@ -133,7 +139,7 @@ def _back(request, lesson):
 @require_POST
 @login_required
 def lesson_replace(request, lesson_id: int):
-    lesson = get_managed_lesson(request.user, lesson_id)
+    lesson = get_arranged_lesson(request.user, lesson_id)
     form = ReplaceForm(request.POST, teachers=teacher_candidates(lesson.school))
     if not form.is_valid():
         messages.error(request, _("Выберите замещающего учителя из списка."))
@@ -156,7 +162,7 @@ def lesson_replace(request, lesson_id: int):
 @require_POST
 @login_required
 def lesson_cancel(request, lesson_id: int):
-    lesson = get_managed_lesson(request.user, lesson_id)
+    lesson = get_arranged_lesson(request.user, lesson_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Укажите причину отмены урока (до 300 символов)."))
@@ -173,7 +179,7 @@ def lesson_cancel(request, lesson_id: int):
 @require_POST
 @login_required
 def lesson_restore(request, lesson_id: int):
-    lesson = get_managed_lesson(request.user, lesson_id)
+    lesson = get_arranged_lesson(request.user, lesson_id)
     try:
         restore_lesson(lesson=lesson, acting_user=request.user)
     except JournalError as error:

@@ -543,3 +543,29 @@ def test_lessons_page_opens_on_today_with_the_date_field_filled(client, setup):
     today = timezone.localdate()
     assert page.status_code == 200
     assert f'value="{today:%Y-%m-%d}"' in page.content.decode()
+
+
+def test_the_deputy_arranges_replacements_and_cancellations_but_not_the_timetable(client, setup):
+    _apply(setup)
+    deputy = factories.staff_user(Role.DEPUTY, setup.school)
+    client.force_login(deputy)
+    home = client.get(reverse("home:home"), follow=True).content.decode()
+    assert reverse("administration:lessons", args=[setup.school.pk]) in home
+    lesson = Lesson.objects.filter(school_class=setup.school_class).order_by("date").first()
+    client.post(
+        reverse("administration:lesson_replace", args=[lesson.pk]),
+        {"teacher": setup.other_teacher.pk},
+    )
+    client.post(reverse("administration:lesson_cancel", args=[lesson.pk]), {"reason": "Карантин"})
+    lesson.refresh_from_db()
+    assert lesson.teacher == setup.other_teacher and lesson.is_cancelled
+    entry = AuditEntry.objects.get(action="journal.lesson.cancelled")
+    assert entry.actor == deputy and entry.school_id == setup.school.pk
+    page = client.get(
+        reverse("administration:lessons", args=[setup.school.pk]), {"date": lesson.date}
+    ).content.decode()
+    # The page shows no way into the administration pages the deputy may not open.
+    assert reverse("administration:timetable", args=[setup.school.pk]) not in page
+    assert reverse("administration:classes", args=[setup.school.pk]) not in page
+    generation = reverse("administration:lesson_generation", args=[setup.school.pk])
+    assert client.get(generation).status_code == 403

@@ -1,7 +1,8 @@
 """URL × role matrix entries of the timetable pages: a class's weekly template and its
 subgroups, the bells, a term's lessons generated with a preview, replacements and
-cancellations. The school's administrator and director; other staff 403, officials and
-other schools 404. POST cases are rolled back after each role."""
+cancellations. The school's administrator and director (and for replacements and
+cancellations its deputy); other staff 403, officials and other schools 404. POST cases
+are rolled back after each role."""
 
 from django.utils import timezone
 
@@ -9,16 +10,17 @@ from accounts.roles import Role
 from tests.test_url_permissions import SUPERUSER, Case, everyone, in_school, other_school
 
 MANAGERS = (Role.SCHOOL_ADMIN, Role.DIRECTOR, SUPERUSER)
+ARRANGERS = (*MANAGERS, Role.DEPUTY)
 
 
-def _get(key, own, other) -> list[Case]:
+def _get(key, own, other, allowed=MANAGERS) -> list[Case]:
     return [
-        Case("own school", kwargs=lambda w: {key: own(w).pk}, expect=in_school(*MANAGERS)),
+        Case("own school", kwargs=lambda w: {key: own(w).pk}, expect=in_school(*allowed)),
         Case("other school", kwargs=lambda w: {key: other(w).pk}, expect=other_school()),
     ]
 
 
-def _post(key, obj, data, yes=302) -> list[Case]:
+def _post(key, obj, data, yes=302, allowed=MANAGERS) -> list[Case]:
     """A POST-only URL on school A's object and on school B's twin."""
     return [
         Case("GET", kwargs=lambda w: {key: obj(w.a).pk}, expect=everyone(405), anonymous=405),
@@ -27,7 +29,7 @@ def _post(key, obj, data, yes=302) -> list[Case]:
             kwargs=lambda w: {key: obj(w.a).pk},
             method="post",
             data=lambda w: data(w.a),
-            expect=in_school(*MANAGERS, yes=yes),
+            expect=in_school(*allowed, yes=yes),
         ),
         Case(
             "POST other school",
@@ -129,12 +131,22 @@ URLS: dict = {
             expect=in_school(*MANAGERS, yes=302),
         ),
     ],
-    "administration:lessons": _get("school_id", lambda w: w.a.school, lambda w: w.b.school),
+    "administration:lessons": _get(
+        "school_id", lambda w: w.a.school, lambda w: w.b.school, allowed=ARRANGERS
+    ),
     "administration:lesson_replace": _post(
-        "lesson_id", lambda side: side.lesson, lambda side: {"teacher": side.class_teacher.pk}
+        "lesson_id",
+        lambda side: side.lesson,
+        lambda side: {"teacher": side.class_teacher.pk},
+        allowed=ARRANGERS,
     ),
     "administration:lesson_cancel": _post(
-        "lesson_id", lambda side: side.lesson, lambda side: {"reason": "Экскурсия"}
+        "lesson_id",
+        lambda side: side.lesson,
+        lambda side: {"reason": "Экскурсия"},
+        allowed=ARRANGERS,
     ),
-    "administration:lesson_restore": _post("lesson_id", lambda side: side.lesson, lambda side: {}),
+    "administration:lesson_restore": _post(
+        "lesson_id", lambda side: side.lesson, lambda side: {}, allowed=ARRANGERS
+    ),
 }

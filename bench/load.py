@@ -31,6 +31,7 @@ import asyncio
 import datetime
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -224,7 +225,10 @@ class User:
         self.results.times[page].append(time.perf_counter() - started)
         self.results.requests += 1
         if response.status_code >= 400:
-            self.results.errors[page].append(str(response.status_code))
+            # The refusal's own words (a mark row's or the page's alert), for the summary.
+            said = re.search(r'role="alert">([^<]+)<', response.text)
+            reason = f" {said.group(1).strip()}" if said else ""
+            self.results.errors[page].append(f"{response.status_code}{reason}")
         return response
 
     async def think(self):
@@ -260,7 +264,7 @@ class User:
             key = uuid.uuid4().hex
             data = {"student": student, "kind": kind, "client_key": key}
             if kind == "late":
-                data["minutes_late"] = random.randint(1, 20)
+                data["minutes_late"] = random.randint(1, 15)  # under half of a 35-minute lesson
             answer = await self.request(
                 "tap",
                 "POST",

@@ -299,19 +299,31 @@ def change_student(*, student: Student, school: School, acting_user, **fields) -
     _check_manager(acting_user, school)
     student = Student.objects.select_for_update().get(pk=student.pk)
     _check_keeps(student, school)
-    clean = clean_student_fields(fields)
-    old, new = _diff(_state(student, clean), clean)
+    return _save_changes(
+        student,
+        clean_student_fields(fields),
+        action="schools.student.changed",
+        acting_user=acting_user,
+        school=school,
+        student_id=student.pk,
+    )
+
+
+def _save_changes(obj, clean: dict, *, action: str, acting_user, school, student_id) -> bool:
+    """Write the fields of ``clean`` that differ from ``obj``'s and audit them with their
+    old and new values; False (and no audit entry) when none differs."""
+    old, new = _diff(_state(obj, clean), clean)
     if not new:
         return False
     for name, value in new.items():
-        setattr(student, name, value)
-    student.save(update_fields=list(new))
+        setattr(obj, name, value)
+    obj.save(update_fields=list(new))
     log_action(
         actor=acting_user,
-        action="schools.student.changed",
-        obj=student,
+        action=action,
+        obj=obj,
         school=school,
-        student_id=student.pk,
+        student_id=student_id,
         data={"old": old, "new": new},
     )
     return True
@@ -354,21 +366,14 @@ def change_guardian(*, guardian: Guardian, school: School, acting_user, **fields
             _("%(name)s уже записан(а) представителем этого ребёнка.")
             % {"name": clean["full_name"]}
         )
-    old, new = _diff(_state(guardian, clean), clean)
-    if not new:
-        return False
-    for name, value in new.items():
-        setattr(guardian, name, value)
-    guardian.save(update_fields=list(new))
-    log_action(
-        actor=acting_user,
+    return _save_changes(
+        guardian,
+        clean,
         action="schools.guardian.changed",
-        obj=guardian,
+        acting_user=acting_user,
         school=school,
         student_id=guardian.student_id,
-        data={"old": old, "new": new},
     )
-    return True
 
 
 @transaction.atomic

@@ -217,7 +217,8 @@ def _sync(desired, *, considered, vanished, configs, now) -> Summary:
     }
 
     if new:
-        summary.fired, summary.tasks = _raise(new, configs, now)
+        # The rows go as text (alerts.bulk): the timestamp is formatted once, not per row.
+        summary.fired, summary.tasks = _raise(new, configs, now.isoformat())
     if reopen:
         Alert.objects.filter(pk__in=reopen).update(
             status=Alert.Status.OPEN, resolved_at=None, resolution=""
@@ -346,7 +347,7 @@ class _Staff:
         return self.by_role.get((school_id, role), [])
 
 
-def _raise(new: list[Finding], configs, now) -> tuple[int, int]:
+def _raise(new: list[Finding], configs, now: str) -> tuple[int, int]:
     """Insert the alerts of the ``new`` findings with their tasks, notifications and cases,
     set-based (alerts.bulk): the first run of a region raises them by the hundred thousand.
     The alerts a concurrent run inserted first are left to it. (alerts raised, tasks)."""
@@ -438,7 +439,9 @@ class _NewTask:
     due_date: datetime.date
 
 
-def _open_tasks(raised: list[RaisedAlert], found, staff: "_Staff", configs, now) -> list[_NewTask]:
+def _open_tasks(
+    raised: list[RaisedAlert], found, staff: "_Staff", configs, now: str
+) -> list[_NewTask]:
     calendars = _deadline_calendars(found.values())
     held = _held_by_band_siblings(raised)
     rows = []
@@ -523,7 +526,7 @@ def _deadline_calendars(found) -> dict[int, SchoolCalendar]:
 
 
 def _notify(
-    tasks: list[_NewTask], raised: list[RaisedAlert], found, staff: _Staff, names, now
+    tasks: list[_NewTask], raised: list[RaisedAlert], found, staff: _Staff, names, now: str
 ) -> None:
     # Translated and formatted once, not once a row: a first night writes 300,000.
     template = _("%(task)s: %(student)s, срок %(due)s")

@@ -43,11 +43,6 @@ def get_arranged_lesson(user, pk) -> Lesson:
     return get_object_for_user(user, queryset, perm=ARRANGE, pk=pk)
 
 
-def get_arranging_school(user, pk) -> School:
-    """A school whose lessons the user arranges: 404 for another school."""
-    return get_object_for_user(user, School.objects.all(), perm=ARRANGE, pk=pk)
-
-
 def current_entries(**lookup) -> QuerySet[TimetableEntry]:
     """Template lines in force today or later (a line ended before it began is a tombstone
     kept for its lessons, never shown)."""

@@ -22,15 +22,11 @@ from journal.timetable import (
 )
 from journal.timetable_template import teacher_candidates
 from schools.models import SchoolClass
+from schools.selectors import get_school_for_user
 
 from ..forms_timetable import ApplyForm, CancelForm, GenerationForm, LessonDayForm, ReplaceForm
 from ..selectors import current_year, get_managed_school
-from ..selectors_timetable import (
-    day_lessons,
-    get_arranged_lesson,
-    get_arranging_school,
-    year_terms,
-)
+from ..selectors_timetable import ARRANGE, day_lessons, get_arranged_lesson, year_terms
 
 # Rows of each list the preview shows; the counts are always whole.
 PREVIEW_ROWS = 200
@@ -104,7 +100,7 @@ def generation(request, school_id: int):
 def lessons(request, school_id: int):
     """A day's lessons of the school or of one class, each with its replacement and
     cancellation (the deputy arranges them; the other administration pages are not theirs)."""
-    school = get_arranging_school(request.user, school_id)
+    school = get_school_for_user(request.user, school_id, perm=ARRANGE)
     year = current_year(school)
     classes = SchoolClass.objects.filter(academic_year=year) if year else SchoolClass.objects.none()
     day, school_class = timezone.localdate(), None

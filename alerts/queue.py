@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from schools.models import School
 
-from . import services
+from . import forked, services
 from .models import EvaluationRun, PendingEvaluation
 
 logger = logging.getLogger(__name__)
@@ -121,13 +122,31 @@ def _evaluate_in_thread(batch: list[int], now) -> dict:
         connections.close_all()  # this thread's connections
 
 
+def _parallel(batches: list[list[int]], workers: int, now):
+    """(batch, result or exception) as each batch finishes, ``workers`` at once: in forked
+    processes when this process is single-threaded (a Celery worker's, a command's), so
+    the batches' Python runs on every CPU; else in threads (alerts/forked.py)."""
+    fork = forked.can_fork()
+    logger.info("full run: %s batches in %s", len(batches), "processes" if fork else "threads")
+    if fork:
+        yield from forked.run_forked(partial(_evaluate_batch, now=now), batches, workers)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_evaluate_in_thread, batch, now): batch for batch in batches}
+        for future in as_completed(futures):
+            yield futures[future], future.exception() or future.result()
+
+
+def _evaluate_batch(batch: list[int], now) -> dict:
+    return services.evaluate(school_ids=batch, now=now).as_dict()
+
+
 def run_full(*, school_ids, run_id=None, now=None) -> dict:
     """Evaluate schools in batches, recording progress on the EvaluationRun row.
 
     A batch shares the statements and temporary tables of one evaluation: one school at a
     time would pay their fixed cost 250 times in a region (bench/README.md). Batches run
-    on ``full_run_workers()`` connections at once (the database does the work, so threads
-    suffice); each commits on its own. A batch that fails in parallel (say, two batches
+    on ``full_run_workers()`` connections at once (``_parallel``); each commits on its own. A batch that fails in parallel (say, two batches
     opening a case for a student who moved between their schools) is evaluated again
     alone at the end."""
     ids = list(school_ids or School.objects.order_by("pk").values_list("pk", flat=True))
@@ -152,16 +171,12 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
         alone = batches  # evaluated one after another on this connection
         if workers > 1:
             alone = []
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_evaluate_in_thread, b, now): b for b in batches}
-                for future in as_completed(futures):
-                    if future.exception() is not None:
-                        logger.warning(
-                            "batch failed in parallel, retried alone: %s", future.exception()
-                        )
-                        alone.append(futures[future])
-                    else:
-                        finished(futures[future], future.result())
+            for batch, result in _parallel(batches, workers, now):
+                if isinstance(result, BaseException):
+                    logger.warning("batch failed in parallel, retried alone: %s", result)
+                    alone.append(batch)
+                else:
+                    finished(batch, result)
         for batch in alone:
             finished(batch, services.evaluate(school_ids=batch, now=now).as_dict())
     except Exception:

@@ -383,7 +383,11 @@ def main():
     )
     # The evaluation holds one batch of schools at a time (alerts.queue.FULL_RUN_BATCH).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of this process (RSS): {peak:.0f} MiB")
+    # The batches run in processes forked from this one (alerts.queue._can_fork).
+    batch = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"peak memory (RSS): this process {peak:.0f} MiB, largest child (a batch) {batch:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

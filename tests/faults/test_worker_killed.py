@@ -7,7 +7,9 @@ connections (THRESHOLD_FULL_RUN_WORKERS=2); the first batch commits, the second 
 an uncommitted alert this test holds on one of its keys — the worker is killed then.
 """
 
+import contextlib
 import time
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -60,6 +62,26 @@ def _wipe():
 def _connect():
     db = connection.settings_dict
     return psycopg2.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"])
+
+
+def _parents() -> dict[int, int]:
+    """Every running process of this machine → its parent (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # pid (comm) state ppid …; comm may hold spaces and parentheses.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z":
+                parents[int(stat.parent.name)] = int(fields[1])
+    return parents
+
+
+def _running() -> set[int]:
+    return set(_parents())
+
+
+def _children(pid: int) -> set[int]:
+    return {child for child, parent in _parents().items() if parent == pid}
 
 
 def _hold_key(blocker, key) -> int:
@@ -123,8 +145,16 @@ def test_a_worker_killed_mid_evaluation_leaves_no_duplicate_and_no_missing_alert
         # Mid-run: the first batch is written, the second waits.
         partial = _outcome()["alerts"]
         assert partial == [key for key in clean["alerts"] if key[0] in first_batch]
+        # The batches run in processes forked by the worker: they die with it, so the
+        # one waiting on the held key does not write when the key is let go.
+        assert "batches in processes" in worker.text()
+        batches = _children(worker.process.pid)
+        assert batches
         worker.kill()
         killed_at = time.monotonic()
+        while batches & _running():
+            assert time.monotonic() < killed_at + 10, "a batch process outlived the worker"
+            time.sleep(0.1)
         blocker.rollback()
     finally:
         worker.stop()

@@ -215,21 +215,30 @@ class User:
         # the last answered tap of a row is well defined.
         self.share = share
 
-    async def request(self, page: str, method: str, url: str, **kwargs):
+    async def request(self, page: str, method: str, url: str, **kwargs) -> int | None:
+        """The answer's status (None when the connection failed), timed to its last byte."""
         started = time.perf_counter()
         try:
-            response = await self.client.request(method, url, **kwargs)
+            async with self.client.request(
+                method, self.urls["base"] + url, allow_redirects=False, **kwargs
+            ) as response:
+                body = await response.read()
+                status = response.status
         except Exception as error:  # a refused or dropped connection is an error too
             self.results.errors[page].append(type(error).__name__)
             return None
         self.results.times[page].append(time.perf_counter() - started)
         self.results.requests += 1
-        if response.status_code >= 400:
+        if status >= 400:
             # The refusal's own words (a mark row's or the page's alert), for the summary.
-            said = re.search(r'role="alert">([^<]+)<', response.text)
+            said = re.search(r'role="alert">([^<]+)<', body.decode(errors="replace"))
             reason = f" {said.group(1).strip()}" if said else ""
-            self.results.errors[page].append(f"{response.status_code}{reason}")
-        return response
+            self.results.errors[page].append(f"{status}{reason}")
+        return status
+
+    def csrf_token(self) -> str:
+        cookie = self.client.cookie_jar.filter_cookies(self.urls["origin"]).get("csrftoken")
+        return cookie.value if cookie else ""
 
     async def think(self):
         await asyncio.sleep(random.uniform(*THINK))
@@ -255,7 +264,7 @@ class User:
         page = await self.request("lesson", "GET", url)
         if page is None or not students:
             return
-        token = self.client.cookies.get("csrftoken", "")
+        token = self.csrf_token()
         for student in random.sample(students, min(len(students), 4)):
             if time.perf_counter() >= until:
                 return
@@ -269,10 +278,14 @@ class User:
                 "tap",
                 "POST",
                 self.urls["mark"].format(lesson),
-                data=data,
-                headers={"HX-Request": "true", "X-CSRFToken": token, "Referer": url},
+                data={name: str(value) for name, value in data.items()},
+                headers={
+                    "HX-Request": "true",
+                    "X-CSRFToken": token,
+                    "Referer": self.urls["base"] + url,
+                },
             )
-            if answer is not None and answer.status_code == 200:
+            if answer == 200:
                 self.results.taps[(lesson, student)] = (key, kind)
                 self.results.answered_keys.add(key)
 
@@ -299,10 +312,11 @@ class User:
 async def drive(
     plan_: Plan, base: str, urls: dict, sessions: list[str], duration: float, ramp: float
 ):
-    import httpx
+    import aiohttp
+    from yarl import URL
 
     results = Results()
-    urls = {**urls, "rosters": plan_.rosters, "base": base}
+    urls = {**urls, "rosters": plan_.rosters, "base": base, "origin": URL(base)}
     # Teachers and class teachers are most of the staff at the morning peak; every
     # account of the demo is used, round robin, several sessions each.
     accounts = plan_.accounts
@@ -312,7 +326,6 @@ async def drive(
     for account in assigned:
         sharing[account.username] += 1
     seen: dict[str, int] = defaultdict(int)
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
     start = time.perf_counter()
     until = start + ramp + duration
 
@@ -320,12 +333,13 @@ async def drive(
         share = (seen[account.username], sharing[account.username])
         seen[account.username] += 1
         await asyncio.sleep(ramp * n / users)
-        async with httpx.AsyncClient(
-            base_url=base,
-            timeout=30,
-            limits=limits,
-            follow_redirects=False,
-            cookies={"sessionid": sessions[n]},
+        # unsafe: the jar keeps cookies of an IP address (127.0.0.1) too.
+        jar = aiohttp.CookieJar(unsafe=True)
+        jar.update_cookies({"sessionid": sessions[n]}, URL(base))
+        async with aiohttp.ClientSession(
+            cookie_jar=jar,
+            timeout=aiohttp.ClientTimeout(total=30),
+            connector=aiohttp.TCPConnector(limit=1),  # one browser tab: one connection
         ) as client:
             await User(client, account, results, urls, share).work(until)
 

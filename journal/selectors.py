@@ -38,11 +38,29 @@ def history_entries(student: Student, school_id: int) -> QuerySet[AuditEntry]:
     )
 
 
-def get_lesson_for_user(user, lesson_id: int, *, perm: str = "journal.view_lesson") -> Lesson:
+# What the lesson's page shows of it.
+LESSON_PAGE_RELATED = (
+    "school",
+    "school_class",
+    "subject",
+    "group",
+    "teacher",
+    "attendance_taken_by",
+)
+# What a tap reads (the school's settings, the class's teacher, the history's subject, the
+# status line): PostgreSQL plans a join of seven tables in ~2 ms, of five in ~0.3 ms.
+MARKING_RELATED = ("school", "school_class", "subject", "attendance_taken_by")
+
+
+def get_lesson_for_user(
+    user,
+    lesson_id: int,
+    *,
+    perm: str = "journal.view_lesson",
+    related: tuple[str, ...] = LESSON_PAGE_RELATED,
+) -> Lesson:
     """The lesson if ``user`` may ``perm`` it: 404 outside the user's schools, 403 inside."""
-    lessons = Lesson.objects.select_related(
-        "school", "school_class", "subject", "group", "teacher", "attendance_taken_by"
-    )
+    lessons = Lesson.objects.select_related(*related)
     return get_object_for_user(user, lessons, perm=perm, pk=lesson_id)
 
 

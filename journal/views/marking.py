@@ -26,6 +26,7 @@ from ..forms import first_error
 from ..forms_marking import DateRangeForm, MarkForm
 from ..models import Lesson, Mark
 from ..selectors import (
+    MARKING_RELATED,
     bell_of,
     get_lesson_for_user,
     lesson_roster,
@@ -146,7 +147,7 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
     The page sends each tap with its own ``client_key``: a repeat of a key stored before
     changes nothing and answers the row as it is now."""
-    lesson = get_lesson_for_user(request.user, lesson_id)
+    lesson = get_lesson_for_user(request.user, lesson_id, related=MARKING_RELATED)
     form = MarkForm(request.POST)
     student_id = _posted_student_id(request.POST)
     error = ""

@@ -169,7 +169,7 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
 
     try:
         alone = batches  # evaluated one after another on this connection
-        if workers > 1:
+        if workers > 1 and len(batches) > 1:  # one batch (a school): no process to fork
             alone = []
             for batch, result in _parallel(batches, workers, now):
                 if isinstance(result, BaseException):

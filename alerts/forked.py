@@ -97,7 +97,9 @@ def _become_child(parent: int) -> None:
 def _answer(read: int, pid: int):
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    status = None
+    with contextlib.suppress(ChildProcessError):  # reaped already by a SIGCHLD handler
+        _, status = os.waitpid(pid, 0)
     try:
         kind, value = pickle.loads(data)
     except Exception:  # noqa: BLE001 — killed or crashed before answering

@@ -146,9 +146,9 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
 
     A batch shares the statements and temporary tables of one evaluation: one school at a
     time would pay their fixed cost 250 times in a region (bench/README.md). Batches run
-    on ``full_run_workers()`` connections at once (``_parallel``); each commits on its own. A batch that fails in parallel (say, two batches
-    opening a case for a student who moved between their schools) is evaluated again
-    alone at the end."""
+    ``full_run_workers()`` at once, each on its own connection (``_parallel``), and each
+    commits on its own. A batch that fails in parallel (say, two batches opening a case
+    for a student who moved between their schools) is evaluated again alone at the end."""
     ids = list(school_ids or School.objects.order_by("pk").values_list("pk", flat=True))
     run = EvaluationRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None:

@@ -115,9 +115,13 @@ def _batches(ids: list[int], workers: int) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+def _evaluate_batch(batch: list[int], now) -> dict:
+    return services.evaluate(school_ids=batch, now=now).as_dict()
+
+
 def _evaluate_in_thread(batch: list[int], now) -> dict:
     try:
-        return services.evaluate(school_ids=batch, now=now).as_dict()
+        return _evaluate_batch(batch, now)
     finally:
         connections.close_all()  # this thread's connections
 
@@ -135,10 +139,6 @@ def _parallel(batches: list[list[int]], workers: int, now):
         futures = {pool.submit(_evaluate_in_thread, batch, now): batch for batch in batches}
         for future in as_completed(futures):
             yield futures[future], future.exception() or future.result()
-
-
-def _evaluate_batch(batch: list[int], now) -> dict:
-    return services.evaluate(school_ids=batch, now=now).as_dict()
 
 
 def run_full(*, school_ids, run_id=None, now=None) -> dict:
@@ -178,7 +178,7 @@ def run_full(*, school_ids, run_id=None, now=None) -> dict:
                 else:
                     finished(batch, result)
         for batch in alone:
-            finished(batch, services.evaluate(school_ids=batch, now=now).as_dict())
+            finished(batch, _evaluate_batch(batch, now))
     except Exception:
         if run is not None:
             EvaluationRun.objects.filter(pk=run.pk).update(

@@ -389,7 +389,7 @@ def main():
     )
     # The evaluation holds one batch of schools at a time (alerts.queue.FULL_RUN_BATCH).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The batches run in processes forked from this one (alerts.queue._can_fork).
+    # The batches run in processes forked from this one (alerts.forked.can_fork).
     batch = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"peak memory (RSS): this process {peak:.0f} MiB, largest child (a batch) {batch:.0f} MiB"

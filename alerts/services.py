@@ -31,6 +31,7 @@ from schools.models import AcademicYear, Enrollment, School, SchoolClass, Studen
 from . import detect as detection
 from .bulk import copy_insert, copy_update
 from .config import ThresholdConfig
+from .context_processors import forget_navigation_counts
 from .models import Alert, EvaluationRun, Notification, Rule, Task
 from .signals import CaseRequest, RaisedAlert, cases_needed
 from .thresholds import (
@@ -647,6 +648,7 @@ def complete_task(*, task: Task, acting_user, note: str = "", result=None) -> Ta
                 },
             )
         log_action(actor=acting_user, action="alerts.task.done", obj=task, data={"note": note})
+    forget_navigation_counts(acting_user.pk)
     return task
 
 
@@ -714,4 +716,7 @@ def mark_notifications_read(*, user, notification: Notification | None = None) -
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
-    return unread.update(read_at=timezone.now())
+    read = unread.update(read_at=timezone.now())
+    if read:
+        forget_navigation_counts(user.pk)
+    return read

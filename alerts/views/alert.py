@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ..context_processors import forget_navigation_counts
 from ..forms import CompleteTaskForm
 from ..models import Notification
 from ..selectors import get_alert_for_user
@@ -29,9 +30,10 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "alerts.complete_task", task
         )
     # Opening the alert is reading what the inbox said about it.
-    Notification.objects.filter(
+    if Notification.objects.filter(
         Q(alert=alert) | Q(task__alert=alert), user=user, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    ).update(read_at=timezone.now()):
+        forget_navigation_counts(user.pk)
     context = {
         "alert": alert,
         "evidence": describe(alert.evidence),

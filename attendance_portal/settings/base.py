@@ -246,6 +246,9 @@ SPECTACULAR_SETTINGS = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
+# How long the navigation bar's counts (unread, overdue) are kept per user; 0: counted on
+# every page (alerts/context_processors.py).
+NAVIGATION_COUNTS_CACHE_SECONDS = env.int("NAVIGATION_COUNTS_CACHE_SECONDS", default=60)
 
 # Celery: without a broker the tasks run in-process (demo on one machine).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -4,6 +4,9 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Counted on every page, as the query-count tests expect; tests/alerts/test_views.py turns
+# the cache on to test it.
+NAVIGATION_COUNTS_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NOTIFY_SMS_BACKEND = "notify.sms.LocmemSmsBackend"
 STORAGES = {

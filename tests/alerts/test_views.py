@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -737,3 +737,26 @@ def test_another_schools_run_and_the_nightly_run_do_not_exist_for_staff(client, 
     signed_in(client, a.deputy)
     assert client.get(reverse("alerts:run", args=[foreign.pk])).status_code == 404
     assert client.get(reverse("alerts:run", args=[nightly.pk])).status_code == 404
+
+
+@override_settings(NAVIGATION_COUNTS_CACHE_SECONDS=60)
+def test_navbar_counts_are_cached_and_forgotten_when_the_user_reads_or_completes(client, a):
+    other = task_for(a).alert
+    factories.NotificationFactory(user=a.class_teacher, alert=a.alert)
+    factories.NotificationFactory(user=a.class_teacher, alert=None, task=a.task)
+    signed_in(client, a.class_teacher)
+    page = reverse("alerts:tasks")
+    html = client.get(page).content.decode()
+    assert (badge(html, "nav-unread"), badge(html, "nav-overdue")) == (2, 1)
+
+    # What others do (a new notification) shows within the cache's minute, not at once.
+    factories.NotificationFactory(user=a.class_teacher, alert=other)
+    assert badge(client.get(page).content.decode(), "nav-unread") == 2
+
+    # The user's own reading and completing count again at once.
+    client.get(reverse("alerts:alert", args=[a.alert.pk]))
+    assert badge(client.get(page).content.decode(), "nav-unread") == 1
+    client.post(reverse("alerts:inbox_read_all"))
+    assert badge(client.get(page).content.decode(), "nav-unread") is None
+    client.post(reverse("alerts:task_done", args=[a.task.pk]), {"note": "Позвонили"})
+    assert badge(client.get(page).content.decode(), "nav-overdue") is None

@@ -7,10 +7,11 @@ sees in the room, so a lesson cannot be marked ahead.
 
 import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,16 +213,31 @@ def _insert_or_lock(mark: Mark) -> tuple[Mark, bool]:
 
 
 def set_mark(
-    *, lesson: Lesson, student_id: int, kind: str, acting_user, minutes_late: int | None = None
+    *,
+    lesson: Lesson,
+    student_id: int,
+    kind: str,
+    acting_user,
+    minutes_late: int | None = None,
+    roster_ids: Collection[int] | None = None,
 ) -> Mark | None:
-    """Set one student's mark for a lesson. Repeating the same call changes nothing."""
+    """Set one student's mark for a lesson. Repeating the same call changes nothing.
+
+    ``roster_ids``: the lesson's roster (``selectors.lesson_roster``) when the caller has
+    read it already, as the lesson page's tap does to re-render the row."""
     _validate(lesson, kind, minutes_late)
     check_can_mark(acting_user, lesson)
     _validate_minutes_late(lesson, minutes_late)
-    if not selectors.is_on_roster(lesson, student_id):
+    if roster_ids is not None:
+        on_roster = student_id in roster_ids
+    else:
+        on_roster = selectors.is_on_roster(lesson, student_id)
+    if not on_roster:
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
 
-    with transaction.atomic():
+    # No savepoint when called inside a transaction (set_mark_once): a failure here fails the
+    # caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
         mark = Mark.objects.select_for_update().filter(lesson=lesson, student_id=student_id).first()
         old = snapshot(mark)
         if kind == PRESENT:
@@ -328,6 +344,7 @@ def set_mark_once(
     acting_user,
     client_key: str,
     minutes_late: int | None = None,
+    roster_ids: Collection[int] | None = None,
 ) -> MarkOutcome:
     """``set_mark`` at most once per ``client_key`` of ``acting_user``.
 
@@ -353,20 +370,40 @@ def set_mark_once(
         request, claimed = _claim_key(MarkRequest(user=acting_user, client_key=client_key, **asked))
         if not claimed:
             return _replay(request, acting_user, **asked)
-        mark = set_mark(acting_user=acting_user, **asked)
+        mark = set_mark(acting_user=acting_user, roster_ids=roster_ids, **asked)
     return MarkOutcome(mark=mark, request=request, replayed=False)
 
 
 def _claim_key(request: MarkRequest) -> tuple[MarkRequest, bool]:
-    """Insert the key, or take the row a concurrent request with it committed first."""
-    try:
-        with transaction.atomic():
-            request.save(force_insert=True)
-            return request, True
-    except IntegrityError as error:
-        if _violated_constraint(error) != ONE_REQUEST_PER_KEY:
-            raise
-        return MarkRequest.objects.get(user=request.user, client_key=request.client_key), False
+    """Insert the key, or take the row a concurrent request with it committed first.
+
+    ``ON CONFLICT DO NOTHING`` waits for a concurrent twin like the unique index does, and
+    needs no savepoint (two statements fewer on every tap)."""
+    request.created_at = timezone.now()
+    values = [
+        request.user_id,
+        request.client_key,
+        request.lesson_id,
+        request.student_id,
+        request.kind,
+        request.minutes_late,
+        request.created_at,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {MarkRequest._meta.db_table}
+                    (user_id, client_key, lesson_id, student_id, kind, minutes_late, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT ON CONSTRAINT {ONE_REQUEST_PER_KEY} DO NOTHING
+                RETURNING id""",
+            values,
+        )
+        inserted = cursor.fetchone()
+    if inserted is not None:
+        request.pk = inserted[0]
+        request._state.adding = False
+        return request, True
+    return MarkRequest.objects.get(user=request.user, client_key=request.client_key), False
 
 
 def _replay(

@@ -58,11 +58,15 @@ def _counts(rows: list[MarkRow]) -> dict:
     return {"total": len(rows), "absent": absent, "late": late, "present": len(rows) - absent}
 
 
-def _lesson_rows(lesson: Lesson, errors: dict[int, str] | None = None) -> list[MarkRow]:
-    """One row per student on the roster with their stored mark: two queries."""
+def _lesson_rows(
+    lesson: Lesson, errors: dict[int, str] | None = None, *, roster: list[Student] | None = None
+) -> list[MarkRow]:
+    """One row per student on the roster with their stored mark: two queries (one when the
+    caller has read the roster)."""
     errors = errors or {}
     marks = marks_of_lesson(lesson)
-    roster = list(lesson_roster(lesson))
+    if roster is None:
+        roster = list(lesson_roster(lesson))
     mark_namesakes(roster)
     return [
         MarkRow(student, marks.get(student.pk), errors.get(student.pk, "")) for student in roster
@@ -96,13 +100,15 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return _lesson_page(request, lesson)
 
 
-def _row_response(request, lesson: Lesson, student_id: int, error: str) -> HttpResponse:
+def _row_response(
+    request, lesson: Lesson, student_id: int, error: str, roster: list[Student]
+) -> HttpResponse:
     """The re-rendered row of one student plus the header counts (htmx out-of-band swap).
 
     After a refusal the row shows what is stored. The class is loaded whole (it is small)
-    so that the counts cost no more queries than the row.
+    so that the counts cost no more queries than the row; the tap has read its roster.
     """
-    rows = _lesson_rows(lesson)
+    rows = _lesson_rows(lesson, roster=roster)
     row = next((row for row in rows if row.student.pk == student_id), MarkRow(None, None))
     row.error = error
     context = {
@@ -125,7 +131,7 @@ def _posted_student_id(data) -> int:
         return 0
 
 
-def _save_mark(user, lesson: Lesson, data: dict) -> None:
+def _save_mark(user, lesson: Lesson, data: dict, roster: list[Student]) -> None:
     """One tap; with the page's key (a tap kept offline, a resend) at most once per key."""
     asked = {
         "lesson": lesson,
@@ -133,6 +139,7 @@ def _save_mark(user, lesson: Lesson, data: dict) -> None:
         "kind": data["kind"],
         "minutes_late": data["minutes_late"],
         "acting_user": user,
+        "roster_ids": {student.pk for student in roster},
     }
     if data["client_key"]:
         set_mark_once(client_key=data["client_key"], **asked)
@@ -150,16 +157,18 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_lesson_for_user(request.user, lesson_id, related=MARKING_RELATED)
     form = MarkForm(request.POST)
     student_id = _posted_student_id(request.POST)
+    # Read once for the check that the student is on it and for the row's answer.
+    roster = list(lesson_roster(lesson))
     error = ""
     if not form.is_valid():
         error = form.first_error()
     else:
         try:
-            _save_mark(request.user, lesson, form.cleaned_data)
+            _save_mark(request.user, lesson, form.cleaned_data, roster)
         except JournalError as refusal:
             error = str(refusal)
     if request.htmx:
-        return _row_response(request, lesson, student_id, error)
+        return _row_response(request, lesson, student_id, error, roster)
     if error:
         return _lesson_page(request, lesson, errors={student_id: error}, status=UNPROCESSABLE)
     url = reverse("journal:lesson", args=[lesson.pk])

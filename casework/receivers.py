@@ -2,12 +2,12 @@
 
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from alerts.models import Rule
 from alerts.signals import cases_needed
 from journal.signals import class_day_panels, student_card_panels
 
-from .forms import ParentContactForm
 from .models import Case, ParentContact
 from .services.cases import open_cases_for_alerts
 from .services.registry import place_at_criterion_22
@@ -28,7 +28,8 @@ def open_cases_for_raised_alerts(sender, *, requests, **kwargs):
 @receiver(class_day_panels)
 def class_day_contacts(sender, *, request, school_class, day, students, guardians, **kwargs):
     """Each student's contacts with the parents that day and, for those who keep them, the
-    form to log one. One query, whatever the number of students."""
+    way to log one (its form is loaded when opened). One query, whatever the number of
+    students."""
     if not students:
         return {}
     contacts: dict[int, list[ParentContact]] = {student.pk: [] for student in students}
@@ -39,22 +40,16 @@ def class_day_contacts(sender, *, request, school_class, day, students, guardian
         contacts[contact.student_id].append(contact)
     # Asked of the class: whoever keeps the class's contacts keeps each student's.
     can_log = request.user.has_perm("casework.log_parent_contact", school_class)
+    form_url = reverse("casework:class_day_contact_form", args=[school_class.pk])
     panels = {}
     for student in students:
-        form = None
-        if can_log:
-            form = ParentContactForm(
-                guardians=guardians.get(student.pk, []),
-                initial={"student": student.pk},
-                auto_id=f"id_call_{student.pk}_%s",
-            )
         panels[student.pk] = render_to_string(
             "casework/_class_day_contacts.html",
             {
                 "contacts": contacts[student.pk],
-                "form": form,
-                "school_class": school_class,
-                "day": day,
+                "form_url": f"{form_url}?student={student.pk}&date={day:%Y-%m-%d}"
+                if can_log
+                else "",
             },
             request=request,
         )

@@ -17,6 +17,11 @@ urlpatterns = [
         contacts.class_day_contact,
         name="class_day_contact",
     ),
+    path(
+        "classes/<int:class_id>/day/contact/form/",
+        contacts.class_day_contact_form,
+        name="class_day_contact_form",
+    ),
     *visits.urlpatterns,
     *council.urlpatterns,
     *plan.urlpatterns,

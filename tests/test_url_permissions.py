@@ -254,6 +254,21 @@ URL_MATRIX: dict[str, list[Case]] = {
     # (casework.log_parent_contact) with 403; the others are sent back to the page (302).
     "journal:class_day_reasons": class_posts(SETTLERS),
     "casework:class_day_contact": class_posts(CONTACT_KEEPERS),
+    # The call form the class day loads when opened: the same checks as its POST.
+    "casework:class_day_contact_form": [
+        Case(
+            "own class",
+            kwargs=lambda w: {"class_id": w.a.school_class.pk},
+            query=lambda w: f"?student={w.a.student.pk}&date={w.a.lesson.date}",
+            expect=in_school(*CONTACT_KEEPERS),
+        ),
+        Case(
+            "other school",
+            kwargs=lambda w: {"class_id": w.b.school_class.pk},
+            query=lambda w: f"?student={w.b.student.pk}&date={w.b.lesson.date}",
+            expect=other_school(),
+        ),
+    ],
     # A parent's note (issue #15 point 7): the class fetched for readers (404 elsewhere),
     # then journal.settle_reasons decides (403); a note of another class is 404.
     **{

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.inputs import InputError, parse_day, parse_id
+from accounts.inputs import InputError, day_from_query, parse_day, parse_id
 from journal.forms import first_error
 from schools.selectors import get_class_for_user, get_class_student_for_user
 
@@ -55,6 +55,33 @@ def _log(request: HttpRequest, *, student, school, absences=()) -> None:
             )
         else:
             messages.success(request, _("Контакт с родителями записан."))
+
+
+@login_required
+@require_GET
+def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
+    """The form to log a call to a student's parents, loaded on the class day page when its
+    «Записать звонок родителям» is opened: the page does not build a form for every
+    absent student it lists (issue 14, point 7)."""
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    try:
+        student_id = parse_id(request.GET.get("student"))
+    except InputError:
+        return HttpResponseBadRequest(_("Не указан обучающийся."))
+    student = get_class_student_for_user(
+        request.user, school_class, student_id, perm="casework.log_parent_contact"
+    )
+    form = ParentContactForm(
+        guardians=list(student.guardians.all()),
+        initial={"student": student.pk},
+        auto_id=f"id_call_{student.pk}_%s",
+    )
+    context = {
+        "form": form,
+        "school_class": school_class,
+        "day": day_from_query(request, "date", timezone.localdate()),
+    }
+    return render(request, "casework/_class_day_contact_form.html", context)
 
 
 @login_required

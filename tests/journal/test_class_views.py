@@ -253,6 +253,44 @@ def test_phone_call_is_logged_and_shown_for_the_day(client, school_class, teache
     assert 'data-testid="contact-logged"' in page.text
 
 
+def test_call_form_is_loaded_when_opened(client, school_class, teacher, pupils, monday):
+    absent(monday[0], pupils[0])
+    mother = factories.GuardianFactory(student=pupils[0], full_name="Петрова Анна Ивановна")
+    client.force_login(teacher)
+
+    page = client.get(day_url(school_class)).text
+    # The page carries the way to the form, not a form per absent student.
+    assert 'data-testid="call-details"' in page
+    assert 'data-testid="call-form"' not in page
+    form_url = reverse("casework:class_day_contact_form", args=[school_class.pk])
+    assert f'hx-get="{form_url}?student={pupils[0].pk}&amp;date={MON:%Y-%m-%d}"' in page
+
+    fragment = client.get(form_url, {"student": pupils[0].pk, "date": f"{MON:%Y-%m-%d}"})
+    assert fragment.status_code == 200
+    html = fragment.text
+    assert 'data-testid="call-form"' in html
+    assert "<html" not in html
+    assert f'<option value="{mother.pk}">Петрова Анна Ивановна' in html
+    assert f'name="back" value="{MON:%Y-%m-%d}"' in html
+    assert f'id="id_call_{pupils[0].pk}_contacted_at"' in html
+
+
+def test_call_form_refuses_a_missing_student_or_one_of_another_class(
+    client, school_class, teacher, pupils
+):
+    other_class = factories.SchoolClassFactory(
+        school=school_class.school, academic_year=school_class.academic_year
+    )
+    stranger = factories.enrolled_student(other_class)
+    client.force_login(teacher)
+    form_url = reverse("casework:class_day_contact_form", args=[school_class.pk])
+
+    missing = client.get(form_url, {"student": "два"})
+    assert missing.status_code == 400
+    assert "Не указан обучающийся." in missing.text
+    assert client.get(form_url, {"student": stranger.pk}).status_code == 404
+
+
 def test_call_form_errors_are_reported_in_russian(client, school_class, teacher, pupils, monday):
     absent(monday[0], pupils[0])
     client.force_login(teacher)

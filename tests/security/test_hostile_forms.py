@@ -284,6 +284,7 @@ COVERED: dict[str, Inputs] = {
     "casework:case_dossier": NONE,
     "casework:student_case": NONE,
     "casework:class_day_contact": Inputs(post=CONTACT | {"back": DATE}),
+    "casework:class_day_contact_form": Inputs(query={"student": ref("student"), "date": DATE}),
     "casework:visit_plan": Inputs(
         post={"planned_for": DATETIME, "purpose": TEXT, "members": STAFF, "other_members": TEXT}
     ),

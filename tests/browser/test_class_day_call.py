@@ -1,0 +1,57 @@
+"""The class day's call to the parents (issue 14, point 7): its form is loaded when the
+class teacher opens «Записать звонок родителям», on a phone, and the call it sends is
+logged and shown for the day."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from casework.models import ParentContact
+from journal.services import set_mark
+from tests import factories
+from tests.journal.helpers import class_teacher_for, make_lesson
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MON = datetime.date(2025, 10, 13)
+
+
+@pytest.fixture
+def absent_pupil(school_class):
+    teacher = class_teacher_for(school_class)
+    pupil = factories.enrolled_student(school_class, last_name="Орлов", first_name="Игорь")
+    mother = factories.GuardianFactory(student=pupil, full_name="Орлова Вера Павловна")
+    lesson = make_lesson(school_class, MON, 1)
+    set_mark(lesson=lesson, student_id=pupil.pk, kind="absent", acting_user=lesson.teacher)
+    return teacher, pupil, mother
+
+
+def test_call_form_loads_when_opened_and_logs_the_call(
+    live_server, browser, sign_in, school_class, absent_pupil
+):
+    teacher, pupil, mother = absent_pupil
+    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, teacher)
+    url = reverse("journal:class_day", args=[school_class.pk])
+    page.goto(f"{live_server.url}{url}?date={MON:%Y-%m-%d}")
+
+    details = page.get_by_test_id("call-details")
+    assert page.get_by_test_id("call-form").count() == 0
+    details.locator("summary").click()
+    form = page.get_by_test_id("call-form")
+    form.wait_for()
+    form.locator("select[name=guardian]").select_option(str(mother.pk))
+    form.locator("input[name=contacted_at]").fill(f"{MON:%Y-%m-%d}T10:15")
+    form.locator("select[name=result]").select_option("reached")
+    form.locator("input[name=stated_reason]").fill("болезнь")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Записать").click()
+
+    contact = ParentContact.objects.get()
+    assert (contact.student, contact.guardian, contact.staff) == (pupil, mother, teacher)
+    assert f"?date={MON:%Y-%m-%d}" in page.url
+    assert "Орлова Вера Павловна" in page.get_by_test_id("contact-logged").inner_text()
+    context.close()

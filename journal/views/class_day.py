@@ -8,7 +8,8 @@ listed until settled. The page runs a fixed number of queries whatever the class
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,10 +58,11 @@ class DayGroup:
     student: Student
     day: datetime.date
     marks: list[Mark]
-    form: DayReasonsForm = field(init=False)
 
-    def __post_init__(self):
-        self.form = DayReasonsForm(
+    @cached_property
+    def form(self) -> DayReasonsForm:
+        """Built when shown: the past days not on the page have none."""
+        return DayReasonsForm(
             marks=self.marks,
             initial={"student": self.student.pk, "date": self.day},
             auto_id=f"id_reasons_{self.student.pk}_{self.day:%Y%m%d}_%s",

@@ -8,6 +8,7 @@ cached; the test settings count them on every page). The inbox and the task list
 are always read live.
 """
 
+import logging
 from functools import cached_property
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from accounts.models import User
 
 from .models import Notification, Task
 from .rules import own_tasks_q
+
+logger = logging.getLogger(__name__)
 
 
 def _count(queryset) -> Subquery:
@@ -34,8 +37,12 @@ def _cache_key(user_id: int) -> str:
 
 
 def forget_navigation_counts(user_id: int) -> None:
-    """The user's counts are read again on their next page."""
-    cache.delete(_cache_key(user_id))
+    """The user's counts are read again on their next page (within the cache's time when
+    the cache is down: the reading or completing itself stands)."""
+    try:
+        cache.delete(_cache_key(user_id))
+    except Exception:  # Redis down
+        logger.warning("Navigation counts of user %s not forgotten: cache down", user_id)
 
 
 class NavigationCounts:
@@ -51,10 +58,17 @@ class NavigationCounts:
         if not seconds:
             return self._read()
         key = _cache_key(self.user.pk)
-        counts = cache.get(key)
+        try:
+            counts = cache.get(key)
+        except Exception:  # Redis down: every page still shows, counted from the database
+            logger.warning("Navigation counts read without the cache: cache down")
+            return self._read()
         if counts is None:
             counts = self._read()
-            cache.set(key, counts, seconds)
+            try:
+                cache.set(key, counts, seconds)
+            except Exception:
+                logger.warning("Navigation counts not kept: cache down")
         return counts
 
     def _read(self) -> dict:

@@ -760,3 +760,24 @@ def test_navbar_counts_are_cached_and_forgotten_when_the_user_reads_or_completes
     assert badge(client.get(page).content.decode(), "nav-unread") is None
     client.post(reverse("alerts:task_done", args=[a.task.pk]), {"note": "Позвонили"})
     assert badge(client.get(page).content.decode(), "nav-overdue") is None
+
+
+# A Redis nobody listens on: the cache is down.
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/1",
+    }
+}
+
+
+@override_settings(NAVIGATION_COUNTS_CACHE_SECONDS=60, CACHES=CACHE_DOWN)
+def test_navbar_counts_come_from_the_database_when_the_cache_is_down(client, a):
+    factories.NotificationFactory(user=a.class_teacher, alert=a.alert)
+    signed_in(client, a.class_teacher)
+    response = client.get(reverse("alerts:tasks"))
+    assert response.status_code == 200
+    assert badge(response.content.decode(), "nav-unread") == 1
+    # Reading still works; the badge is counted again from the database.
+    assert client.post(reverse("alerts:inbox_read_all")).status_code == 302
+    assert badge(client.get(reverse("alerts:tasks")).content.decode(), "nav-unread") is None

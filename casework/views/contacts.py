@@ -57,20 +57,29 @@ def _log(request: HttpRequest, *, student, school, absences=()) -> None:
             messages.success(request, _("Контакт с родителями записан."))
 
 
+def _class_and_student(request: HttpRequest, class_id: int, raw_student):
+    """The class as its readers fetch it (404 elsewhere) and the student of it whose
+    contacts the user keeps (403, 404); the student is None when the id is unreadable."""
+    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
+    try:
+        student_id = parse_id(raw_student)
+    except InputError:
+        return school_class, None
+    student = get_class_student_for_user(
+        request.user, school_class, student_id, perm="casework.log_parent_contact"
+    )
+    return school_class, student
+
+
 @login_required
 @require_GET
 def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
     """The form to log a call to a student's parents, loaded on the class day page when its
     «Записать звонок родителям» is opened: the page does not build a form for every
     absent student it lists (issue 14, point 7)."""
-    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
-    try:
-        student_id = parse_id(request.GET.get("student"))
-    except InputError:
+    school_class, student = _class_and_student(request, class_id, request.GET.get("student"))
+    if student is None:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
-    student = get_class_student_for_user(
-        request.user, school_class, student_id, perm="casework.log_parent_contact"
-    )
     form = ParentContactForm(
         guardians=list(student.guardians.all()),
         initial={"student": student.pk},
@@ -89,14 +98,9 @@ def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
 def class_day_contact(request: HttpRequest, class_id: int) -> HttpResponse:
     """Log the call (or other contact) to the parents of a student of the class, from the
     class day page; back to that page."""
-    school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
-    try:
-        student_id = parse_id(request.POST.get("student"))
-    except InputError:
+    school_class, student = _class_and_student(request, class_id, request.POST.get("student"))
+    if student is None:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
-    student = get_class_student_for_user(
-        request.user, school_class, student_id, perm="casework.log_parent_contact"
-    )
     _log(request, student=student, school=school_class.school)
     try:
         back = parse_day(request.POST.get("back"))

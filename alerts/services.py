@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +32,8 @@ from schools.models import AcademicYear, Enrollment, School, SchoolClass, Studen
 from . import detect as detection
 from .bulk import copy_insert, copy_update
 from .config import ThresholdConfig
-from .context_processors import forget_navigation_counts
 from .models import Alert, EvaluationRun, Notification, Rule, Task
+from .navigation import forget_navigation_counts
 from .signals import CaseRequest, RaisedAlert, cases_needed
 from .thresholds import (
     ALSO_NOTIFY,
@@ -710,12 +711,17 @@ def cancel_tasks(*, tasks, reason: str, acting_user, school=None) -> int:
     return len(ids)
 
 
-def mark_notifications_read(*, user, notification: Notification | None = None) -> int:
-    """Mark the user's unread notifications read (or only ``notification``); how many.
-    A notification already read is left as it was (its read_at stays)."""
+def mark_notifications_read(
+    *, user, notification: Notification | None = None, alert: Alert | None = None
+) -> int:
+    """Mark the user's unread notifications read (only ``notification``, or those about
+    ``alert`` and its tasks); how many. A notification already read is left as it was (its
+    read_at stays)."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
+    if alert is not None:
+        unread = unread.filter(Q(alert=alert) | Q(task__alert=alert))
     read = unread.update(read_at=timezone.now())
     if read:
         forget_navigation_counts(user.pk)

@@ -1,5 +1,7 @@
 """Casework acts on the threshold engine's signals and adds its panels to journal pages."""
 
+from urllib.parse import urlencode
+
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,7 +49,7 @@ def class_day_contacts(sender, *, request, school_class, day, students, guardian
             "casework/_class_day_contacts.html",
             {
                 "contacts": contacts[student.pk],
-                "form_url": f"{form_url}?student={student.pk}&date={day:%Y-%m-%d}"
+                "form_url": f"{form_url}?{urlencode({'student': student.pk, 'date': day})}"
                 if can_log
                 else "",
             },

@@ -262,7 +262,19 @@ def lesson_roster(lesson: Lesson) -> QuerySet[Student]:
     return students.distinct().order_by("last_name", "first_name", "patronymic", "pk")
 
 
+def read_roster(lesson: Lesson) -> list[Student]:
+    """``lesson_roster`` read once per lesson object: the tap checks the student against it
+    and answers the row from it with one query."""
+    roster = getattr(lesson, "_roster", None)
+    if roster is None:
+        roster = lesson._roster = list(lesson_roster(lesson))
+    return roster
+
+
 def is_on_roster(lesson: Lesson, student_id: int) -> bool:
+    roster = getattr(lesson, "_roster", None)
+    if roster is not None:  # read already (read_roster)
+        return any(student.pk == student_id for student in roster)
     return lesson_roster(lesson).filter(pk=student_id).exists()
 
 

@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "journal.excuse.registered": gettext_lazy("зарегистрирован документ"),
     "journal.excuse.withdrawn": gettext_lazy("отозван документ"),
     "casework.case.viewed": gettext_lazy("открыто дело"),
+    "casework.call_form.viewed": gettext_lazy("открыта форма звонка родителям"),
     "reporting.report.viewed": gettext_lazy("открыт отчёт"),
     "reporting.report.downloaded": gettext_lazy("скачан файл отчёта"),
     "accounts.role.assigned": gettext_lazy("назначена роль"),

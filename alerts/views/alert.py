@@ -1,16 +1,14 @@
 """One alert: the rule, the student, the evidence, the status and the tasks it opened."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..context_processors import forget_navigation_counts
 from ..forms import CompleteTaskForm
-from ..models import Notification
 from ..selectors import get_alert_for_user
+from ..services import mark_notifications_read
 from .common import ROLE_LABELS
 from .evidence import describe
 
@@ -30,10 +28,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "alerts.complete_task", task
         )
     # Opening the alert is reading what the inbox said about it.
-    if Notification.objects.filter(
-        Q(alert=alert) | Q(task__alert=alert), user=user, read_at__isnull=True
-    ).update(read_at=timezone.now()):
-        forget_navigation_counts(user.pk)
+    mark_notifications_read(user=user, alert=alert)
     context = {
         "alert": alert,
         "evidence": describe(alert.evidence),

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.inputs import InputError, day_from_query, parse_day, parse_id
+from accounts.inputs import InputError, parse_day, parse_id
+from audit.services import log_read
 from journal.forms import first_error
+from schools.models import SchoolClass, Student
 from schools.selectors import get_class_for_user, get_class_student_for_user
 
 from ..forms import ParentContactForm
@@ -57,7 +59,9 @@ def _log(request: HttpRequest, *, student, school, absences=()) -> None:
             messages.success(request, _("Контакт с родителями записан."))
 
 
-def _class_and_student(request: HttpRequest, class_id: int, raw_student):
+def _class_and_student(
+    request: HttpRequest, class_id: int, raw_student: str | None
+) -> tuple[SchoolClass, Student | None]:
     """The class as its readers fetch it (404 elsewhere) and the student of it whose
     contacts the user keeps (403, 404); the student is None when the id is unreadable."""
     school_class = get_class_for_user(request.user, class_id, perm="journal.view_class_attendance")
@@ -80,15 +84,28 @@ def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class, student = _class_and_student(request, class_id, request.GET.get("student"))
     if student is None:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
+    try:
+        day = parse_day(request.GET.get("date")) if request.GET.get("date") else None
+    except InputError as error:
+        return HttpResponseBadRequest(str(error))
+    # The parents' names and phones are shown: logged as a read of the student (152-ФЗ).
+    log_read(
+        actor=request.user,
+        action="casework.call_form.viewed",
+        obj=student,
+        school_id=school_class.school_id,
+        student_id=student.pk,
+    )
     form = ParentContactForm(
-        guardians=list(student.guardians.all()),
+        # In the order the class day lists them.
+        guardians=list(student.guardians.order_by("pk")),
         initial={"student": student.pk},
         auto_id=f"id_call_{student.pk}_%s",
     )
     context = {
         "form": form,
         "school_class": school_class,
-        "day": day_from_query(request, "date", timezone.localdate()),
+        "day": day or timezone.localdate(),
     }
     return render(request, "casework/_class_day_contact_form.html", context)
 

@@ -7,7 +7,6 @@ sees in the room, so a lesson cannot be marked ahead.
 
 import datetime
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -213,31 +212,31 @@ def _insert_or_lock(mark: Mark) -> tuple[Mark, bool]:
 
 
 def set_mark(
-    *,
-    lesson: Lesson,
-    student_id: int,
-    kind: str,
-    acting_user,
-    minutes_late: int | None = None,
-    roster_ids: Collection[int] | None = None,
+    *, lesson: Lesson, student_id: int, kind: str, acting_user, minutes_late: int | None = None
 ) -> Mark | None:
-    """Set one student's mark for a lesson. Repeating the same call changes nothing.
+    """Set one student's mark for a lesson. Repeating the same call changes nothing."""
+    return _set_mark(
+        lesson=lesson,
+        student_id=student_id,
+        kind=kind,
+        acting_user=acting_user,
+        minutes_late=minutes_late,
+        savepoint=True,
+    )
 
-    ``roster_ids``: the lesson's roster (``selectors.lesson_roster``) when the caller has
-    read it already, as the lesson page's tap does to re-render the row."""
+
+def _set_mark(
+    *, lesson: Lesson, student_id: int, kind: str, acting_user, minutes_late, savepoint: bool
+) -> Mark | None:
+    """``set_mark``; ``savepoint=False`` inside a transaction that fails as a whole on an
+    error (``set_mark_once``'s: two statements fewer a tap)."""
     _validate(lesson, kind, minutes_late)
     check_can_mark(acting_user, lesson)
     _validate_minutes_late(lesson, minutes_late)
-    if roster_ids is not None:
-        on_roster = student_id in roster_ids
-    else:
-        on_roster = selectors.is_on_roster(lesson, student_id)
-    if not on_roster:
+    if not selectors.is_on_roster(lesson, student_id):
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
 
-    # No savepoint when called inside a transaction (set_mark_once): a failure here fails the
-    # caller's transaction as a whole.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=savepoint):
         mark = Mark.objects.select_for_update().filter(lesson=lesson, student_id=student_id).first()
         old = snapshot(mark)
         if kind == PRESENT:
@@ -344,7 +343,6 @@ def set_mark_once(
     acting_user,
     client_key: str,
     minutes_late: int | None = None,
-    roster_ids: Collection[int] | None = None,
 ) -> MarkOutcome:
     """``set_mark`` at most once per ``client_key`` of ``acting_user``.
 
@@ -370,7 +368,7 @@ def set_mark_once(
         request, claimed = _claim_key(MarkRequest(user=acting_user, client_key=client_key, **asked))
         if not claimed:
             return _replay(request, acting_user, **asked)
-        mark = set_mark(acting_user=acting_user, roster_ids=roster_ids, **asked)
+        mark = _set_mark(acting_user=acting_user, savepoint=False, **asked)
     return MarkOutcome(mark=mark, request=request, replayed=False)
 
 
@@ -401,7 +399,7 @@ def _claim_key(request: MarkRequest) -> tuple[MarkRequest, bool]:
         inserted = cursor.fetchone()
     if inserted is not None:
         request.pk = inserted[0]
-        request._state.adding = False
+        request._state.adding, request._state.db = False, connection.alias
         return request, True
     return MarkRequest.objects.get(user=request.user, client_key=request.client_key), False
 

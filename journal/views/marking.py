@@ -29,9 +29,9 @@ from ..selectors import (
     MARKING_RELATED,
     bell_of,
     get_lesson_for_user,
-    lesson_roster,
     lessons_taught_on,
     marks_of_lesson,
+    read_roster,
     unmarked_lessons_for_user,
 )
 from ..services import JournalError, confirm_attendance_taken, set_mark, set_mark_once
@@ -58,15 +58,12 @@ def _counts(rows: list[MarkRow]) -> dict:
     return {"total": len(rows), "absent": absent, "late": late, "present": len(rows) - absent}
 
 
-def _lesson_rows(
-    lesson: Lesson, errors: dict[int, str] | None = None, *, roster: list[Student] | None = None
-) -> list[MarkRow]:
+def _lesson_rows(lesson: Lesson, errors: dict[int, str] | None = None) -> list[MarkRow]:
     """One row per student on the roster with their stored mark: two queries (one when the
-    caller has read the roster)."""
+    lesson's roster has been read, as a tap reads it)."""
     errors = errors or {}
     marks = marks_of_lesson(lesson)
-    if roster is None:
-        roster = list(lesson_roster(lesson))
+    roster = read_roster(lesson)
     mark_namesakes(roster)
     return [
         MarkRow(student, marks.get(student.pk), errors.get(student.pk, "")) for student in roster
@@ -100,15 +97,13 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return _lesson_page(request, lesson)
 
 
-def _row_response(
-    request, lesson: Lesson, student_id: int, error: str, roster: list[Student]
-) -> HttpResponse:
+def _row_response(request, lesson: Lesson, student_id: int, error: str) -> HttpResponse:
     """The re-rendered row of one student plus the header counts (htmx out-of-band swap).
 
     After a refusal the row shows what is stored. The class is loaded whole (it is small)
     so that the counts cost no more queries than the row; the tap has read its roster.
     """
-    rows = _lesson_rows(lesson, roster=roster)
+    rows = _lesson_rows(lesson)
     row = next((row for row in rows if row.student.pk == student_id), MarkRow(None, None))
     row.error = error
     context = {
@@ -131,7 +126,7 @@ def _posted_student_id(data) -> int:
         return 0
 
 
-def _save_mark(user, lesson: Lesson, data: dict, roster: list[Student]) -> None:
+def _save_mark(user, lesson: Lesson, data: dict) -> None:
     """One tap; with the page's key (a tap kept offline, a resend) at most once per key."""
     asked = {
         "lesson": lesson,
@@ -139,7 +134,6 @@ def _save_mark(user, lesson: Lesson, data: dict, roster: list[Student]) -> None:
         "kind": data["kind"],
         "minutes_late": data["minutes_late"],
         "acting_user": user,
-        "roster_ids": {student.pk for student in roster},
     }
     if data["client_key"]:
         set_mark_once(client_key=data["client_key"], **asked)
@@ -157,18 +151,18 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_lesson_for_user(request.user, lesson_id, related=MARKING_RELATED)
     form = MarkForm(request.POST)
     student_id = _posted_student_id(request.POST)
-    # Read once for the check that the student is on it and for the row's answer.
-    roster = list(lesson_roster(lesson))
+    # Read once, for the service's check that the student is on it and for the row's answer.
+    read_roster(lesson)
     error = ""
     if not form.is_valid():
         error = form.first_error()
     else:
         try:
-            _save_mark(request.user, lesson, form.cleaned_data, roster)
+            _save_mark(request.user, lesson, form.cleaned_data)
         except JournalError as refusal:
             error = str(refusal)
     if request.htmx:
-        return _row_response(request, lesson, student_id, error, roster)
+        return _row_response(request, lesson, student_id, error)
     if error:
         return _lesson_page(request, lesson, errors={student_id: error}, status=UNPROCESSABLE)
     url = reverse("journal:lesson", args=[lesson.pk])

@@ -18,6 +18,33 @@
     window.location.assign(login + "?next=" + encodeURIComponent(here));
   });
 
+  // The class day's call form is loaded when its <details> is first opened
+  // (templates/casework/_class_day_contacts.html). When that fails (no connection, an
+  // error), say so in the form's place and load it again at the next opening.
+  function callFormFailed(event) {
+    var details = event.detail.elt;
+    if (!details || !details.matches || !details.matches("[data-call-details]")) { return; }
+    var slot = details.querySelector("[data-call-form-slot]");
+    var say = function (text, failed) {
+      var line = document.createElement("p");
+      line.className = "small mt-2 mb-0 " + (failed ? "text-danger" : "text-body-secondary");
+      line.setAttribute("role", failed ? "alert" : "status");
+      line.textContent = text;
+      slot.replaceChildren(line);
+    };
+    say(slot.dataset.failed, true);
+    details.addEventListener("toggle", function retry() {
+      if (!details.open) { return; }
+      details.removeEventListener("toggle", retry);
+      say(slot.dataset.loading, false);
+      htmx.ajax("GET", details.getAttribute("hx-get"), {
+        source: details, target: slot, swap: "innerHTML"
+      });
+    });
+  }
+  document.body.addEventListener("htmx:responseError", callFormFailed);
+  document.body.addEventListener("htmx:sendError", callFormFailed);
+
   // A progress bar's width comes from its data-progress (per cent): set on load and on
   // every fragment htmx swaps in (the progress pages poll themselves).
   htmx.onLoad(function (root) {

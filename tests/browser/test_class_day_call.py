@@ -55,3 +55,40 @@ def test_call_form_loads_when_opened_and_logs_the_call(
     assert f"?date={MON:%Y-%m-%d}" in page.url
     assert "Орлова Вера Павловна" in page.get_by_test_id("contact-logged").inner_text()
     context.close()
+
+
+def test_call_form_that_failed_to_load_says_so_and_loads_at_the_next_opening(
+    live_server, browser, sign_in, school_class, absent_pupil
+):
+    teacher, pupil, mother = absent_pupil
+    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, teacher)
+    url = reverse("journal:class_day", args=[school_class.pk])
+    page.goto(f"{live_server.url}{url}?date={MON:%Y-%m-%d}")
+    # The first load is lost (no connection); the next goes through.
+    refused = []
+
+    def lose_the_first(route):
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/day/contact/form/**", lose_the_first)
+
+    summary = page.get_by_test_id("call-details").locator("summary")
+    summary.click()
+    failed = page.get_by_test_id("call-details").get_by_role("alert")
+    failed.wait_for()
+    assert "Форма не загрузилась" in failed.inner_text()
+    assert page.get_by_test_id("call-form").count() == 0
+
+    summary.click()  # closed
+    summary.click()  # opened again
+    page.get_by_test_id("call-form").wait_for()
+    assert len(refused) == 1
+    assert page.get_by_test_id("call-form").locator("select[name=guardian]").count() == 1
+    context.close()

@@ -273,6 +273,13 @@ def test_call_form_is_loaded_when_opened(client, school_class, teacher, pupils, 
     assert f'<option value="{mother.pk}">Петрова Анна Ивановна' in html
     assert f'name="back" value="{MON:%Y-%m-%d}"' in html
     assert f'id="id_call_{pupils[0].pk}_contacted_at"' in html
+    # The parents' phones were shown: a read of the student's data.
+    read = AuditEntry.objects.get(action="casework.call_form.viewed")
+    assert (read.actor, read.school_id, read.student_id) == (
+        teacher,
+        school_class.school_id,
+        pupils[0].pk,
+    )
 
 
 def test_call_form_refuses_a_missing_student_or_one_of_another_class(
@@ -288,6 +295,8 @@ def test_call_form_refuses_a_missing_student_or_one_of_another_class(
     missing = client.get(form_url, {"student": "два"})
     assert missing.status_code == 400
     assert "Не указан обучающийся." in missing.text
+    bad_day = client.get(form_url, {"student": pupils[0].pk, "date": "9999-12-31"})
+    assert bad_day.status_code == 400
     assert client.get(form_url, {"student": stranger.pk}).status_code == 404
 
 

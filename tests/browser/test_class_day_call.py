@@ -27,16 +27,23 @@ def absent_pupil(school_class):
     return teacher, pupil, mother
 
 
-def test_call_form_loads_when_opened_and_logs_the_call(
-    live_server, browser, sign_in, school_class, absent_pupil
-):
-    teacher, pupil, mother = absent_pupil
+@pytest.fixture
+def class_day(live_server, browser, sign_in, school_class, absent_pupil):
+    """The class teacher's class day on a phone, signed in."""
+    teacher = absent_pupil[0]
     context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
     page = context.new_page()
     sign_in(page, teacher)
     url = reverse("journal:class_day", args=[school_class.pk])
     page.goto(f"{live_server.url}{url}?date={MON:%Y-%m-%d}")
+    yield page
+    context.close()
+
+
+def test_call_form_loads_when_opened_and_logs_the_call(class_day, absent_pupil):
+    teacher, pupil, mother = absent_pupil
+    page = class_day
 
     details = page.get_by_test_id("call-details")
     assert page.get_by_test_id("call-form").count() == 0
@@ -54,19 +61,10 @@ def test_call_form_loads_when_opened_and_logs_the_call(
     assert (contact.student, contact.guardian, contact.staff) == (pupil, mother, teacher)
     assert f"?date={MON:%Y-%m-%d}" in page.url
     assert "Орлова Вера Павловна" in page.get_by_test_id("contact-logged").inner_text()
-    context.close()
 
 
-def test_call_form_that_failed_to_load_says_so_and_loads_at_the_next_opening(
-    live_server, browser, sign_in, school_class, absent_pupil
-):
-    teacher, pupil, mother = absent_pupil
-    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    sign_in(page, teacher)
-    url = reverse("journal:class_day", args=[school_class.pk])
-    page.goto(f"{live_server.url}{url}?date={MON:%Y-%m-%d}")
+def test_call_form_that_failed_to_load_says_so_and_loads_at_the_next_opening(class_day):
+    page = class_day
     # The first load is lost (no connection); the next goes through.
     refused = []
 
@@ -91,4 +89,3 @@ def test_call_form_that_failed_to_load_says_so_and_loads_at_the_next_opening(
     page.get_by_test_id("call-form").wait_for()
     assert len(refused) == 1
     assert page.get_by_test_id("call-form").locator("select[name=guardian]").count() == 1
-    context.close()

@@ -31,3 +31,12 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 60 * 60 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 CACHES = {"default": env.cache("CACHE_URL", default="redis://redis:6379/1")}
+# A Redis that stops answering (rather than refusing) must cost a page a fraction of a
+# second: every page reads the navigation counts from the cache and falls back to the
+# database on an error (alerts/navigation.py), and redis-py waits 5 s by default, which
+# would hold every web worker that long on every page.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHE_TIMEOUT = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_TIMEOUT, socket_timeout=CACHE_TIMEOUT
+    )

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -55,6 +56,44 @@ def test_plain_http_switch_turns_the_https_settings_off():
     output = result.stdout + result.stderr
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in output
+
+
+def test_a_cache_that_stops_answering_costs_a_request_half_a_second():
+    """redis-py waits 5 s by default: a hung Redis would hold every web worker that long on
+    every page (the navigation counts come from the cache)."""
+    with socket.socket() as silent:  # accepts connections (the kernel does), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        script = (
+            "import time\n"
+            "from django.core.cache import cache\n"
+            "started = time.monotonic()\n"
+            "try:\n"
+            "    cache.get('anything')\n"
+            "except Exception as error:\n"
+            "    print(type(error).__name__)\n"
+            "print(round(time.monotonic() - started, 2))\n"
+        )
+        environment = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "attendance_portal.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+            "CACHE_URL": f"redis://127.0.0.1:{port}/1",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    error, seconds = result.stdout.split()[-2:]  # after the shell's own banner
+    assert error == "TimeoutError", result.stdout + result.stderr
+    assert float(seconds) < 2
 
 
 # --- Content-Security-Policy --------------------------------------------------------------

@@ -22,21 +22,24 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-password-123"  # tests.factories.UserFactory
 
 
-def check_deploy(**env) -> subprocess.CompletedProcess:
-    """``manage.py check --deploy`` with the production settings and only what they require."""
-    environment = {
+def production_environment(**env) -> dict:
+    """The production settings with only what they require, and ``env``."""
+    return {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "attendance_portal.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
-        "DJANGO_ALLOWED_HOSTS": "attendance.example.org",
         **env,
     }
+
+
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` with the production settings and only what they require."""
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=environment,
+        env=production_environment(DJANGO_ALLOWED_HOSTS="attendance.example.org", **env),
         capture_output=True,
         text=True,
     )
@@ -75,18 +78,10 @@ def test_a_cache_that_stops_answering_costs_a_request_half_a_second():
             "    print(type(error).__name__)\n"
             "print(round(time.monotonic() - started, 2))\n"
         )
-        environment = {
-            "PATH": os.environ["PATH"],
-            "DJANGO_SETTINGS_MODULE": "attendance_portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
-            "CACHE_URL": f"redis://127.0.0.1:{port}/1",
-        }
         result = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", script],
             cwd=ROOT,
-            env=environment,
+            env=production_environment(CACHE_URL=f"redis://127.0.0.1:{port}/1"),
             capture_output=True,
             text=True,
             timeout=30,

@@ -28,7 +28,7 @@ def open_cases_for_raised_alerts(sender, *, requests, **kwargs):
 
 
 @receiver(class_day_panels)
-def class_day_contacts(sender, *, request, school_class, day, students, guardians, **kwargs):
+def class_day_contacts(sender, *, request, school_class, day, students, **kwargs):
     """Each student's contacts with the parents that day and, for those who keep them, the
     way to log one (its form is loaded when opened). One query, whatever the number of
     students."""

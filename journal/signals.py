@@ -19,9 +19,8 @@ def notify_attendance_changed(*, school_id: int, student_ids) -> None:
 
 # Panels that apps above the journal add to its pages; the journal never imports them.
 # Receivers return rendered HTML (SafeString) for the user of ``request``:
-#   class_day_panels(request, school_class, day, students, guardians) -> {student_id: html}
-#     (guardians: {student_id: [Guardian]}, already read by the journal), shown in
-#     each student's block of the class day (casework: the parents' contacts and the form
+#   class_day_panels(request, school_class, day, students) -> {student_id: html}, shown in
+#     each student's block of the class day (casework: the parents' contacts and the way
 #     to log one);
 #   student_card_panels(request, student, school) -> html, shown on the student's card
 #     (casework: the contacts with the parents).
@@ -29,9 +28,7 @@ class_day_panels = Signal()
 student_card_panels = Signal()
 
 
-def class_day_panels_for(
-    *, request, school_class, day, students, guardians
-) -> dict[int, list[str]]:
+def class_day_panels_for(*, request, school_class, day, students) -> dict[int, list[str]]:
     """Every receiver's panels of the class day, by student."""
     panels: dict[int, list[str]] = {student.pk: [] for student in students}
     responses = class_day_panels.send(
@@ -40,7 +37,6 @@ def class_day_panels_for(
         school_class=school_class,
         day=day,
         students=students,
-        guardians=guardians,
     )
     for _receiver, by_student in responses:
         for student_id, html in (by_student or {}).items():

@@ -247,7 +247,7 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
 # How long the navigation bar's counts (unread, overdue) are kept per user; 0: counted on
-# every page (alerts/context_processors.py).
+# every page (alerts/navigation.py).
 NAVIGATION_COUNTS_CACHE_SECONDS = env.int("NAVIGATION_COUNTS_CACHE_SECONDS", default=60)
 
 # Celery: without a broker the tasks run in-process (demo on one machine).

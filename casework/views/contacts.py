@@ -84,8 +84,9 @@ def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class, student = _class_and_student(request, class_id, request.GET.get("student"))
     if student is None:
         return HttpResponseBadRequest(_("Не указан обучающийся."))
+    asked_day = request.GET.get("date")
     try:
-        day = parse_day(request.GET.get("date")) if request.GET.get("date") else None
+        day = parse_day(asked_day) if asked_day else timezone.localdate()
     except InputError as error:
         return HttpResponseBadRequest(str(error))
     # The parents' names and phones are shown: logged as a read of the student (152-ФЗ).
@@ -105,7 +106,7 @@ def class_day_contact_form(request: HttpRequest, class_id: int) -> HttpResponse:
     context = {
         "form": form,
         "school_class": school_class,
-        "day": day or timezone.localdate(),
+        "day": day,
     }
     return render(request, "casework/_class_day_contact_form.html", context)
 

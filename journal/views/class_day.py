@@ -122,7 +122,6 @@ def class_day(request: HttpRequest, class_id: int) -> HttpResponse:
         school_class=school_class,
         day=day,
         students=[group.student for group in today_groups],
-        guardians=guardians,
     )
     blocks = [
         TodayBlock(

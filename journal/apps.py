@@ -9,6 +9,7 @@ class JournalConfig(AppConfig):
     def ready(self):
         from schools.teaching import register_taught_classes
 
+        from . import receivers  # noqa: F401  (connect signals)
         from .selectors import taught_classes
 
         register_taught_classes(taught_classes)

@@ -4,12 +4,14 @@ helper per kind of object (``accounts.access``)."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import get_object_for_user
+from accounts.caching import forget, kept
 from accounts.roles import WHOLE_SCHOOL_ROLES, Role
 from accounts.selectors import school_ids_for_user, school_ids_with_role
 from audit.models import AuditEntry
@@ -307,9 +309,29 @@ def covering_excuse(excuses, mark_or_lesson_id, day, student_id) -> ExcuseDocume
     return None
 
 
+def _bells_key(school_id: int) -> str:
+    return f"journal:bells:{school_id}"
+
+
+def school_bells(school_id: int) -> dict[int, BellPeriod]:
+    """{number: bell period} of the school, kept in the cache for
+    ``SCHOOL_SETUP_CACHE_SECONDS`` (``accounts.caching``); saving or deleting a bell period
+    forgets them (``journal.receivers``)."""
+    periods = kept(
+        _bells_key(school_id),
+        settings.SCHOOL_SETUP_CACHE_SECONDS,
+        lambda: list(BellPeriod.objects.filter(school_id=school_id)),
+    )
+    return {period.number: period for period in periods}
+
+
+def forget_school_bells(school_id: int) -> None:
+    forget([_bells_key(school_id)])
+
+
 def bell_of(lesson: Lesson) -> BellPeriod | None:
     """The bell period of the lesson's number at its school, if the school has one."""
-    return BellPeriod.objects.filter(school_id=lesson.school_id, number=lesson.period).first()
+    return school_bells(lesson.school_id).get(lesson.period)
 
 
 def bells_of(lessons) -> dict[tuple[int, int], BellPeriod]:

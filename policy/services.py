@@ -1,8 +1,10 @@
 """Resolving and changing the settings of R-CFG: school override → region override → default.
 
-Nothing is cached between calls: a changed value is what the next evaluation
-reads. A caller that needs many values (a nightly evaluation, a page) takes one
-:func:`settings_for` snapshot, which costs one query.
+:func:`settings_for` reads the database on every call: a changed value is what the next
+evaluation reads. A caller that needs many values (a nightly evaluation, a page) takes one
+snapshot, which costs one query. The marking pages and taps, which read their school's
+settings on every request, take :func:`school_settings`, the same snapshot kept in the cache
+until a change forgets it (``policy.signals``).
 """
 
 import logging
@@ -10,12 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.caching import forget, kept
 from audit.services import log_action
 from schools.models import School
 
@@ -168,6 +172,32 @@ def settings_for(school=None, *, region=None) -> PolicySnapshot:
     """Every setting's effective value for a school or a region, with one query."""
     school, region_id = _scope(school, region)
     return _snapshot(*_rows_by_key(_overrides_query(school, region_id)))
+
+
+def _school_key(school_id: int) -> str:
+    return f"policy:school-overrides:{school_id}"
+
+
+def school_settings(school) -> PolicySnapshot:
+    """``settings_for(school)`` with the school's and its region's overrides kept in the
+    cache for ``SCHOOL_SETUP_CACHE_SECONDS`` (``accounts.caching``): for what reads them on
+    every request (a tap). Saving or deleting an override forgets them."""
+    rows = kept(
+        _school_key(school.pk),
+        settings.SCHOOL_SETUP_CACHE_SECONDS,
+        lambda: list(_overrides_query(*_scope(school, None))),
+    )
+    return _snapshot(*_rows_by_key(rows))
+
+
+def forget_school_settings(*, school_id: int | None = None, region_id: int | None = None):
+    """The next :func:`school_settings` of the school, or of every school of the region,
+    reads the database."""
+    if region_id is not None:
+        schools = School.objects.filter(municipality__region_id=region_id)
+        forget(_school_key(pk) for pk in schools.values_list("pk", flat=True))
+    if school_id is not None:
+        forget([_school_key(school_id)])
 
 
 def settings_for_schools(schools) -> dict[int, PolicySnapshot]:

@@ -194,6 +194,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_ENGINE = "attendance_portal.sessions"
+# How long what a request read of a session is kept in the cache (attendance_portal/sessions.py);
+# 0: read from the database on every request (the test settings).
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -249,6 +252,10 @@ CACHES = {
 # How long the navigation bar's counts (unread, overdue) are kept per user; 0: counted on
 # every page (alerts/navigation.py).
 NAVIGATION_COUNTS_CACHE_SECONDS = env.int("NAVIGATION_COUNTS_CACHE_SECONDS", default=60)
+# How long a school's settings and bells, read by every tap, are kept (accounts/caching.py);
+# a change forgets them at once, the timeout bounds what a bulk load or a restore leaves.
+# 0: read on every request (the test settings).
+SCHOOL_SETUP_CACHE_SECONDS = env.int("SCHOOL_SETUP_CACHE_SECONDS", default=300)
 
 # Celery: without a broker the tasks run in-process (demo on one machine).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

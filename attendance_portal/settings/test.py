@@ -4,9 +4,12 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Counted on every page, as the query-count tests expect; tests/alerts/test_views.py turns
-# the cache on to test it.
+# Counted and read on every page, as the query-count tests expect; tests/alerts/test_views.py
+# tests/policy/test_kept_settings.py, tests/journal/test_kept_bells.py and
+# tests/security/test_hardening.py turn the cache on to test it.
 NAVIGATION_COUNTS_CACHE_SECONDS = 0
+SCHOOL_SETUP_CACHE_SECONDS = 0
+SESSION_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NOTIFY_SMS_BACKEND = "notify.sms.LocmemSmsBackend"
 STORAGES = {

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policy.services import get_setting, settings_for, settings_for_schools
+from policy.services import school_settings, settings_for_schools
 from schools.models import School
 
 from .. import selectors, units
@@ -73,7 +73,7 @@ def marking_opens_at(
 def check_marking_open(lesson: Lesson, *, policy=None, bell=UNKNOWN_BELL, now=None) -> None:
     """JournalError while the lesson is not open for marking yet."""
     if policy is None:
-        policy = settings_for(lesson.school)
+        policy = school_settings(lesson.school)
     if bell is UNKNOWN_BELL:
         bell = selectors.bell_of(lesson)
     opens_at = marking_opens_at(
@@ -134,7 +134,7 @@ def check_can_mark(user, lesson: Lesson, *, bell=UNKNOWN_BELL, now=None) -> None
     """
     if lesson.is_cancelled:
         raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
-    policy = settings_for(lesson.school)
+    policy = school_settings(lesson.school)
     check_can_edit_lesson(user, lesson, policy=policy)
     check_marking_open(lesson, policy=policy, bell=bell, now=now)
 
@@ -161,7 +161,7 @@ def _validate_minutes_late(lesson: Lesson, minutes_late: int | None) -> None:
     """After the permission check: it reads the school's setting."""
     if minutes_late is None:
         return
-    share = Fraction(get_setting("journal.lesson_missed_fraction", school=lesson.school))
+    share = Fraction(school_settings(lesson.school)["journal.lesson_missed_fraction"])
     if minutes_late <= 0 or units.at_least(minutes_late, lesson.duration_minutes, share):
         # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
         limit = f"{float(share * lesson.duration_minutes):g}".replace(".", ",")

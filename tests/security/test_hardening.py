@@ -12,11 +12,14 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from tests import factories
+from tests.alerts.test_views import CACHE_DOWN
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-password-123"  # tests.factories.UserFactory
@@ -135,8 +138,11 @@ def later(minutes: int):
     )
 
 
-@pytest.fixture
-def signed_in(client, school):
+@pytest.fixture(params=[0, 60], ids=["read-each-request", "kept-in-cache"])
+def signed_in(request, client, school, settings):
+    """A signed-in client, with sessions read from the database on each request or kept in
+    the cache for a minute (attendance_portal/sessions.py)."""
+    settings.SESSION_CACHE_SECONDS = request.param
     client.post(
         reverse("accounts:login"),
         {
@@ -178,6 +184,45 @@ def test_the_expiry_is_written_at_most_once_a_minute(signed_in):
     with later(2):
         signed_in.get(url)
     assert Session.objects.get(pk=stored.pk).expire_date > stored.expire_date
+
+
+def session_reads(queries) -> int:
+    return sum('FROM "django_session"' in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db
+def test_a_kept_session_is_read_from_the_database_once_a_minute(signed_in):
+    """The fixture read the session after signing in: with the cache on, it was kept."""
+    url = reverse("accounts:password_change")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as request:
+            signed_in.get(url)
+        reads = 0 if settings.SESSION_CACHE_SECONDS else 1
+        assert session_reads(request.captured_queries) == reads
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_session_even_when_it_was_kept(signed_in):
+    url = reverse("accounts:password_change")
+    old_key = signed_in.session.session_key
+    assert signed_in.get(url).status_code == 200
+    signed_in.post(reverse("accounts:logout"))
+    signed_in.cookies[settings.SESSION_COOKIE_NAME] = old_key  # the old cookie, replayed
+    response = signed_in.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_sessions_work_with_the_cache_down(client, school, settings):
+    settings.SESSION_CACHE_SECONDS = 60
+    settings.CACHES = CACHE_DOWN
+    user = factories.staff_user(Role.SUBJECT_TEACHER, school)
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    url = reverse("accounts:password_change")
+    assert client.get(url).status_code == 200
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(url).status_code == 302
 
 
 def test_idle_minutes_default_to_thirty_and_the_cookie_dies_with_the_browser():

@@ -320,7 +320,7 @@ def school_bells(school_id: int) -> dict[int, BellPeriod]:
     periods = kept(
         _bells_key(school_id),
         settings.SCHOOL_SETUP_CACHE_SECONDS,
-        lambda: list(BellPeriod.objects.filter(school_id=school_id)),
+        lambda: list(BellPeriod.objects.filter(school_id=school_id).order_by()),
     )
     return {period.number: period for period in periods}
 
@@ -346,4 +346,5 @@ def bells_of(lessons) -> dict[tuple[int, int], BellPeriod]:
 
 
 def marks_of_lesson(lesson: Lesson) -> dict[int, Mark]:
-    return {mark.student_id: mark for mark in Mark.objects.filter(lesson=lesson)}
+    # Unordered: Mark's Meta.ordering would join the lessons to sort by period.
+    return {mark.student_id: mark for mark in Mark.objects.filter(lesson=lesson).order_by()}

@@ -237,7 +237,9 @@ def _set_mark(
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
 
     with transaction.atomic(savepoint=savepoint):
-        mark = Mark.objects.select_for_update().filter(lesson=lesson, student_id=student_id).first()
+        # Unordered: Mark's Meta.ordering would join the lesson and lock its row too.
+        marks = Mark.objects.select_for_update().filter(lesson=lesson, student_id=student_id)
+        mark = marks.order_by().first()
         old = snapshot(mark)
         if kind == PRESENT:
             if mark is not None:

@@ -36,6 +36,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="redis://redis:6379/1")}
 # database on an error (alerts/navigation.py), and redis-py waits 5 s by default, which
 # would hold every web worker that long on every page.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, reusing its redis-py client (attendance_portal/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "attendance_portal.redis_cache.RedisCache"
     CACHE_TIMEOUT = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
     CACHES["default"].setdefault("OPTIONS", {}).update(
         socket_connect_timeout=CACHE_TIMEOUT, socket_timeout=CACHE_TIMEOUT

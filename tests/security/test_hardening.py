@@ -64,7 +64,7 @@ def test_plain_http_switch_turns_the_https_settings_off():
         assert warning in output
 
 
-def test_a_cache_that_stops_answering_costs_a_request_half_a_second():
+def test_a_cache_that_stops_answering_costs_a_request_half_a_second_and_one_client():
     """redis-py waits 5 s by default: a hung Redis would hold every web worker that long on
     every page (the navigation counts come from the cache)."""
     with socket.socket() as silent:  # accepts connections (the kernel does), never answers
@@ -73,13 +73,16 @@ def test_a_cache_that_stops_answering_costs_a_request_half_a_second():
         port = silent.getsockname()[1]
         script = (
             "import time\n"
-            "from django.core.cache import cache\n"
+            "from django.core.cache import cache, caches\n"
             "started = time.monotonic()\n"
             "try:\n"
             "    cache.get('anything')\n"
             "except Exception as error:\n"
             "    print(type(error).__name__)\n"
             "print(round(time.monotonic() - started, 2))\n"
+            # One redis-py client per pool, not one per call (attendance_portal/redis_cache.py).
+            "client = cache._cache.get_client\n"
+            "print(type(caches['default']).__module__, client() is client(), client(write=True) is client())\n"
         )
         result = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", script],
@@ -89,9 +92,10 @@ def test_a_cache_that_stops_answering_costs_a_request_half_a_second():
             text=True,
             timeout=30,
         )
-    error, seconds = result.stdout.split()[-2:]  # after the shell's own banner
+    error, seconds, backend, reused, shared = result.stdout.split()[-5:]  # after the banner
     assert error == "TimeoutError", result.stdout + result.stderr
     assert float(seconds) < 2
+    assert (backend, reused, shared) == ("attendance_portal.redis_cache", "True", "True")
 
 
 # --- Content-Security-Policy --------------------------------------------------------------

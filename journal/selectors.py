@@ -335,14 +335,13 @@ def bell_of(lesson: Lesson) -> BellPeriod | None:
 
 
 def bells_of(lessons) -> dict[tuple[int, int], BellPeriod]:
-    """{(school id, number): bell period} for ``lessons``, in one query (none for none)."""
-    if not lessons:
-        return {}
-    rows = BellPeriod.objects.filter(
-        school_id__in={lesson.school_id for lesson in lessons},
-        number__in={lesson.period for lesson in lessons},
-    )
-    return {(bell.school_id, bell.number): bell for bell in rows}
+    """{(school id, number): bell period} for ``lessons``: their schools' bells
+    (:func:`school_bells`, a query a school when not kept)."""
+    return {
+        (school_id, number): bell
+        for school_id in sorted({lesson.school_id for lesson in lessons})
+        for number, bell in school_bells(school_id).items()
+    }
 
 
 def marks_of_lesson(lesson: Lesson) -> dict[int, Mark]:

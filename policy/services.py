@@ -178,14 +178,15 @@ def _school_key(school_id: int) -> str:
     return f"policy:school-overrides:{school_id}"
 
 
-def school_settings(school) -> PolicySnapshot:
-    """``settings_for(school)`` with the school's and its region's overrides kept in the
-    cache for ``SCHOOL_SETUP_CACHE_SECONDS`` (``accounts.caching``): for what reads them on
-    every request (a tap). Saving or deleting an override forgets them."""
+def school_settings(school_id: int) -> PolicySnapshot:
+    """``settings_for`` the school with its and its region's overrides kept in the cache for
+    ``SCHOOL_SETUP_CACHE_SECONDS`` (``accounts.caching``): for what reads them on every
+    request (a tap, the lessons' opening times). Saving or deleting an override forgets them."""
+    overrides = PolicyValue.objects.filter(
+        Q(school_id=school_id) | Q(region__municipalities__schools=school_id)
+    )
     rows = kept(
-        _school_key(school.pk),
-        settings.SCHOOL_SETUP_CACHE_SECONDS,
-        lambda: list(_overrides_query(*_scope(school, None))),
+        _school_key(school_id), settings.SCHOOL_SETUP_CACHE_SECONDS, lambda: list(overrides)
     )
     return _snapshot(*_rows_by_key(rows))
 

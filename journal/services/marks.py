@@ -14,8 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policy.services import school_settings, settings_for_schools
-from schools.models import School
+from policy.services import school_settings
 
 from .. import selectors, units
 from ..models import BellPeriod, Lesson, Mark, MarkRequest
@@ -73,7 +72,7 @@ def marking_opens_at(
 def check_marking_open(lesson: Lesson, *, policy=None, bell=UNKNOWN_BELL, now=None) -> None:
     """JournalError while the lesson is not open for marking yet."""
     if policy is None:
-        policy = school_settings(lesson.school)
+        policy = school_settings(lesson.school_id)
     if bell is UNKNOWN_BELL:
         bell = selectors.bell_of(lesson)
     opens_at = marking_opens_at(
@@ -101,8 +100,8 @@ def opening_times_ahead(lessons, bells: dict, *, now=None) -> dict[int, datetime
     ]
     if not upcoming:
         return {}
-    schools = School.objects.filter(pk__in={lesson.school_id for lesson in upcoming})
-    policies = settings_for_schools(schools.select_related("municipality"))
+    school_ids = {lesson.school_id for lesson in upcoming}
+    policies = {school_id: school_settings(school_id) for school_id in school_ids}
     result = {}
     for lesson in upcoming:
         opens_at = marking_opens_at(
@@ -117,7 +116,8 @@ def opening_times_ahead(lessons, bells: dict, *, now=None) -> dict[int, datetime
 
 def with_marking_times(lessons: list[Lesson], *, now=None) -> list[Lesson]:
     """Give each lesson its ``bell`` (or None) and ``opens_at``: when marking opens if it is
-    not open yet, else None. Two queries at most, whatever the number of lessons."""
+    not open yet, else None. Two queries a school at most (none when its bells and settings
+    are kept), whatever the number of lessons."""
     bells = selectors.bells_of(lessons)
     opening = opening_times_ahead(lessons, bells, now=now)
     for lesson in lessons:
@@ -134,7 +134,7 @@ def check_can_mark(user, lesson: Lesson, *, bell=UNKNOWN_BELL, now=None) -> None
     """
     if lesson.is_cancelled:
         raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
-    policy = school_settings(lesson.school)
+    policy = school_settings(lesson.school_id)
     check_can_edit_lesson(user, lesson, policy=policy)
     check_marking_open(lesson, policy=policy, bell=bell, now=now)
 
@@ -161,7 +161,7 @@ def _validate_minutes_late(lesson: Lesson, minutes_late: int | None) -> None:
     """After the permission check: it reads the school's setting."""
     if minutes_late is None:
         return
-    share = Fraction(school_settings(lesson.school)["journal.lesson_missed_fraction"])
+    share = Fraction(school_settings(lesson.school_id)["journal.lesson_missed_fraction"])
     if minutes_late <= 0 or units.at_least(minutes_late, lesson.duration_minutes, share):
         # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
         limit = f"{float(share * lesson.duration_minutes):g}".replace(".", ",")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.inputs import InputError, day_from_query, parse_day, parse_id
 from audit.services import log_read
-from policy.services import get_setting
+from policy.services import school_settings
 from schools.models import Guardian, SchoolClass, Student
 from schools.namesakes import mark_namesakes
 from schools.selectors import get_class_for_user
@@ -84,7 +84,7 @@ def _group(marks: list[Mark]) -> list[DayGroup]:
 
 
 def _deadline(school, day: datetime.date, today: datetime.date, has_unknown: bool) -> dict:
-    time = get_setting(DEADLINE_SETTING, school=school)
+    time = school_settings(school.pk)[DEADLINE_SETTING]
     deadline = timezone.make_aware(datetime.datetime.combine(day, time))
     if day > today or not has_unknown:
         state = "none"

@@ -79,23 +79,30 @@ class Resolved:
 
 
 class PolicySnapshot:
-    """All effective values for one school or region, read with one query."""
+    """All effective values for one school or region, read with one query; each resolved
+    when first asked (a tap asks three of the catalogue's fifty)."""
 
-    def __init__(self, resolved: dict[str, Resolved]):
-        self._resolved = resolved
+    def __init__(self, school_rows: dict[str, PolicyValue], region_rows: dict[str, PolicyValue]):
+        self._school_rows, self._region_rows = school_rows, region_rows
+        self._resolved: dict[str, Resolved] = {}
 
     def __getitem__(self, key: str):
         return self.resolved(key).value
 
     def resolved(self, key: str) -> Resolved:
-        catalog.get(key)  # a clear error for an unknown key
-        return self._resolved[key]
+        found = self._resolved.get(key)
+        if found is None:
+            setting = catalog.get(key)  # a clear error for an unknown key
+            found = self._resolved[key] = _resolve(
+                setting, self._school_rows.get(key), self._region_rows.get(key)
+            )
+        return found
 
     def values(self) -> dict[str, object]:
-        return {key: item.value for key, item in self._resolved.items()}
+        return {setting.key: self[setting.key] for setting in catalog.SETTINGS}
 
     def __iter__(self):
-        return iter(self._resolved.values())
+        return (self.resolved(setting.key) for setting in catalog.SETTINGS)
 
 
 def _scope(school, region) -> tuple[School | None, int | None]:
@@ -158,14 +165,7 @@ def get_setting(key: str, *, school=None, region=None):
 
 
 def _snapshot(school_rows: dict, region_rows: dict) -> PolicySnapshot:
-    return PolicySnapshot(
-        {
-            setting.key: _resolve(
-                setting, school_rows.get(setting.key), region_rows.get(setting.key)
-            )
-            for setting in catalog.SETTINGS
-        }
-    )
+    return PolicySnapshot(school_rows, region_rows)
 
 
 def settings_for(school=None, *, region=None) -> PolicySnapshot:
@@ -182,12 +182,12 @@ def school_settings(school_id: int) -> PolicySnapshot:
     """``settings_for`` the school with its and its region's overrides kept in the cache for
     ``SCHOOL_SETUP_CACHE_SECONDS`` (``accounts.caching``): for what reads them on every
     request (a tap, the lessons' opening times). Saving or deleting an override forgets them."""
-    overrides = PolicyValue.objects.filter(
-        Q(school_id=school_id) | Q(region__municipalities__schools=school_id)
-    )
-    rows = kept(
-        _school_key(school_id), settings.SCHOOL_SETUP_CACHE_SECONDS, lambda: list(overrides)
-    )
+
+    def read() -> list[PolicyValue]:
+        overrides = Q(school_id=school_id) | Q(region__municipalities__schools=school_id)
+        return list(PolicyValue.objects.filter(overrides))
+
+    rows = kept(_school_key(school_id), settings.SCHOOL_SETUP_CACHE_SECONDS, read)
     return _snapshot(*_rows_by_key(rows))
 
 

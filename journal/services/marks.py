@@ -47,9 +47,11 @@ def check_can_edit_lesson(user, lesson: Lesson, *, policy=None) -> None:
     """``policy``: the school's settings when the caller has them (saves a query)."""
     if not user.has_perm("journal.mark_lesson", lesson):
         raise JournalPermissionDenied(_("Вы не можете отмечать посещаемость этого урока."))
-    if is_week_locked(
-        lesson.school_class_id, lesson.date, school=lesson.school, policy=policy
-    ) and not user.has_perm("journal.edit_locked_marks", lesson):
+    if policy is None:
+        policy = school_settings(lesson.school_id)
+    if is_week_locked(lesson.school_class_id, lesson.date, policy=policy) and not user.has_perm(
+        "journal.edit_locked_marks", lesson
+    ):
         raise JournalPermissionDenied(
             _(
                 "Неделя закрыта (рапортичка утверждена): изменить отметку может только заместитель директора."

@@ -151,6 +151,8 @@ def lesson_mark(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_lesson_for_user(request.user, lesson_id, related=MARKING_RELATED)
     form = MarkForm(request.POST)
     student_id = _posted_student_id(request.POST)
+    if lesson.attendance_taken_by_id == request.user.pk:
+        lesson.attendance_taken_by = request.user  # for the status line, without a query
     # Read once, for the service's check that the student is on it and for the row's answer.
     read_roster(lesson)
     error = ""

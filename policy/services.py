@@ -4,7 +4,7 @@
 evaluation reads. A caller that needs many values (a nightly evaluation, a page) takes one
 snapshot, which costs one query. The marking pages and taps, which read their school's
 settings on every request, take :func:`school_settings`, the same snapshot kept in the cache
-until a change forgets it (``policy.signals``).
+until a change forgets it (``policy.receivers``).
 """
 
 import logging
@@ -164,14 +164,10 @@ def get_setting(key: str, *, school=None, region=None):
     return _resolve(setting, school_rows.get(key), region_rows.get(key)).value
 
 
-def _snapshot(school_rows: dict, region_rows: dict) -> PolicySnapshot:
-    return PolicySnapshot(school_rows, region_rows)
-
-
 def settings_for(school=None, *, region=None) -> PolicySnapshot:
     """Every setting's effective value for a school or a region, with one query."""
     school, region_id = _scope(school, region)
-    return _snapshot(*_rows_by_key(_overrides_query(school, region_id)))
+    return PolicySnapshot(*_rows_by_key(_overrides_query(school, region_id)))
 
 
 def _school_key(school_id: int) -> str:
@@ -188,7 +184,7 @@ def school_settings(school_id: int) -> PolicySnapshot:
         return list(PolicyValue.objects.filter(overrides))
 
     rows = kept(_school_key(school_id), settings.SCHOOL_SETUP_CACHE_SECONDS, read)
-    return _snapshot(*_rows_by_key(rows))
+    return PolicySnapshot(*_rows_by_key(rows))
 
 
 def forget_school_settings(*, school_id: int | None = None, region_id: int | None = None):
@@ -215,7 +211,7 @@ def settings_for_schools(schools) -> dict[int, PolicySnapshot]:
         else:
             by_region[row.region_id][row.key] = row
     return {
-        school.pk: _snapshot(by_school[school.pk], by_region[school.municipality.region_id])
+        school.pk: PolicySnapshot(by_school[school.pk], by_region[school.municipality.region_id])
         for school in schools
     }
 

@@ -128,15 +128,17 @@ def with_marking_times(lessons: list[Lesson], *, now=None) -> list[Lesson]:
     return lessons
 
 
-def check_can_mark(user, lesson: Lesson, *, bell=UNKNOWN_BELL, now=None) -> None:
+def check_can_mark(user, lesson: Lesson, *, bell=UNKNOWN_BELL, now=None, policy=None) -> None:
     """Everything that stops ``user`` from marking ``lesson`` now, as the error shown.
+    ``policy``: the school's settings when the caller has them.
 
     JournalPermissionDenied when the user may not mark it (403), JournalError when the
     lesson is cancelled or not open yet.
     """
     if lesson.is_cancelled:
         raise JournalError(_("Урок отменён: посещаемость на нём не отмечается."))
-    policy = school_settings(lesson.school_id)
+    if policy is None:
+        policy = school_settings(lesson.school_id)
     check_can_edit_lesson(user, lesson, policy=policy)
     check_marking_open(lesson, policy=policy, bell=bell, now=now)
 
@@ -159,11 +161,11 @@ def _validate(lesson: Lesson, kind: str, minutes_late: int | None) -> None:
         raise JournalError(_("Минуты опоздания указываются только для опоздания."))
 
 
-def _validate_minutes_late(lesson: Lesson, minutes_late: int | None) -> None:
-    """After the permission check: it reads the school's setting."""
+def _validate_minutes_late(lesson: Lesson, minutes_late: int | None, policy) -> None:
+    """After the permission check; ``policy``: the school's settings."""
     if minutes_late is None:
         return
-    share = Fraction(school_settings(lesson.school_id)["journal.lesson_missed_fraction"])
+    share = Fraction(policy["journal.lesson_missed_fraction"])
     if minutes_late <= 0 or units.at_least(minutes_late, lesson.duration_minutes, share):
         # Seed 002 §2.4/2.6: arriving after half of the lesson is an absence, not lateness.
         limit = f"{float(share * lesson.duration_minutes):g}".replace(".", ",")
@@ -233,8 +235,9 @@ def _set_mark(
     """``set_mark``; ``savepoint=False`` inside a transaction that fails as a whole on an
     error (``set_mark_once``'s: two statements fewer a tap)."""
     _validate(lesson, kind, minutes_late)
-    check_can_mark(acting_user, lesson)
-    _validate_minutes_late(lesson, minutes_late)
+    policy = school_settings(lesson.school_id)
+    check_can_mark(acting_user, lesson, policy=policy)
+    _validate_minutes_late(lesson, minutes_late, policy)
     if not selectors.is_on_roster(lesson, student_id):
         raise JournalError(_("Обучающийся не числится в классе (подгруппе) на дату урока."))
 
